@@ -1,0 +1,92 @@
+import type { BlockParams } from '../../graph/types.ts';
+import { axisPadding, effectiveKernel, windowOutputLength } from '../conv-arithmetic.ts';
+import { formatPair } from '../format.ts';
+import { slideField } from '../receptive-field.ts';
+import { pairAtLeast, problems, wholeAtLeast } from '../settings.ts';
+import type { Pair, ReceptiveField, Shape } from '../types.ts';
+import { isFeatureMap, type BlockSpec, type ShapeResult } from './spec.ts';
+
+type Window = Pick<BlockParams['conv2d'], 'kernelSize' | 'strides' | 'padding' | 'dilation'>;
+
+function checkWindow(p: Window): string[] {
+  const explicit = Array.isArray(p.padding) ? p.padding : [];
+  return problems(
+    pairAtLeast('kernel size', p.kernelSize, 1),
+    pairAtLeast('stride', p.strides, 1),
+    pairAtLeast('dilation', p.dilation, 1),
+    pairAtLeast('padding', explicit, 0),
+    p.strides.some((s) => s > 1) && p.dilation.some((d) => d > 1)
+      ? 'stride and dilation cannot both be above 1 (TensorFlow.js does not support it)'
+      : undefined,
+  );
+}
+
+function span(p: Window): Pair {
+  return [effectiveKernel(p.kernelSize[0], p.dilation[0]), effectiveKernel(p.kernelSize[1], p.dilation[1])];
+}
+
+function padBefore(p: Window, input: Shape): Pair {
+  const s = span(p);
+  return [
+    axisPadding(p.padding, 0, input[0]!, s[0], p.strides[0])[0],
+    axisPadding(p.padding, 1, input[1]!, s[1], p.strides[1])[0],
+  ];
+}
+
+/** Output height and width of a sliding window, or why it does not fit. */
+export function slideShape(p: Window, input: Shape, what: string, kind: string): { size: Pair } | { code: string; error: string } {
+  if (!isFeatureMap(input)) {
+    return {
+      code: 'needs-feature-map',
+      error: `${kind} needs a feature map (height×width×channels) but gets a flat vector of ${input[0]}; remove the Flatten before it or move this block up`,
+    };
+  }
+  const s = span(p);
+  const size = ([0, 1] as const).map((axis) => {
+    const [before, after] = axisPadding(p.padding, axis, input[axis], s[axis], p.strides[axis]);
+    return windowOutputLength(input[axis], s[axis], p.strides[axis], before, after);
+  }) as unknown as Pair;
+  if (size[0] <= 0 || size[1] <= 0) {
+    return {
+      code: 'spatial-too-small',
+      error: `the ${formatPair(s)} ${what} does not fit the ${formatPair([input[0], input[1]])} input (the output would be ${formatPair(size)}); use a smaller ${what}, padding, or fewer pooling steps before it`,
+    };
+  }
+  return { size };
+}
+
+export function slide(p: Window, inputs: readonly Shape[], fields: readonly ReceptiveField[]): ReceptiveField {
+  return slideField(fields[0]!, span(p), p.strides, padBefore(p, inputs[0]!));
+}
+
+export const conv2d: BlockSpec<'conv2d'> = {
+  title: 'Conv2d',
+  inputs: { min: 1, max: 1 },
+  checkParams: (p) => [...problems(wholeAtLeast('filters', p.filters, 1)), ...checkWindow(p)],
+  outputShape: (p, [input]): ShapeResult => {
+    const result = slideShape(p, input!, 'kernel', 'Conv2d');
+    return 'size' in result ? { shape: [...result.size, p.filters] } : result;
+  },
+  params: (p, [input]) => ({
+    trainable: p.kernelSize[0] * p.kernelSize[1] * input![2]! * p.filters + (p.useBias ? p.filters : 0),
+    nonTrainable: 0,
+  }),
+  macs: (p, [input], output) => output[0]! * output[1]! * p.filters * p.kernelSize[0] * p.kernelSize[1] * input![2]!,
+  receptiveField: slide,
+};
+
+export const depthwiseConv2d: BlockSpec<'depthwiseConv2d'> = {
+  title: 'DepthwiseConv2d',
+  inputs: { min: 1, max: 1 },
+  checkParams: (p) => [...problems(wholeAtLeast('depth multiplier', p.depthMultiplier, 1)), ...checkWindow(p)],
+  outputShape: (p, [input]): ShapeResult => {
+    const result = slideShape(p, input!, 'kernel', 'DepthwiseConv2d');
+    return 'size' in result ? { shape: [...result.size, input![2]! * p.depthMultiplier] } : result;
+  },
+  params: (p, [input]) => {
+    const channels = input![2]! * p.depthMultiplier;
+    return { trainable: p.kernelSize[0] * p.kernelSize[1] * channels + (p.useBias ? channels : 0), nonTrainable: 0 };
+  },
+  macs: (p, _inputs, output) => output[0]! * output[1]! * output[2]! * p.kernelSize[0] * p.kernelSize[1],
+  receptiveField: slide,
+};

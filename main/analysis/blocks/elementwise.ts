@@ -1,0 +1,30 @@
+/** Blocks that keep the shape: BatchNorm, activations, Dropout. */
+import { inRange, problems } from '../settings.ts';
+import type { BlockSpec } from './spec.ts';
+
+export const batchNorm: BlockSpec<'batchNorm'> = {
+  title: 'BatchNorm',
+  inputs: { min: 1, max: 1 },
+  checkParams: (p) =>
+    problems(inRange('momentum', p.momentum, 0, 1, true), p.epsilon > 0 ? undefined : `epsilon must be above 0 (got ${p.epsilon})`),
+  outputShape: (_p, [input]) => ({ shape: input! }),
+  // Gamma and beta are learned; the moving mean and variance are only tracked.
+  params: (_p, [input]) => {
+    const channels = input![input!.length - 1]!;
+    return { trainable: 2 * channels, nonTrainable: 2 * channels };
+  },
+};
+
+export const activation: BlockSpec<'activation'> = {
+  title: 'Activation',
+  inputs: { min: 1, max: 1 },
+  checkParams: (p) => problems(Number.isFinite(p.alpha) ? undefined : `alpha must be a number (got ${p.alpha})`),
+  outputShape: (_p, [input]) => ({ shape: input! }),
+};
+
+export const dropout: BlockSpec<'dropout'> = {
+  title: 'Dropout',
+  inputs: { min: 1, max: 1 },
+  checkParams: (p) => problems(inRange('rate', p.rate, 0, 1, false)),
+  outputShape: (_p, [input]) => ({ shape: input! }),
+};

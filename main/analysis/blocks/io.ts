@@ -1,0 +1,28 @@
+import { formatShape } from '../format.ts';
+import { problems, wholeAtLeast } from '../settings.ts';
+import type { BlockSpec } from './spec.ts';
+
+export const input: BlockSpec<'input'> = {
+  title: 'Input',
+  inputs: { min: 0, max: 0 },
+  checkParams: (p) =>
+    problems(
+      wholeAtLeast('height', p.height, 1),
+      wholeAtLeast('width', p.width, 1),
+      wholeAtLeast('channels', p.channels, 1),
+    ),
+  outputShape: (p) => ({ shape: [p.height, p.width, p.channels] }),
+};
+
+export const output: BlockSpec<'output'> = {
+  title: 'Output',
+  inputs: { min: 1, max: 1 },
+  checkParams: () => [],
+  outputShape: (_p, [shape]) =>
+    shape!.length === 1
+      ? { shape: shape! }
+      : {
+          code: 'needs-flat-input',
+          error: `the output needs a flat vector of class scores but gets ${formatShape(shape!)}; add Flatten or GlobalAvgPool before it`,
+        },
+};

@@ -1,0 +1,45 @@
+import type { BlockParams } from '../../graph/types.ts';
+import { formatShape } from '../format.ts';
+import { wholeMapField } from '../receptive-field.ts';
+import { pairAtLeast, problems } from '../settings.ts';
+import { slide, slideShape } from './convolution.ts';
+import { isFeatureMap, type BlockSpec, type ShapeResult } from './spec.ts';
+
+type PoolParams = BlockParams['maxPool2d'];
+
+/** A pooling block seen as a window: no dilation, strides defaulting to the pool size. */
+function asWindow(p: PoolParams) {
+  return { kernelSize: p.poolSize, strides: p.strides ?? p.poolSize, padding: p.padding, dilation: [1, 1] as [number, number] };
+}
+
+function pooling(title: string): BlockSpec<'maxPool2d' | 'avgPool2d'> {
+  return {
+    title,
+    inputs: { min: 1, max: 1 },
+    checkParams: (p) => problems(pairAtLeast('pool size', p.poolSize, 1), pairAtLeast('stride', p.strides ?? [1, 1], 1)),
+    outputShape: (p, [input]): ShapeResult => {
+      const result = slideShape(asWindow(p), input!, 'pool', title);
+      return 'size' in result ? { shape: [...result.size, input![2]!] } : result;
+    },
+    receptiveField: (p, inputs, fields) => slide(asWindow(p), inputs, fields),
+  };
+}
+
+export const maxPool2d = pooling('MaxPool2d') as BlockSpec<'maxPool2d'>;
+export const avgPool2d = pooling('AvgPool2d') as BlockSpec<'avgPool2d'>;
+
+export const globalAvgPool: BlockSpec<'globalAvgPool'> = {
+  title: 'GlobalAvgPool',
+  inputs: { min: 1, max: 1 },
+  checkParams: () => [],
+  outputShape: (p, [input]) => {
+    if (!isFeatureMap(input!)) {
+      return {
+        code: 'needs-feature-map',
+        error: `GlobalAvgPool needs a feature map (height×width×channels) but gets a flat vector of ${formatShape(input!)}`,
+      };
+    }
+    return { shape: p.keepDims ? [1, 1, input[2]] : [input[2]] };
+  },
+  receptiveField: (_p, [input], [field]) => wholeMapField(field!, [input![0]!, input![1]!]),
+};

@@ -1,0 +1,28 @@
+/**
+ * A block kind as the analysis sees it: how many inputs it takes, which settings are valid,
+ * and the pure arithmetic of its output shape, parameters, MACs and receptive field.
+ */
+import type { BlockParams, BlockType } from '../../graph/types.ts';
+import type { ParamCount, ReceptiveField, Shape } from '../types.ts';
+
+/** An output shape, or why there is none (`code` becomes the diagnostic's code). */
+export type ShapeResult = { shape: Shape } | { code: string; error: string };
+
+export interface BlockSpec<K extends BlockType> {
+  /** Shown in messages and the palette. */
+  title: string;
+  inputs: { min: number; max: number };
+  /** Problems with the settings alone, one message each. */
+  checkParams(params: BlockParams[K]): string[];
+  outputShape(params: BlockParams[K], inputs: readonly Shape[]): ShapeResult;
+  params?(params: BlockParams[K], inputs: readonly Shape[], output: Shape): ParamCount;
+  macs?(params: BlockParams[K], inputs: readonly Shape[], output: Shape): number;
+  /** Defaults to passing the (merged) input field through unchanged. */
+  receptiveField?(params: BlockParams[K], inputs: readonly Shape[], fields: readonly ReceptiveField[]): ReceptiveField;
+}
+
+export const NO_PARAMS: ParamCount = { trainable: 0, nonTrainable: 0 };
+
+export function isFeatureMap(shape: Shape): shape is readonly [number, number, number] {
+  return shape.length === 3;
+}

@@ -1,0 +1,74 @@
+/** What the analysis says about a graph and each of its blocks. */
+
+/** A tensor shape without the batch axis: [height, width, channels] or [features]. */
+export type Shape = readonly number[];
+
+export type Pair = readonly [height: number, width: number];
+
+/**
+ * Receptive field of one output unit, in input pixels, per axis (Araujo et al., Distill 2019):
+ * `size` is how many input pixels it sees, `jump` the distance in input pixels between
+ * neighbouring units (the effective stride), `start` where the field of unit (0, 0) begins
+ * (negative when padding reaches past the image edge).
+ */
+export interface ReceptiveField {
+  size: Pair;
+  jump: Pair;
+  start: Pair;
+}
+
+export interface ParamCount {
+  /** Learned by the optimizer; what PyTorch's torchsummary reports. */
+  trainable: number;
+  /** Stored but not learned (BatchNorm's moving mean and variance); Keras counts these too. */
+  nonTrainable: number;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  severity: Severity;
+  /** A stable machine-readable kind, e.g. `cycle`, `spatial-too-small`. */
+  code: string;
+  message: string;
+  /** The block it is about; absent for problems of the whole graph (no input, no output). */
+  nodeId?: string;
+}
+
+export interface NodeAnalysis {
+  id: string;
+  type: string;
+  /** Shapes arriving on the node's incoming edges, in edge order; empty when unknown. */
+  inputShapes: Shape[];
+  /** Null when the block or something upstream of it is invalid. */
+  outputShape: Shape | null;
+  params: ParamCount;
+  /** Multiply-accumulates for one sample (convolutions and dense layers). */
+  macs: number;
+  receptiveField: ReceptiveField | null;
+  /** Values in this block's output for one sample; 4 bytes each as float32. */
+  activations: number;
+}
+
+export interface GraphTotals {
+  params: ParamCount & { total: number };
+  macs: number;
+  /** Output values summed over all blocks for one sample, and their size as float32. */
+  activations: number;
+  activationBytes: number;
+}
+
+export interface GraphAnalysis {
+  /** Per block, keyed by node id; present for every node, analysed or not. */
+  nodes: Record<string, NodeAnalysis>;
+  /** Node ids in a valid evaluation order (inputs before their consumers); nodes on a cycle come last. */
+  order: string[];
+  totals: GraphTotals;
+  inputShape: Shape | null;
+  outputShape: Shape | null;
+  /** At the output block; null until the graph is valid up to it. */
+  receptiveField: ReceptiveField | null;
+  diagnostics: Diagnostic[];
+  /** True when there is no error: the graph can be compiled and trained. */
+  valid: boolean;
+}

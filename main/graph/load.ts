@@ -1,0 +1,142 @@
+/**
+ * Loading a graph document: JSON text or a parsed value in, a typed graph or a list of problems
+ * out. Never throws; every problem names the field it is about.
+ */
+import type { z } from 'zod';
+import { BLOCK_TYPES, GRAPH_FORMAT, GRAPH_VERSION, graphDocumentSchema } from './schema.ts';
+import type { GraphDocument } from './types.ts';
+
+export interface LoadProblem {
+  /** Where in the document, e.g. `nodes[3] ("conv1").params.filters`; empty for the whole document. */
+  path: string;
+  message: string;
+}
+
+export type LoadResult =
+  | { ok: true; graph: GraphDocument }
+  | { ok: false; problems: LoadProblem[] };
+
+export function parseGraphJson(text: string): LoadResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return fail('', `not valid JSON: ${(error as Error).message}`);
+  }
+  return parseGraphDocument(value);
+}
+
+export function parseGraphDocument(value: unknown): LoadResult {
+  const header = checkHeader(value);
+  if (header) return { ok: false, problems: [header] };
+
+  const parsed = graphDocumentSchema.safeParse(value);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((issue) => describeIssue(issue, value)) };
+  }
+  const graph = parsed.data as GraphDocument;
+  const problems = checkReferences(graph);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, graph };
+}
+
+/** Format and version first, so a file from elsewhere or from a newer studio gets one clear line. */
+function checkHeader(value: unknown): LoadProblem | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { path: '', message: 'a graph document must be a JSON object' };
+  }
+  const { format, version } = value as Record<string, unknown>;
+  if (format !== GRAPH_FORMAT) {
+    return {
+      path: 'format',
+      message: `must be "${GRAPH_FORMAT}" (found ${describeValue(format)}); this is not a CNN Studio graph`,
+    };
+  }
+  if (version !== GRAPH_VERSION) {
+    const newer = typeof version === 'number' && version > GRAPH_VERSION;
+    return {
+      path: 'version',
+      message:
+        `unsupported version ${describeValue(version)}; this build reads version ${GRAPH_VERSION}` +
+        (newer ? ' (the file comes from a newer CNN Studio)' : ''),
+    };
+  }
+  return undefined;
+}
+
+function checkReferences(graph: GraphDocument): LoadProblem[] {
+  const problems: LoadProblem[] = [];
+  const ids = new Set<string>();
+  graph.nodes.forEach((node, index) => {
+    if (ids.has(node.id)) {
+      problems.push({ path: `nodes[${index}].id`, message: `duplicate node id "${node.id}"` });
+    }
+    ids.add(node.id);
+  });
+  graph.edges.forEach((edge, index) => {
+    for (const end of ['source', 'target'] as const) {
+      if (!ids.has(edge[end])) {
+        problems.push({ path: `edges[${index}].${end}`, message: `no node has the id "${edge[end]}"` });
+      }
+    }
+  });
+  return problems;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, root: unknown): LoadProblem {
+  const path = formatPath(issue.path, root);
+  const last = issue.path[issue.path.length - 1];
+  if (last === 'type' && issue.path[0] === 'nodes') {
+    const found = valueAt(root, issue.path);
+    return {
+      path,
+      message: `unknown block type ${describeValue(found)}; known types: ${BLOCK_TYPES.join(', ')}`,
+    };
+  }
+  if (issue.code === 'unrecognized_keys') {
+    return { path, message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
+  }
+  if (issue.code === 'invalid_type' && valueAt(root, issue.path) === undefined) {
+    return { path, message: `is required (${issue.expected})` };
+  }
+  return { path, message: issue.message };
+}
+
+/** `["nodes", 3, "params", "filters"]` becomes `nodes[3] ("conv1").params.filters`. */
+function formatPath(path: PropertyKey[], root: unknown): string {
+  let text = '';
+  let cursor: unknown = root;
+  for (const key of path) {
+    cursor = isRecord(cursor) || Array.isArray(cursor) ? (cursor as Record<PropertyKey, unknown>)[key] : undefined;
+    if (typeof key === 'number') {
+      text += `[${key}]`;
+      const id = isRecord(cursor) ? cursor.id : undefined;
+      if (typeof id === 'string' && id !== '') text += ` ("${id}")`;
+    } else {
+      text += text === '' ? String(key) : `.${String(key)}`;
+    }
+  }
+  return text;
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  let cursor = root;
+  for (const key of path) {
+    if (!isRecord(cursor) && !Array.isArray(cursor)) return undefined;
+    cursor = (cursor as Record<PropertyKey, unknown>)[key];
+  }
+  return cursor;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value);
+  return json.length > 40 ? `${json.slice(0, 37)}...` : json;
+}
+
+function fail(path: string, message: string): LoadResult {
+  return { ok: false, problems: [{ path, message }] };
+}

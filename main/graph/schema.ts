@@ -1,0 +1,179 @@
+/**
+ * The graph document as stored on disk (format "cnn-studio/graph", version 1), written as zod
+ * schemas. The schema checks structure and types only; whether a value makes sense (a kernel
+ * of 0, a negative stride) is the analysis' job, so that a half-finished design still loads and
+ * the editor can point at the block that needs fixing.
+ */
+import { z } from 'zod';
+
+export const GRAPH_FORMAT = 'cnn-studio/graph';
+export const GRAPH_VERSION = 1;
+
+/** A number given once for both axes, or as [height, width]; stored as [height, width]. */
+const pair = z
+  .union([z.number(), z.tuple([z.number(), z.number()])])
+  .transform((v): [number, number] => (typeof v === 'number' ? [v, v] : v));
+
+/**
+ * Convolution padding: "valid" (none), "same" (TensorFlow's rule: output = ceil(input / stride)),
+ * or explicit zero padding given as p, [ph, pw] or [top, bottom, left, right] (PyTorch's `padding=1`
+ * is 1); explicit padding is stored as [top, bottom, left, right].
+ */
+const convPadding = z
+  .union([
+    z.enum(['valid', 'same']),
+    z.number(),
+    z.tuple([z.number(), z.number()]),
+    z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  ])
+  .transform((v): Padding => {
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number') return [v, v, v, v];
+    if (v.length === 2) return [v[0], v[0], v[1], v[1]];
+    return v;
+  });
+
+export type Padding = 'valid' | 'same' | [top: number, bottom: number, left: number, right: number];
+
+export const ACTIVATIONS = [
+  'relu',
+  'relu6',
+  'leakyRelu',
+  'elu',
+  'selu',
+  'gelu',
+  'swish',
+  'mish',
+  'sigmoid',
+  'tanh',
+  'softplus',
+  'softsign',
+  'linear',
+] as const;
+export type ActivationFunction = (typeof ACTIVATIONS)[number];
+
+// `prefault` runs the inner defaults on a missing params object; zod's `default` would not.
+const params = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).prefault({} as never);
+
+/** Every block kind, each with its settings and their defaults. */
+export const blockParamSchemas = {
+  /** The image fed to the network, height × width × channels. */
+  input: z.strictObject({
+    height: z.number(),
+    width: z.number(),
+    channels: z.number(),
+  }),
+  /** 2-D convolution. */
+  conv2d: z.strictObject({
+    /** Output channels. */
+    filters: z.number(),
+    /** Kernel height and width. */
+    kernelSize: pair,
+    strides: pair.default([1, 1]),
+    padding: convPadding.default('valid'),
+    dilation: pair.default([1, 1]),
+    /** Whether each filter has a bias term; off is usual before BatchNorm. */
+    useBias: z.boolean().default(true),
+  }),
+  /** Depthwise 2-D convolution: one (or `depthMultiplier`) filter per input channel. */
+  depthwiseConv2d: z.strictObject({
+    kernelSize: pair,
+    depthMultiplier: z.number().default(1),
+    strides: pair.default([1, 1]),
+    padding: convPadding.default('valid'),
+    dilation: pair.default([1, 1]),
+    useBias: z.boolean().default(true),
+  }),
+  /**
+   * Batch normalisation over the channel (last) axis. Defaults follow PyTorch (a Keras
+   * momentum of 0.9 is PyTorch's 0.1), the convention the journey's numbers come from.
+   */
+  batchNorm: params({
+    momentum: z.number().default(0.9),
+    epsilon: z.number().default(1e-5),
+  }),
+  /** An element-wise nonlinearity; `alpha` is the negative slope of leakyRelu. */
+  activation: params({
+    function: z.enum(ACTIVATIONS).default('relu'),
+    alpha: z.number().default(0.01),
+  }),
+  /** Dropout: zeroes a `rate` share of the activations while training. */
+  dropout: z.strictObject({ rate: z.number() }),
+  /** Max pooling; strides default to the pool size. */
+  maxPool2d: params({
+    poolSize: pair.default([2, 2]),
+    strides: pair.optional(),
+    padding: z.enum(['valid', 'same']).default('valid'),
+  }),
+  /** Average pooling; strides default to the pool size. */
+  avgPool2d: params({
+    poolSize: pair.default([2, 2]),
+    strides: pair.optional(),
+    padding: z.enum(['valid', 'same']).default('valid'),
+  }),
+  /**
+   * Mean over the whole feature map. With `keepDims` the result stays 1×1×C, so a 1×1 conv can
+   * follow it (the journey's rounds 7–10); without, it is a flat vector of C.
+   */
+  globalAvgPool: params({ keepDims: z.boolean().default(false) }),
+  /** Flattens H×W×C into one vector. */
+  flatten: params({}),
+  /** Fully connected layer on a flat vector. */
+  dense: z.strictObject({ units: z.number(), useBias: z.boolean().default(true) }),
+  /** Element-wise sum of two or more tensors of the same shape (residual connections). */
+  add: params({}),
+  /** Joins two or more feature maps along the channel axis (inception-style blocks). */
+  concat: params({}),
+  /** The network's output: class scores, turned into probabilities by softmax or left as logits. */
+  output: params({ activation: z.enum(['softmax', 'none']).default('softmax') }),
+} as const;
+
+export type BlockType = keyof typeof blockParamSchemas;
+export const BLOCK_TYPES = Object.keys(blockParamSchemas) as BlockType[];
+
+const position = z.strictObject({ x: z.number(), y: z.number() });
+
+const nodeBase = {
+  /** Unique within the graph; also the layer name in a compiled model. */
+  id: z.string().min(1, 'must not be empty'),
+  /** Shown in the editor instead of the id when set. */
+  label: z.string().optional(),
+  /** Where the editor draws the block; optional, laid out automatically when missing. */
+  position: position.optional(),
+};
+
+const nodeSchemas = BLOCK_TYPES.map((type) =>
+  z.strictObject({
+    ...nodeBase,
+    type: z.literal(type),
+    params: blockParamSchemas[type] as (typeof blockParamSchemas)[typeof type],
+  }),
+);
+
+// A union over the literal `type` field keeps each node's params typed by its kind.
+export const nodeSchema = z.discriminatedUnion(
+  'type',
+  nodeSchemas as unknown as [
+    (typeof nodeSchemas)[number],
+    ...(typeof nodeSchemas)[number][],
+  ],
+);
+
+export const edgeSchema = z.strictObject({
+  /** Optional; the editor assigns one when missing. */
+  id: z.string().optional(),
+  /** The node whose output flows along this edge. */
+  source: z.string().min(1, 'must not be empty'),
+  /** The node that receives it. For Concat, the edge order in the document is the channel order. */
+  target: z.string().min(1, 'must not be empty'),
+});
+
+export const graphDocumentSchema = z.strictObject({
+  format: z.literal(GRAPH_FORMAT),
+  version: z.literal(GRAPH_VERSION),
+  /** A short title shown in the editor and in summaries. */
+  name: z.string().optional(),
+  description: z.string().optional(),
+  nodes: z.array(nodeSchema),
+  edges: z.array(edgeSchema),
+});

@@ -1,0 +1,34 @@
+/** The in-memory graph: what the schema produces once a document has loaded. */
+import type { z } from 'zod';
+import type { BlockType, blockParamSchemas } from './schema.ts';
+
+export type { BlockType, Padding, ActivationFunction } from './schema.ts';
+
+/** Each block kind's settings, with defaults filled in. */
+export type BlockParams = { [K in BlockType]: z.output<(typeof blockParamSchemas)[K]> };
+
+/** A block in the graph; `type` decides the shape of `params`. */
+export type GraphNode<K extends BlockType = BlockType> = K extends BlockType
+  ? {
+      id: string;
+      type: K;
+      params: BlockParams[K];
+      label?: string;
+      position?: { x: number; y: number };
+    }
+  : never;
+
+export interface GraphEdge {
+  id?: string;
+  source: string;
+  target: string;
+}
+
+export interface GraphDocument {
+  format: 'cnn-studio/graph';
+  version: 1;
+  name?: string;
+  description?: string;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
