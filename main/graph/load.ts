@@ -72,7 +72,12 @@ function checkReferences(graph: GraphDocument): LoadProblem[] {
     }
     ids.add(node.id);
   });
+  const edgeIds = new Set<string>();
   graph.edges.forEach((edge, index) => {
+    if (edge.id !== undefined) {
+      if (edgeIds.has(edge.id)) problems.push({ path: `edges[${index}].id`, message: `duplicate edge id "${edge.id}"` });
+      edgeIds.add(edge.id);
+    }
     for (const end of ['source', 'target'] as const) {
       if (!ids.has(edge[end])) {
         problems.push({ path: `edges[${index}].${end}`, message: `no node has the id "${edge[end]}"` });
@@ -95,8 +100,8 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): LoadProblem {
   if (issue.code === 'unrecognized_keys') {
     return { path, message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
   }
-  if (issue.code === 'invalid_type' && valueAt(root, issue.path) === undefined) {
-    return { path, message: `is required (${issue.expected})` };
+  if (valueAt(root, issue.path) === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) {
+    return { path, message: issue.code === 'invalid_type' ? `is required (${issue.expected})` : 'is required' };
   }
   return { path, message: issue.message };
 }

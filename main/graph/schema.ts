@@ -92,7 +92,7 @@ export const blockParamSchemas = {
     momentum: z.number().default(0.9),
     epsilon: z.number().default(1e-5),
   }),
-  /** An element-wise nonlinearity; `alpha` is the negative slope of leakyRelu. */
+  /** An element-wise nonlinearity; `alpha` is the negative slope of leakyRelu and unused by the others. */
   activation: params({
     function: z.enum(ACTIVATIONS).default('relu'),
     alpha: z.number().default(0.01),

@@ -78,7 +78,14 @@ export const conv2d: BlockSpec<'conv2d'> = {
 export const depthwiseConv2d: BlockSpec<'depthwiseConv2d'> = {
   title: 'DepthwiseConv2d',
   inputs: { min: 1, max: 1 },
-  checkParams: (p) => [...problems(wholeAtLeast('depth multiplier', p.depthMultiplier, 1)), ...checkWindow(p)],
+  checkParams: (p) => [
+    ...problems(
+      wholeAtLeast('depth multiplier', p.depthMultiplier, 1),
+      // TensorFlow.js' DepthwiseConv2D layer ignores its dilation rate (tfjs-layers 4.x).
+      p.dilation.some((d) => d !== 1) ? 'dilation above 1 is not supported on DepthwiseConv2d by TensorFlow.js' : undefined,
+    ),
+    ...checkWindow(p),
+  ],
   outputShape: (p, [input]): ShapeResult => {
     const result = slideShape(p, input!, 'kernel', 'DepthwiseConv2d');
     return 'size' in result ? { shape: [...result.size, input![2]! * p.depthMultiplier] } : result;

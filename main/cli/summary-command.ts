@@ -1,0 +1,26 @@
+/** `cnn-studio summary <file>`: exit 0 for a valid graph, 1 for an invalid one, 2 for an unreadable file. */
+import { analyzeGraph } from '../analysis/analyze.ts';
+import { summarize } from '../analysis/summary.ts';
+import { renderSummary } from './print-summary.ts';
+import { readGraphFile } from './read-graph-file.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_INVALID_GRAPH = 1;
+export const EXIT_UNREADABLE = 2;
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export async function runSummary(file: string, options: { json?: boolean }, io: Output): Promise<number> {
+  const read = await readGraphFile(file);
+  if (!read.ok) {
+    for (const problem of read.problems) io.err(`error: ${problem}`);
+    return EXIT_UNREADABLE;
+  }
+  for (const note of read.notes) io.err(`note: ${note}`);
+  const summary = summarize(read.graph, analyzeGraph(read.graph));
+  io.out(options.json ? JSON.stringify(summary, null, 2) : renderSummary(summary));
+  return summary.valid ? EXIT_OK : EXIT_INVALID_GRAPH;
+}

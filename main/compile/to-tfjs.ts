@@ -1,0 +1,114 @@
+/**
+ * Compiling a graph into a TensorFlow.js functional model. The TensorFlow.js namespace is passed
+ * in, so the same code builds models for the wasm, cpu, node and node-gpu backends.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { analyzeGraph } from '../analysis/analyze.ts';
+import type { Diagnostic, GraphAnalysis } from '../analysis/types.ts';
+import type { GraphDocument, GraphNode } from '../graph/types.ts';
+import { layerNames } from './layer-names.ts';
+
+export type TensorFlow = typeof tfjs;
+type Symbolic = tfjs.SymbolicTensor;
+
+export class GraphNotCompilableError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(`the graph has ${diagnostics.length} error${diagnostics.length === 1 ? '' : 's'}: ${diagnostics.map((d) => d.message).join('; ')}`);
+    this.name = 'GraphNotCompilableError';
+  }
+}
+
+/** Builds the model; throws GraphNotCompilableError when the analysis reports an error. */
+export function compileGraph(tf: TensorFlow, graph: GraphDocument, analysis: GraphAnalysis = analyzeGraph(graph)): tfjs.LayersModel {
+  if (!analysis.valid) {
+    throw new GraphNotCompilableError(analysis.diagnostics.filter((d) => d.severity === 'error'));
+  }
+  const names = layerNames(graph);
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+  const sources = new Map<string, string[]>(graph.nodes.map((node) => [node.id, []]));
+  for (const edge of graph.edges) sources.get(edge.target)!.push(edge.source);
+
+  const tensors = new Map<string, Symbolic>();
+  let input: Symbolic | undefined;
+  let output: Symbolic | undefined;
+  for (const id of analysis.order) {
+    const node = byId.get(id)!;
+    const inputs = sources.get(id)!.map((source) => tensors.get(source)!);
+    const tensor = buildLayer(tf, node, names.get(id)!, inputs, analysis);
+    tensors.set(id, tensor);
+    if (node.type === 'input') input = tensor;
+    if (node.type === 'output') output = tensor;
+  }
+  return tf.model({ inputs: input!, outputs: output!, name: modelName(graph) });
+}
+
+function buildLayer(tf: TensorFlow, node: GraphNode, name: string, inputs: Symbolic[], analysis: GraphAnalysis): Symbolic {
+  const [x] = inputs as [Symbolic];
+  switch (node.type) {
+    case 'input': {
+      const p = node.params;
+      return tf.input({ shape: [p.height, p.width, p.channels], name });
+    }
+    case 'conv2d': {
+      const p = node.params;
+      return tf.layers
+        .conv2d({ name, filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
+        .apply(padExplicitly(tf, x, p.padding, name)) as Symbolic;
+    }
+    case 'depthwiseConv2d': {
+      const p = node.params;
+      return tf.layers
+        .depthwiseConv2d({ name, kernelSize: p.kernelSize, depthMultiplier: p.depthMultiplier, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
+        .apply(padExplicitly(tf, x, p.padding, name)) as Symbolic;
+    }
+    case 'batchNorm':
+      return tf.layers.batchNormalization({ name, axis: -1, momentum: node.params.momentum, epsilon: node.params.epsilon }).apply(x) as Symbolic;
+    case 'activation': {
+      const p = node.params;
+      const layer = p.function === 'leakyRelu' ? tf.layers.leakyReLU({ name, alpha: p.alpha }) : tf.layers.activation({ name, activation: p.function });
+      return layer.apply(x) as Symbolic;
+    }
+    case 'dropout':
+      return tf.layers.dropout({ name, rate: node.params.rate }).apply(x) as Symbolic;
+    case 'maxPool2d':
+    case 'avgPool2d': {
+      const p = node.params;
+      const args = { name, poolSize: p.poolSize, strides: p.strides ?? p.poolSize, padding: p.padding };
+      const layer = node.type === 'maxPool2d' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args);
+      return layer.apply(x) as Symbolic;
+    }
+    case 'globalAvgPool': {
+      if (!node.params.keepDims) return tf.layers.globalAveragePooling2d({ name }).apply(x) as Symbolic;
+      // TensorFlow.js has no keepdims option: an average pool over the whole map gives 1×1×C.
+      const [height, width] = analysis.nodes[node.id]!.inputShapes[0]!;
+      return tf.layers.averagePooling2d({ name, poolSize: [height!, width!], strides: [height!, width!] }).apply(x) as Symbolic;
+    }
+    case 'flatten':
+      // Flattening a flat vector changes nothing; TensorFlow.js would refuse the layer.
+      return x.shape.length <= 2 ? x : (tf.layers.flatten({ name }).apply(x) as Symbolic);
+    case 'dense':
+      return tf.layers.dense({ name, units: node.params.units, useBias: node.params.useBias }).apply(x) as Symbolic;
+    case 'add':
+      return tf.layers.add({ name }).apply(inputs) as Symbolic;
+    case 'concat':
+      return tf.layers.concatenate({ name, axis: -1 }).apply(inputs) as Symbolic;
+    case 'output':
+      return tf.layers.activation({ name, activation: node.params.activation === 'softmax' ? 'softmax' : 'linear' }).apply(x) as Symbolic;
+  }
+}
+
+function layerPadding(padding: GraphNode<'conv2d'>['params']['padding']): 'valid' | 'same' {
+  return padding === 'same' ? 'same' : 'valid';
+}
+
+/** Explicit padding (PyTorch's `padding=1`) becomes a ZeroPadding2D layer before a valid convolution. */
+function padExplicitly(tf: TensorFlow, x: Symbolic, padding: GraphNode<'conv2d'>['params']['padding'], name: string): Symbolic {
+  if (!Array.isArray(padding) || padding.every((p) => p === 0)) return x;
+  const [top, bottom, left, right] = padding;
+  return tf.layers.zeroPadding2d({ name: `${name}_pad`, padding: [[top, bottom], [left, right]] }).apply(x) as Symbolic;
+}
+
+function modelName(graph: GraphDocument): string {
+  const name = (graph.name ?? 'cnn').replace(/[^-A-Za-z0-9._]/g, '_');
+  return /^[A-Za-z0-9]/.test(name) ? name : `m${name}`;
+}

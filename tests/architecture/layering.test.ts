@@ -1,0 +1,46 @@
+/**
+ * Who may import whom. The engine in main/ is shared by the desktop app, the CLI, the browser mode
+ * and the tests, so it knows nothing of Electron or Svelte; the graph core and its analysis also
+ * run in the renderer, so they touch neither the file system nor any other Node.js module.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(join(ROOT, folder), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.(ts|svelte)$/.test(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:^|\s)(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((m) => m[1] ?? m[2]!);
+}
+
+function violations(folders: string[], forbidden: RegExp): string[] {
+  return folders.flatMap((folder) =>
+    sourceFiles(folder).flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) => forbidden.test(specifier))
+        .map((specifier) => `${relative(ROOT, file)} imports ${specifier}`),
+    ),
+  );
+}
+
+describe('layering', () => {
+  it('finds the imports it checks', () => {
+    expect(importsOf(join(ROOT, 'main/analysis/analyze.ts'))).toContain('./blocks/index.ts');
+  });
+
+  it('keeps Electron and Svelte out of the engine', () => {
+    expect(violations(['main'], /^(electron|svelte)(\/|$)|^@xyflow\//)).toEqual([]);
+  });
+
+  it('keeps the graph core, analysis and compiler free of Node.js modules', () => {
+    expect(violations(['main/graph', 'main/analysis', 'main/compile', 'main/import'], /^node:|^(fs|path|os|child_process|worker_threads)(\/|$)/)).toEqual([]);
+  });
+});
