@@ -14,7 +14,11 @@ export function describeSettings(node: GraphNode): string {
     case 'conv2d':
     case 'depthwiseConv2d': {
       const p = node.params;
-      const parts = [node.type === 'conv2d' ? `${p.filters}×${formatPair(p.kernelSize)}` : `${formatPair(p.kernelSize)} ×${p.depthMultiplier}`];
+      const parts = [
+        node.type === 'conv2d'
+          ? `${formatPair(p.kernelSize)}, ${node.params.filters} filters`
+          : `${formatPair(p.kernelSize)}${node.params.depthMultiplier > 1 ? `, ×${node.params.depthMultiplier}` : ''}`,
+      ];
       if (p.strides.some((s) => s !== 1)) parts.push(`stride ${formatPair(p.strides)}`);
       if (p.padding !== 'valid') parts.push(typeof p.padding === 'string' ? p.padding : `pad ${p.padding.join(',')}`);
       if (p.dilation.some((d) => d !== 1)) parts.push(`dilation ${formatPair(p.dilation)}`);

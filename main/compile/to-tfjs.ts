@@ -5,21 +5,30 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import type { Diagnostic, GraphAnalysis } from '../analysis/types.ts';
+import { StudioError } from '../errors.ts';
 import type { GraphDocument, GraphNode } from '../graph/types.ts';
 import { layerNames } from './layer-names.ts';
 
 export type TensorFlow = typeof tfjs;
 type Symbolic = tfjs.SymbolicTensor;
 
-export class GraphNotCompilableError extends Error {
+export class GraphNotCompilableError extends StudioError {
   constructor(readonly diagnostics: Diagnostic[]) {
     super(`the graph has ${diagnostics.length} error${diagnostics.length === 1 ? '' : 's'}: ${diagnostics.map((d) => d.message).join('; ')}`);
     this.name = 'GraphNotCompilableError';
   }
 }
 
+export interface CompileOptions {
+  /** The graph's analysis, when the caller has it already. */
+  analysis?: GraphAnalysis;
+  /** Seeds the weight initialisation, so that a run can be repeated. */
+  seed?: number;
+}
+
 /** Builds the model; throws GraphNotCompilableError when the analysis reports an error. */
-export function compileGraph(tf: TensorFlow, graph: GraphDocument, analysis: GraphAnalysis = analyzeGraph(graph)): tfjs.LayersModel {
+export function compileGraph(tf: TensorFlow, graph: GraphDocument, options: CompileOptions = {}): tfjs.LayersModel {
+  const analysis = options.analysis ?? analyzeGraph(graph);
   if (!analysis.valid) {
     throw new GraphNotCompilableError(analysis.diagnostics.filter((d) => d.severity === 'error'));
   }
@@ -31,10 +40,12 @@ export function compileGraph(tf: TensorFlow, graph: GraphDocument, analysis: Gra
   const tensors = new Map<string, Symbolic>();
   let input: Symbolic | undefined;
   let output: Symbolic | undefined;
+  const context: LayerContext = { tf, analysis, seed: options.seed, layerIndex: 0 };
   for (const id of analysis.order) {
     const node = byId.get(id)!;
     const inputs = sources.get(id)!.map((source) => tensors.get(source)!);
-    const tensor = buildLayer(tf, node, names.get(id)!, inputs, analysis);
+    context.layerIndex += 1;
+    const tensor = buildLayer(context, node, names.get(id)!, inputs);
     tensors.set(id, tensor);
     if (node.type === 'input') input = tensor;
     if (node.type === 'output') output = tensor;
@@ -42,7 +53,20 @@ export function compileGraph(tf: TensorFlow, graph: GraphDocument, analysis: Gra
   return tf.model({ inputs: input!, outputs: output!, name: modelName(graph) });
 }
 
-function buildLayer(tf: TensorFlow, node: GraphNode, name: string, inputs: Symbolic[], analysis: GraphAnalysis): Symbolic {
+interface LayerContext {
+  tf: TensorFlow;
+  analysis: GraphAnalysis;
+  seed: number | undefined;
+  layerIndex: number;
+}
+
+/** Keras' default initialiser, seeded per layer when the run has a seed. */
+function kernelInitializer({ tf, seed, layerIndex }: LayerContext) {
+  return tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed * 1000 + layerIndex });
+}
+
+function buildLayer(context: LayerContext, node: GraphNode, name: string, inputs: Symbolic[]): Symbolic {
+  const { tf, analysis } = context;
   const [x] = inputs as [Symbolic];
   switch (node.type) {
     case 'input': {
@@ -52,13 +76,13 @@ function buildLayer(tf: TensorFlow, node: GraphNode, name: string, inputs: Symbo
     case 'conv2d': {
       const p = node.params;
       return tf.layers
-        .conv2d({ name, filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
+        .conv2d({ name, kernelInitializer: kernelInitializer(context), filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
         .apply(padExplicitly(tf, x, p.padding, name)) as Symbolic;
     }
     case 'depthwiseConv2d': {
       const p = node.params;
       return tf.layers
-        .depthwiseConv2d({ name, kernelSize: p.kernelSize, depthMultiplier: p.depthMultiplier, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
+        .depthwiseConv2d({ name, depthwiseInitializer: kernelInitializer(context), kernelSize: p.kernelSize, depthMultiplier: p.depthMultiplier, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
         .apply(padExplicitly(tf, x, p.padding, name)) as Symbolic;
     }
     case 'batchNorm':
@@ -87,7 +111,7 @@ function buildLayer(tf: TensorFlow, node: GraphNode, name: string, inputs: Symbo
       // Flattening a flat vector changes nothing; TensorFlow.js would refuse the layer.
       return x.shape.length <= 2 ? x : (tf.layers.flatten({ name }).apply(x) as Symbolic);
     case 'dense':
-      return tf.layers.dense({ name, units: node.params.units, useBias: node.params.useBias }).apply(x) as Symbolic;
+      return tf.layers.dense({ name, kernelInitializer: kernelInitializer(context), units: node.params.units, useBias: node.params.useBias }).apply(x) as Symbolic;
     case 'add':
       return tf.layers.add({ name }).apply(inputs) as Symbolic;
     case 'concat':

@@ -5,6 +5,7 @@
  * the editor can point at the block that needs fixing.
  */
 import { z } from 'zod';
+import { trainingSettingsSchema } from './training-settings.ts';
 
 export const GRAPH_FORMAT = 'cnn-studio/graph';
 export const GRAPH_VERSION = 1;
@@ -176,4 +177,6 @@ export const graphDocumentSchema = z.strictObject({
   description: z.string().optional(),
   nodes: z.array(nodeSchema),
   edges: z.array(edgeSchema),
+  /** How this network is meant to be trained; the CLI and the studio start from these settings. */
+  training: trainingSettingsSchema.optional(),
 });

@@ -1,6 +1,7 @@
 /** The in-memory graph: what the schema produces once a document has loaded. */
 import type { z } from 'zod';
 import type { BlockType, blockParamSchemas } from './schema.ts';
+import type { TrainingSettings } from './training-settings.ts';
 
 export type { BlockType, Padding, ActivationFunction } from './schema.ts';
 
@@ -31,4 +32,5 @@ export interface GraphDocument {
   description?: string;
   nodes: GraphNode[];
   edges: GraphEdge[];
+  training?: TrainingSettings;
 }

@@ -64,7 +64,10 @@ function findTopology(value: unknown): Found | string {
     return 'this is already a CNN Studio graph document; open it instead of importing it';
   }
   if (value.format === 'graph-model') {
-    return 'this is a TensorFlow.js graph model (a frozen TensorFlow graph); only layers models (format "layers-model") can be imported';
+    return (
+      'this is a TensorFlow.js graph model (a frozen TensorFlow graph); ' +
+      'only layers models (format "layers-model") can be imported'
+    );
   }
   const notes: string[] = [];
   let topology: unknown = value;
@@ -80,12 +83,17 @@ function findTopology(value: unknown): Found | string {
   const version = isRecord(topology) ? topology.keras_version : undefined;
   if (isRecord(topology) && 'model_config' in topology) topology = topology.model_config;
   if (!isRecord(topology)) return `model_config must be an object but is ${describeKind(topology)}`;
-  if (typeof version === 'string') origin += origin === 'Keras' ? ` ${version}` : ` (${version})`;
-  else if (origin === 'Keras' && typeof topology.module === 'string') origin = 'Keras 3'; // Keras 3 writes no version
+  // TF.js writes its own version ("tfjs-layers 4.22.0") or, converted, the Keras one ("2.15.0").
+  if (typeof version === 'string') {
+    origin += origin === 'Keras' ? ` ${version}` : ` (${/^\d/.test(version) ? 'Keras ' : ''}${version})`;
+  } else if (origin === 'Keras' && typeof topology.module === 'string') origin = 'Keras 3'; // Keras 3 writes no version
 
   const className = topology.class_name;
   if (typeof className !== 'string') {
-    return 'no Keras model found: expected "class_name" ("Sequential", "Functional" or "Model") and "config", or a TensorFlow.js model.json with "modelTopology"';
+    return (
+      'no Keras model found: expected "class_name" ("Sequential", "Functional" or "Model") and "config", ' +
+      'or a TensorFlow.js model.json with "modelTopology"'
+    );
   }
   if (!MODEL_CLASSES.includes(className)) {
     return `the top level is a ${JSON.stringify(className)}, not a model; expected "Sequential", "Functional" or "Model"`;
@@ -121,7 +129,8 @@ function readSequential(topology: Record<string, unknown>): Read {
       (isRecord(topology.build_config) ? topology.build_config.input_shape : undefined);
     if (!Array.isArray(shape)) {
       return fail(
-        `the Sequential model does not give its input shape: there is no InputLayer and no batch_input_shape on the first layer "${first.name}"`,
+        'the Sequential model does not give its input shape: ' +
+          `there is no InputLayer and no batch_input_shape on the first layer "${first.name}"`,
       );
     }
     layers.unshift({ name: `${first.name}_input`, className: 'InputLayer', config: { batch_input_shape: shape }, inputs: [] });
@@ -153,7 +162,8 @@ function readFunctional(config: unknown, className: string): Read {
     problems.push(
       refs.length === 0
         ? `the ${className} config does not name its ${what} (no "${key}")`
-        : `the model has ${refs.length} ${what}s (${refs.map((r) => `"${r.name}"`).join(', ')}); a CNN Studio graph has exactly one`,
+        : `the model has ${refs.length} ${what}s (${refs.map((r) => `"${r.name}"`).join(', ')}); ` +
+          'a CNN Studio graph has exactly one',
     );
     return undefined;
   };
@@ -166,7 +176,9 @@ function readFunctional(config: unknown, className: string): Read {
   const sorted = sortLayers(layers);
   if (typeof sorted === 'string') return fail(sorted);
   const byName = new Map(sorted.map((l) => [l.name, l]));
-  if (byName.get(input!)?.className !== 'InputLayer') return fail(`the model input "${input}" is not an InputLayer in the layers list`);
+  if (byName.get(input!)?.className !== 'InputLayer') {
+    return fail(`the model input "${input}" is not an InputLayer in the layers list`);
+  }
   if (!byName.has(output!)) return fail(`the model output "${output}" is not in the layers list`);
   // Keep the InputLayer first, as the layer mapping expects.
   return { ok: true, layers: [byName.get(input!)!, ...sorted.filter((l) => l.name !== input)], output: output! };
@@ -203,7 +215,9 @@ function readInbound(value: unknown, layer: KerasLayer): string[] | string {
   if (value.length > 1) {
     return `${label} is called ${value.length} times (a shared layer); each CNN Studio block is used once`;
   }
-  if (value.length === 0) return layer.className === 'InputLayer' ? [] : `${label} is not connected to anything (no inbound nodes)`;
+  if (value.length === 0) {
+    return layer.className === 'InputLayer' ? [] : `${label} is not connected to anything (no inbound nodes)`;
+  }
   const call = value[0];
   // Keras 3 writes {args, kwargs}; tensors passed as keyword arguments count only when args has none.
   let refs = isRecord(call) && 'args' in call ? collectRefs(call.args) : collectRefs(call);
@@ -211,7 +225,9 @@ function readInbound(value: unknown, layer: KerasLayer): string[] | string {
   if (refs.length === 0) return `${label}: could not read which layers feed it from "inbound_nodes"`;
   for (const ref of refs) {
     if (ref.node > 0) return `${label} uses "${ref.name}" a second time (a shared layer); each CNN Studio block is used once`;
-    if (ref.tensor > 0) return `${label} takes output ${ref.tensor} of "${ref.name}", a layer with several outputs, which is not supported`;
+    if (ref.tensor > 0) {
+      return `${label} takes output ${ref.tensor} of "${ref.name}", a layer with several outputs, which is not supported`;
+    }
   }
   return refs.map((r) => r.name);
 }
@@ -254,7 +270,9 @@ function sortLayers(layers: KerasLayer[]): KerasLayer[] | string {
   const byName = new Map(layers.map((l) => [l.name, l]));
   for (const layer of layers) {
     const missing = layer.inputs.find((name) => !byName.has(name));
-    if (missing !== undefined) return `"${layer.name}" (${layer.className}) takes its input from "${missing}", which is not in the layers list`;
+    if (missing !== undefined) {
+      return `"${layer.name}" (${layer.className}) takes its input from "${missing}", which is not in the layers list`;
+    }
   }
   const done = new Set<string>();
   const order: KerasLayer[] = [];

@@ -18,10 +18,10 @@ beforeAll(async () => {
 function expectCompiledToMatchAnalysis(graph: GraphDocument): void {
   const analysis = analyzeGraph(graph);
   expect(analysis.diagnostics).toEqual([]);
-  const model = compileGraph(tf, graph, analysis);
+  const model = compileGraph(tf, graph, { analysis });
   try {
     expect(model.countParams()).toBe(analysis.totals.params.total);
-    const trainable = model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b!, 1), 0);
+    const trainable = model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
     expect(trainable).toBe(analysis.totals.params.trainable);
     const names = layerNames(graph);
     for (const node of graph.nodes) {

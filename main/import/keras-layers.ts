@@ -1,0 +1,292 @@
+/**
+ * Mapping one Keras layer onto CNN Studio blocks. A layer becomes one block, or a block plus an
+ * Activation block for its `activation` setting, or an Output block for a softmax at the end of
+ * the model. Settings the studio cannot express are problems that stop the import; settings it
+ * merely drops (regularizers, constraints, `trainable: false`) are notes.
+ */
+import type { ActivationFunction, BlockType } from '../graph/types.ts';
+import { isRecord, type KerasLayer } from './keras-format.ts';
+
+/** A block to create: the first of a layer takes the layer's name as id, the others `${name}_${suffix}`. */
+export interface Piece {
+  type: BlockType;
+  params: Record<string, unknown>;
+  suffix?: string;
+}
+
+export interface LayerContext {
+  /** Rank of the incoming tensor without the batch axis: 3 for a feature map, 1 for a vector. */
+  rank: number | undefined;
+  /** Whether this layer's output is the model's output. */
+  isOutput: boolean;
+}
+
+export type LayerMapping =
+  | { supported: false }
+  | { supported: true; pieces: Piece[]; rank: number | undefined; problems: string[]; notes: string[] };
+
+type Mapped = { pieces: Piece[]; rank?: number | undefined };
+type Mapper = (r: ConfigReader, ctx: LayerContext) => Mapped;
+
+/** Keras activation names and the studio's equivalent. */
+const ACTIVATIONS: Record<string, { function: ActivationFunction; alpha?: number }> = {
+  relu: { function: 'relu' },
+  relu6: { function: 'relu6' },
+  elu: { function: 'elu' },
+  selu: { function: 'selu' },
+  gelu: { function: 'gelu' },
+  swish: { function: 'swish' },
+  silu: { function: 'swish' },
+  mish: { function: 'mish' },
+  sigmoid: { function: 'sigmoid' },
+  tanh: { function: 'tanh' },
+  softplus: { function: 'softplus' },
+  softsign: { function: 'softsign' },
+  leaky_relu: { function: 'leakyRelu', alpha: 0.2 }, // Keras 3's default negative slope
+  linear: { function: 'linear' },
+};
+
+const activation = (fn: ActivationFunction, alpha?: number): Piece => ({
+  type: 'activation',
+  params: alpha === undefined ? { function: fn } : { function: fn, alpha },
+});
+
+const MAPPERS: Record<string, Mapper> = {
+  InputLayer: mapInput,
+  Conv2D: (r, ctx) => {
+    const groups = r.number('groups', 1);
+    if (groups !== 1) r.problem(`groups ${groups} (grouped convolution) is not supported`);
+    const conv = { type: 'conv2d' as const, params: { filters: r.number('filters'), ...r.window() } };
+    return { pieces: [conv, ...r.trailingActivation(ctx)], rank: 3 };
+  },
+  DepthwiseConv2D: (r, ctx) => {
+    const { kernelSize, strides, padding, dilation, useBias } = r.window();
+    const params = { kernelSize, depthMultiplier: r.number('depth_multiplier', 1), strides, padding, dilation, useBias };
+    return { pieces: [{ type: 'depthwiseConv2d', params }, ...r.trailingActivation(ctx)], rank: 3 };
+  },
+  BatchNormalization: (r, ctx) => {
+    r.channelAxis(ctx);
+    for (const key of ['center', 'scale'] as const) {
+      if (r.config[key] !== false) continue;
+      r.note(`${key}: false on ${r.layer.name} is ignored; the studio's BatchNorm always learns a shift and a scale`);
+    }
+    if (r.config.renorm === true) r.note(`renorm on ${r.layer.name} is ignored`);
+    // Keras' momentum is the studio's (0.99 keeps 99% of the running statistics).
+    const params = { momentum: r.number('momentum', 0.99), epsilon: r.number('epsilon', 0.001) };
+    return { pieces: [{ type: 'batchNorm', params }] };
+  },
+  Activation: (r, ctx) => {
+    const name = r.activationName('activation') ?? 'linear';
+    if (name === 'softmax') return { pieces: r.softmaxOutput(ctx) };
+    const known = ACTIVATIONS[name];
+    if (!known) r.problem(`activation "${name}" is not supported`);
+    return { pieces: known ? [activation(known.function, known.alpha)] : [] };
+  },
+  ReLU: (r) => {
+    const max = r.optionalNumber('max_value');
+    const slope = r.optionalNumber('negative_slope') ?? 0;
+    if ((r.optionalNumber('threshold') ?? 0) !== 0) r.problem('a threshold other than 0 is not supported');
+    if (max !== undefined && max !== 6) r.problem(`max_value ${max} is not supported (only none, or 6 for ReLU6)`);
+    if (max !== undefined && slope !== 0) r.problem('a capped ReLU with a negative slope is not supported');
+    return { pieces: [max === 6 ? activation('relu6') : slope !== 0 ? activation('leakyRelu', slope) : activation('relu')] };
+  },
+  // Keras 2 and TF.js call the slope `alpha`, Keras 3 `negative_slope`; both default to 0.3.
+  LeakyReLU: (r) => ({ pieces: [activation('leakyRelu', r.optionalNumber('negative_slope') ?? r.number('alpha', 0.3))] }),
+  ELU: (r) => {
+    const alpha = r.number('alpha', 1);
+    if (alpha !== 1) r.note(`alpha ${alpha} on ${r.layer.name} is ignored; the studio's ELU uses alpha 1`);
+    return { pieces: [activation('elu')] };
+  },
+  Softmax: (r, ctx) => {
+    r.channelAxis(ctx);
+    return { pieces: r.softmaxOutput(ctx) };
+  },
+  Dropout: (r) => {
+    if (r.config.noise_shape != null) r.note(`noise_shape on ${r.layer.name} is ignored`);
+    return { pieces: [{ type: 'dropout', params: { rate: r.number('rate') } }] };
+  },
+  SpatialDropout2D: (r) => {
+    r.note(`${r.layer.name} (SpatialDropout2D) becomes a plain Dropout: it drops single values, not whole channels`);
+    return { pieces: [{ type: 'dropout', params: { rate: r.number('rate') } }] };
+  },
+  MaxPooling2D: (r) => ({ pieces: [{ type: 'maxPool2d', params: r.pool() }] }),
+  AveragePooling2D: (r) => ({ pieces: [{ type: 'avgPool2d', params: r.pool() }] }),
+  GlobalAveragePooling2D: (r) => {
+    const keepDims = r.bool('keepdims', false);
+    return { pieces: [{ type: 'globalAvgPool', params: { keepDims } }], rank: keepDims ? 3 : 1 };
+  },
+  Flatten: () => ({ pieces: [{ type: 'flatten', params: {} }], rank: 1 }),
+  Dense: (r, ctx) => {
+    const units = r.number('units');
+    const useBias = r.bool('use_bias', true);
+    const pieces = r.trailingActivation(ctx);
+    if (ctx.rank !== 3) return { pieces: [{ type: 'dense', params: { units, useBias } }, ...pieces], rank: 1 };
+    // Keras applies Dense to the last axis of a feature map: a 1×1 convolution.
+    r.note(`${r.layer.name} (Dense on a feature map) becomes a 1×1 Conv2d`);
+    return { pieces: [{ type: 'conv2d', params: { filters: units, kernelSize: [1, 1], useBias } }, ...pieces], rank: 3 };
+  },
+  Add: () => ({ pieces: [{ type: 'add', params: {} }] }),
+  Concatenate: (r, ctx) => {
+    r.channelAxis(ctx);
+    return { pieces: [{ type: 'concat', params: {} }] };
+  },
+};
+
+/** The Keras layer classes the importer understands. */
+export const SUPPORTED_LAYERS = Object.keys(MAPPERS);
+
+export function mapLayer(layer: KerasLayer, ctx: LayerContext): LayerMapping {
+  const mapper = Object.hasOwn(MAPPERS, layer.className) ? MAPPERS[layer.className] : undefined;
+  if (!mapper) return { supported: false };
+  const r = new ConfigReader(layer);
+  if (layer.config.data_format === 'channels_first') {
+    r.problem('data_format "channels_first" is not supported; only channels_last (height × width × channels)');
+  }
+  const mapped = mapper(r, ctx);
+  for (const [key, value] of Object.entries(layer.config)) {
+    if (/_(regularizer|constraint)$/.test(key) && value != null) r.note(`${key} on ${layer.name} is ignored`);
+  }
+  if (layer.config.trainable === false) r.note(`trainable: false on ${layer.name} is ignored; every block is trained`);
+  const rank = 'rank' in mapped ? mapped.rank : ctx.rank;
+  return { supported: true, pieces: mapped.pieces, rank, problems: r.problems, notes: r.notes };
+}
+
+/** InputLayer: Keras 2 and TF.js write `batch_input_shape`, Keras 3 `batch_shape`, both with the batch axis. */
+function mapInput(r: ConfigReader): Mapped {
+  const c = r.config;
+  const withBatch = Array.isArray(c.batch_input_shape) ? c.batch_input_shape : c.batch_shape;
+  const shape = Array.isArray(withBatch) ? withBatch.slice(1) : Array.isArray(c.input_shape) ? c.input_shape : undefined;
+  if (!shape) {
+    r.problem('does not give its shape (no batch_input_shape or batch_shape)');
+    return { pieces: [], rank: 3 };
+  }
+  const text = JSON.stringify(Array.isArray(withBatch) ? withBatch : shape);
+  if (shape.length !== 3) {
+    r.problem(`the input shape ${text} is not an image; CNN Studio needs height × width × channels`);
+  } else if (!shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0)) {
+    r.problem(`the input shape ${text} has unknown sizes; CNN Studio needs a fixed height, width and channel count`);
+  }
+  const [height, width, channels] = shape as number[];
+  return { pieces: [{ type: 'input', params: { height, width, channels } }], rank: 3 };
+}
+
+/** Reads one layer's config, collecting what is wrong instead of throwing. */
+class ConfigReader {
+  readonly problems: string[] = [];
+  readonly notes: string[] = [];
+  readonly config: Record<string, unknown>;
+
+  constructor(readonly layer: KerasLayer) {
+    this.config = layer.config;
+  }
+
+  problem(message: string): void {
+    this.problems.push(`"${this.layer.name}" (${this.layer.className}): ${message}`);
+  }
+
+  note(message: string): void {
+    this.notes.push(message);
+  }
+
+  optionalNumber(key: string): number | undefined {
+    const value = this.config[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    this.problem(`${key} must be a number (found ${JSON.stringify(value)})`);
+    return undefined;
+  }
+
+  number(key: string, fallback?: number): number {
+    const value = this.optionalNumber(key);
+    if (value !== undefined) return value;
+    if (fallback === undefined && this.config[key] == null) this.problem(`${key} is missing`);
+    return fallback ?? 0;
+  }
+
+  bool(key: string, fallback: boolean): boolean {
+    const value = this.config[key];
+    if (typeof value === 'boolean') return value;
+    if (value != null) this.problem(`${key} must be true or false (found ${JSON.stringify(value)})`);
+    return fallback;
+  }
+
+  /** Keras writes sizes as `[h, w]`; a single number (or `[n]`) means both. */
+  pair(key: string, fallback?: [number, number]): [number, number] {
+    const value = this.config[key];
+    if (value == null && fallback) return fallback;
+    if (typeof value === 'number') return [value, value];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'number')) {
+      const [h, w] = value as number[];
+      if (h !== undefined && value.length <= 2) return [h, w ?? h];
+    }
+    this.problem(value == null ? `${key} is missing` : `${key} must be [height, width] (found ${JSON.stringify(value)})`);
+    return fallback ?? [1, 1];
+  }
+
+  padding(): 'valid' | 'same' {
+    const value = this.config.padding ?? 'valid';
+    const text = typeof value === 'string' ? value.toLowerCase() : value;
+    if (text === 'valid' || text === 'same') return text;
+    this.problem(`padding ${JSON.stringify(value)} is not supported (only "valid" and "same")`);
+    return 'valid';
+  }
+
+  /** The sliding-window settings shared by Conv2D and DepthwiseConv2D. */
+  window() {
+    return {
+      kernelSize: this.pair('kernel_size'),
+      strides: this.pair('strides', [1, 1]),
+      padding: this.padding(),
+      dilation: this.pair('dilation_rate', [1, 1]),
+      useBias: this.bool('use_bias', true),
+    };
+  }
+
+  /** Pooling: strides left null mean the pool size. */
+  pool() {
+    const poolSize = this.pair('pool_size', [2, 2]);
+    return { poolSize, strides: this.config.strides == null ? poolSize : this.pair('strides'), padding: this.padding() };
+  }
+
+  /** BatchNormalization, Softmax and Concatenate work on the channel axis only: -1, or its index. */
+  channelAxis(ctx: LayerContext): void {
+    const raw = this.config.axis ?? -1;
+    // TF 2.x writes BatchNormalization's axis as a list, e.g. [3].
+    const axis = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
+    const last = ctx.rank ?? 3;
+    if (axis !== -1 && axis !== last) {
+      this.problem(`axis ${JSON.stringify(raw)} is not the channel axis; only -1 or ${last} is supported`);
+    }
+  }
+
+  /** A built-in activation's name: Keras writes "relu", occasionally with a module path or as an object. */
+  activationName(key: string): string | undefined {
+    let value = this.config[key];
+    if (isRecord(value) && typeof value.config === 'string') value = value.config;
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') {
+      this.problem(`${key} ${JSON.stringify(value).slice(0, 60)} is not a built-in Keras activation`);
+      return undefined;
+    }
+    return value.slice(value.lastIndexOf('.') + 1);
+  }
+
+  /** The block after a Conv2D or Dense for its `activation` setting; a final softmax is the Output block. */
+  trailingActivation(ctx: LayerContext): Piece[] {
+    const name = this.activationName('activation');
+    if (name === undefined || name === 'linear') return [];
+    if (name === 'softmax') return this.softmaxOutput(ctx).map((piece) => ({ ...piece, suffix: 'softmax' }));
+    const known = ACTIVATIONS[name];
+    if (!known) {
+      this.problem(`activation "${name}" is not supported`);
+      return [];
+    }
+    return [{ ...activation(known.function, known.alpha), suffix: name }];
+  }
+
+  softmaxOutput(ctx: LayerContext): Piece[] {
+    if (ctx.isOutput) return [{ type: 'output', params: { activation: 'softmax' } }];
+    this.problem('softmax is only supported at the model output');
+    return [];
+  }
+}

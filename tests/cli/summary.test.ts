@@ -1,0 +1,84 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hasStackTrace, runCli } from '../support/cli.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'cnn-studio-summary-'));
+function scratchFile(name: string, content: string): string {
+  const path = join(scratch, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('cnn-studio summary', () => {
+  it('prints round 10 with 9,896 trainable parameters and a 28×28 receptive field', async () => {
+    const result = await runCli(['summary', 'resources/journey/round-10.json']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Trainable params:\s+9,896/);
+    expect(result.stdout).toMatch(/Non-trainable params:\s+192/);
+    expect(result.stdout).toMatch(/Output receptive field:\s+28×28 \(covers the whole input\)/);
+    expect(result.stdout).toMatch(/│ conv4\s+│ Conv2d\s+│ 3×3, 32 filters, no bias\s+│ 8×8×32\s+│\s+4,608 │\s+46.6 %/);
+  });
+
+  it('prints the same as JSON with --json', async () => {
+    const result = await runCli(['summary', 'resources/journey/round-10.json', '--json']);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.params).toEqual({ trainable: 9896, nonTrainable: 192, total: 10088 });
+    expect(summary.macs).toBe(1_295_552);
+    expect(summary.receptiveField).toEqual([28, 28]);
+    expect(summary.outputShape).toEqual([10]);
+    expect(summary.layers).toHaveLength(30);
+    expect(summary.layers[1]).toMatchObject({ id: 'conv1', type: 'conv2d', outputShape: [26, 26, 8], params: { trainable: 72 }, receptiveField: [3, 3], macs: 48_672 });
+  });
+
+  it('reads a Keras model.to_json() topology', async () => {
+    const result = await runCli(['summary', 'tests/fixtures/keras/keras2-sequential-round07.json', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).params.trainable).toBe(9896);
+  });
+
+  it('reads a TensorFlow.js model.json', async () => {
+    const result = await runCli(['summary', 'tests/fixtures/keras/tfjs-converted-lenet5.json']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Trainable params:\s+61,706/);
+  });
+
+  it('lists unsupported Keras layers by name and exits 2', async () => {
+    const result = await runCli(['summary', 'tests/fixtures/keras/keras2-functional-unsupported.json']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unsupported layers: "[^"]+" \(\w+\)/);
+  });
+
+  it('exits 1 and prints the diagnostics of an invalid graph, with the valid part still summarised', async () => {
+    const graph = {
+      format: 'cnn-studio/graph',
+      version: 1,
+      nodes: [
+        { id: 'in', type: 'input', params: { height: 3, width: 3, channels: 1 } },
+        { id: 'big', type: 'conv2d', params: { filters: 4, kernelSize: 7 } },
+        { id: 'out', type: 'output' },
+      ],
+      edges: [{ source: 'in', target: 'big' }, { source: 'big', target: 'out' }],
+    };
+    const result = await runCli(['summary', scratchFile('broken.json', JSON.stringify(graph))]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('error  big: the 7×7 kernel does not fit the 3×3 input');
+    expect(result.stdout).toMatch(/│ in\s+│ Input/);
+  });
+
+  it.each([
+    ['a missing file', ['summary', 'no/such/file.json'], /cannot read no\/such\/file.json: no such file/],
+    ['a folder', ['summary', 'resources'], /cannot read resources: it is a folder, not a file/],
+    ['malformed JSON', ['summary', scratchFile('bad.json', '{"format": "cnn-studio/graph",')], /is not valid JSON/],
+    ['an unknown version', ['summary', scratchFile('v9.json', '{"format": "cnn-studio/graph", "version": 9, "nodes": [], "edges": []}')], /version: unsupported version 9/],
+    ['an unknown option', ['summary', 'resources/journey/round-10.json', '--colour'], /unknown option '--colour'/],
+    ['no file at all', ['summary'], /missing required argument 'file'/],
+  ])('exits 2 with a one-line message for %s', async (_what, args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+  });
+});
