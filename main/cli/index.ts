@@ -1,11 +1,20 @@
 /** The `cnn-studio` command line. Every failure ends in a one-line message and an exit code, never a stack trace. */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { BACKENDS } from '../backends/ladder.ts';
+import { describeError } from '../errors.ts';
+import { runBackends } from './backends-command.ts';
+import { runEval } from './eval-command.ts';
 import { EXIT_UNREADABLE, runSummary, type Output } from './summary-command.ts';
+import { runTrain, type TrainCommandOptions } from './train-command.ts';
+import { parseAugment, parseInteger, parseNumber, SCHEDULE_CHOICES } from './train-options.ts';
 
 const io: Output = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
 };
+
+const backendOption = () =>
+  new Option('--backend <name>', 'compute backend; auto takes the fastest that loads').choices([...BACKENDS, 'auto']).default('auto');
 
 export function buildProgram(): Command {
   const program = new Command('cnn-studio')
@@ -22,6 +31,53 @@ export function buildProgram(): Command {
       process.exitCode = await runSummary(file, options, io);
     });
 
+  program
+    .command('train')
+    .description("train a graph on its dataset (MNIST by default), starting from the graph file's own training settings")
+    .argument('<graph>', 'a CNN Studio graph, Keras or TensorFlow.js model file')
+    .option('--epochs <n>', 'number of epochs', parseInteger('--epochs'))
+    .option('--batch <n>', 'batch size', parseInteger('--batch'))
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adam']))
+    .option('--lr <rate>', 'learning rate (the peak rate for onecycle)', parseNumber('--lr'))
+    .option('--momentum <m>', 'SGD momentum', parseNumber('--momentum'))
+    .option('--nesterov', 'Nesterov momentum (SGD)')
+    .addOption(new Option('--schedule <type>', 'learning-rate schedule').choices(SCHEDULE_CHOICES))
+    .option('--step-size <epochs>', 'step schedule: epochs between decays', parseInteger('--step-size'))
+    .option('--gamma <g>', 'step schedule: factor at each decay', parseNumber('--gamma'))
+    .option('--max-lr <rate>', 'onecycle schedule: peak learning rate', parseNumber('--max-lr'))
+    .option('--factor <f>', 'plateau schedule: factor at each decay', parseNumber('--factor'))
+    .option('--patience <epochs>', 'plateau schedule: epochs without improvement before a decay', parseInteger('--patience'))
+    .option('--augment <spec>', 'random augmentation of training images: "rotate=DEGREES,shift=PIXELS" or "none"', parseAugment)
+    .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', parseInteger('--seed'))
+    .option('--limit <n>', 'use only the first N training and test images', parseInteger('--limit'))
+    .option('--dataset <name>', 'dataset to train on')
+    .addOption(backendOption())
+    .option('--out <dir>', 'folder for run folders', 'runs')
+    .option('--no-save', 'do not write a run folder')
+    .option('--json', 'print the event stream as JSON lines instead of progress bars')
+    .action(async (file: string, options: TrainCommandOptions) => {
+      process.exitCode = await runTrain(file, options, io);
+    });
+
+  program
+    .command('eval')
+    .description("reload a run's saved model and report its test accuracy")
+    .argument('<run-dir>', 'a run folder written by cnn-studio train')
+    .addOption(new Option('--model <which>', 'which saved model').choices(['best', 'last']).default('best'))
+    .addOption(backendOption())
+    .option('--json', 'print the result as JSON')
+    .action(async (runDir: string, options: Parameters<typeof runEval>[1]) => {
+      process.exitCode = await runEval(runDir, options, io);
+    });
+
+  program
+    .command('backends')
+    .description('list the compute backends, which of them load here, and why the others do not')
+    .option('--json', 'print as JSON')
+    .action(async (options: { json?: boolean }) => {
+      process.exitCode = await runBackends(options, io);
+    });
+
   return program;
 }
 
@@ -34,7 +90,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : EXIT_UNREADABLE;
       return;
     }
-    io.err(`error: ${(error as Error).message ?? String(error)}`);
+    io.err(`error: ${describeError(error)}`);
     process.exitCode = EXIT_UNREADABLE;
   }
 }

@@ -1,0 +1,305 @@
+/**
+ * The two gradients of a 2-D convolution, each written as one forward convolution so that they run
+ * in XNNPACK's convolution (the fastest code in the wasm backend) instead of scalar loops.
+ *
+ * Forward (NHWC, filter [fh, fw, ci, co], stride s, dilation d, top/left padding pt/pl):
+ *   y[n, oh, ow, co] = Σ_{kh, kw, ci} x[n, oh·s − pt + kh·d, ow·s − pl + kw·d, ci] · w[kh, kw, ci, co]
+ *
+ * Filter gradient. Summing over n, oh, ow:
+ *   dw[kh, kw, ci, co] = Σ_{oh, ow, n} x[n, kh·d + oh·s − pt, …, ci] · dy[n, oh, ow, co]
+ * Read x as a batch of ci images with n channels, xᵀ = [ci, H, W, n], and dy as a filter
+ * dyᵀ = [Ho, Wo, n, co]: this is a forward convolution of xᵀ with dyᵀ whose stride is d and whose
+ * dilation is s (the roles swap), padded by pt/pl at the top/left; the bottom/right padding is chosen
+ * so that the output is exactly fh × fw (when that padding is negative, x is cropped instead). The
+ * result, [ci, fh, fw, co], is transposed to [fh, fw, ci, co].
+ *
+ * Input gradient. With dy up-sampled by s (s − 1 zeros between its rows and columns), dyᵘ, and
+ * k' = fh − 1 − kh:
+ *   dx[n, i, j, ci] = Σ_{k', co} dyᵘ[n, i − pt' + k'·d, …, co] · w'[k', …, co, ci]
+ *   with pt' = (fh − 1)·d − pt and w'[k', l', co, ci] = w[fh − 1 − k', fw − 1 − l', ci, co]
+ * i.e. a stride-1 convolution of dyᵘ (dilation d, padding pt' on top and whatever makes the output
+ * H rows at the bottom) with the spatially flipped, in/out-transposed filter. For s = 1 and
+ * non-negative paddings nothing is copied; otherwise dyᵘ is materialised with its padding.
+ *
+ * Both kernels accept an optional `dilations` attribute (TensorFlow.js's own gradient never passes
+ * one; it refuses dilated convolutions), so callers that compute dilated gradients can use them.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { alloc, f32, free, type BackendWasm, type KernelArgs, type TensorFlow, type TensorInfo, type WasmKernels } from './heap.ts';
+
+export interface ConvGeometry {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tfjs.backend_util.ExplicitPadding;
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function pair(v: number | [number, number] | undefined): [number, number] {
+  if (v === undefined) return [1, 1];
+  return typeof v === 'number' ? [v, v] : v;
+}
+
+function convInfo(tf: TensorFlow, xShape: number[], filterShape: number[], g: ConvGeometry) {
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    g.strides,
+    pair(g.dilations),
+    g.pad,
+    g.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+}
+
+function checkNHWC(dataFormat: unknown): void {
+  if (dataFormat !== undefined && dataFormat !== 'NHWC') throw new Error(`wasm conv gradients support NHWC only, not ${String(dataFormat)}`);
+}
+
+/**
+ * dw by the formulation whose packed filter is smaller: XNNPACK repacks the filter of every new
+ * convolution (a few ns per float), and here the filter is an activation-sized tensor.
+ */
+export function conv2dBackpropFilter(tf: TensorFlow, kernels: WasmKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, filterShape: number[], g: ConvGeometry, method?: 'dy-filter' | 'x-filter'): TensorInfo {
+  const xSize = x.shape[1]! * x.shape[2]! * x.shape[3]!;
+  const dySize = dy.shape[1]! * dy.shape[2]! * dy.shape[3]!;
+  const chosen = method ?? (xSize < dySize ? 'x-filter' : 'dy-filter');
+  return chosen === 'x-filter' ? filterGradXAsFilter(tf, kernels, backend, x, dy, filterShape, g) : filterGradDyAsFilter(tf, kernels, backend, x, dy, filterShape, g);
+}
+
+/** dw = conv(xᵀ, dyᵀ): batch ci, channels n, filter dyᵀ = [Ho, Wo, n, co], stride d, dilation s. */
+function filterGradDyAsFilter(tf: TensorFlow, kernels: WasmKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, filterShape: number[], g: ConvGeometry): TensorInfo {
+  const info = convInfo(tf, x.shape, filterShape, g);
+  const [n, h, w, ci] = x.shape as [number, number, number, number];
+  const [, ho, wo, co] = dy.shape as [number, number, number, number];
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  // Rows of (padded) x the convolution must see so that the output has exactly fh rows.
+  let pb = (fh - 1) * dh + (ho - 1) * sh + 1 - h - pt;
+  let pr = (fw - 1) * dw + (wo - 1) * sw + 1 - w - pl;
+  const hUsed = pb < 0 ? h + pb : h;
+  const wUsed = pr < 0 ? w + pr : w;
+  pb = Math.max(pb, 0);
+  pr = Math.max(pr, 0);
+
+  // xᵀ[c, i, j, b] = x[b, i, j, c] over the rows and columns used.
+  const xT = alloc(backend, [ci, hUsed, wUsed, n]);
+  {
+    const src = f32(backend, x);
+    const dst = f32(backend, xT);
+    // Sequential writes, strided reads (the faster order for this permutation).
+    const imageStride = h * w * ci;
+    let d = 0;
+    for (let c = 0; c < ci; c++) {
+      for (let i = 0; i < hUsed; i++) {
+        for (let j = 0; j < wUsed; j++) {
+          let s = (i * w + j) * ci + c;
+          for (let b = 0; b < n; b++, s += imageStride) dst[d++] = src[s]!;
+        }
+      }
+    }
+  }
+  // dyᵀ[oh, ow, b, o] = dy[b, oh, ow, o]: blocks of co floats move.
+  const dyT = alloc(backend, [ho, wo, n, co]);
+  moveBlocks(f32(backend, dy), f32(backend, dyT), n, ho * wo, co);
+  const out = kernels.run('Conv2D', backend, { x: xT, filter: dyT }, {
+    strides: [dh, dw],
+    dilations: [sh, sw],
+    pad: [[0, 0], [pt, pb], [pl, pr], [0, 0]],
+    dataFormat: 'NHWC',
+  });
+  free(backend, xT);
+  free(backend, dyT);
+  if (out.shape[1] !== fh || out.shape[2] !== fw) throw new Error(`filter gradient has shape ${out.shape}, expected [${ci},${fh},${fw},${co}]`);
+  // [ci, fh, fw, co] → [fh, fw, ci, co]
+  const result = alloc(backend, filterShape);
+  moveBlocks(f32(backend, out), f32(backend, result), ci, fh * fw, co);
+  free(backend, out);
+  return result;
+}
+
+/**
+ * dw = flip(conv(dyᵘᵀ, xᵀ)): batch co, channels n, filter xᵀ = [H, W, n, ci], stride d; the input
+ * dyᵘᵀ = [co, Hu, Wu, n] is dy up-sampled by s and padded by (fh − 1)·d − pt on top. Output row u
+ * is filter row fh − 1 − u, because i = oh·s − pt + (fh − 1 − u)·d.
+ */
+function filterGradXAsFilter(tf: TensorFlow, kernels: WasmKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, filterShape: number[], g: ConvGeometry): TensorInfo {
+  const info = convInfo(tf, x.shape, filterShape, g);
+  const [n, h, w, ci] = x.shape as [number, number, number, number];
+  const [, ho, wo, co] = dy.shape as [number, number, number, number];
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const hu = (ho - 1) * sh + 1;
+  const wu = (wo - 1) * sw + 1;
+  const padTop = (fh - 1) * dh - info.padInfo.top;
+  const padLeft = (fw - 1) * dw - info.padInfo.left;
+  const padBottom = h - hu + info.padInfo.top;
+  const padRight = w - wu + info.padInfo.left;
+
+  // xᵀ[i, j, b, c] = x[b, i, j, c]
+  const xT = alloc(backend, [h, w, n, ci]);
+  moveBlocks(f32(backend, x), f32(backend, xT), n, h * w, ci);
+
+  const materialise = sh !== 1 || sw !== 1 || padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0;
+  let input: TensorInfo;
+  let pad: tfjs.backend_util.ExplicitPadding | 'valid';
+  const src = () => f32(backend, dy);
+  if (!materialise) {
+    // dyᵀ[o, oh, ow, b] = dy[b, oh, ow, o]
+    input = alloc(backend, [co, ho, wo, n]);
+    const s = src();
+    const dst = f32(backend, input);
+    const pixels = ho * wo;
+    const imageStride = pixels * co;
+    let d = 0;
+    for (let o = 0; o < co; o++) {
+      for (let p = 0; p < pixels; p++) {
+        let k = p * co + o;
+        for (let b = 0; b < n; b++, k += imageStride) dst[d++] = s[k]!;
+      }
+    }
+    pad = [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]];
+  } else {
+    const hp = padTop + hu + padBottom;
+    const wp = padLeft + wu + padRight;
+    input = alloc(backend, [co, hp, wp, n]);
+    const dst = f32(backend, input);
+    dst.fill(0);
+    const s = src();
+    for (let o = 0; o < co; o++) {
+      for (let oh = 0; oh < ho; oh++) {
+        const r = padTop + oh * sh;
+        if (r < 0 || r >= hp) continue;
+        for (let ow = 0; ow < wo; ow++) {
+          const c = padLeft + ow * sw;
+          if (c < 0 || c >= wp) continue;
+          let k = (oh * wo + ow) * co + o;
+          const d0 = ((o * hp + r) * wp + c) * n;
+          for (let b = 0; b < n; b++, k += ho * wo * co) dst[d0 + b] = s[k]!;
+        }
+      }
+    }
+    pad = 'valid';
+  }
+  const out = kernels.run('Conv2D', backend, { x: input, filter: xT }, { strides: [dh, dw], dilations: [1, 1], pad, dataFormat: 'NHWC' });
+  free(backend, input);
+  free(backend, xT);
+  if (out.shape[1] !== fh || out.shape[2] !== fw) throw new Error(`filter gradient has shape ${out.shape}, expected [${co},${fh},${fw},${ci}]`);
+  // dw[kh, kw, c, o] = out[o, fh-1-kh, fw-1-kw, c]
+  const result = alloc(backend, filterShape);
+  {
+    const s = f32(backend, out);
+    const d = f32(backend, result);
+    for (let kh = 0; kh < fh; kh++) {
+      for (let kw = 0; kw < fw; kw++) {
+        const dBase = (kh * fw + kw) * ci * co;
+        const sPixel = ((fh - 1 - kh) * fw + (fw - 1 - kw)) * ci;
+        for (let c = 0; c < ci; c++) {
+          for (let o = 0; o < co; o++) d[dBase + c * co + o] = s[(o * fh * fw) * ci + sPixel + c]!;
+        }
+      }
+    }
+  }
+  free(backend, out);
+  return result;
+}
+
+/** [a, b, c] → [b, a, c]: contiguous blocks of c floats change places. */
+function moveBlocks(src: Float32Array, dst: Float32Array, a: number, b: number, c: number): void {
+  for (let i = 0; i < a; i++) {
+    for (let j = 0; j < b; j++) {
+      const s = (i * b + j) * c;
+      const d = (j * a + i) * c;
+      for (let k = 0; k < c; k++) dst[d + k] = src[s + k]!;
+    }
+  }
+}
+
+/** dx = conv(dyᵘ, flipped wᵀ) — see the file comment. */
+export function conv2dBackpropInput(tf: TensorFlow, kernels: WasmKernels, backend: BackendWasm, inputShape: number[], dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  const info = convInfo(tf, inputShape, filter.shape, g);
+  const [n, h, w, ci] = inputShape as [number, number, number, number];
+  const [, ho, wo, co] = dy.shape as [number, number, number, number];
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const pt = (fh - 1) * dh - info.padInfo.top;
+  const pl = (fw - 1) * dw - info.padInfo.left;
+  const hu = (ho - 1) * sh + 1;
+  const wu = (wo - 1) * sw + 1;
+  const pb = h + (fh - 1) * dh - hu - pt;
+  const pr = w + (fw - 1) * dw - wu - pl;
+
+  // w'[k', l', o, c] = w[fh-1-k', fw-1-l', c, o]
+  const flipped = alloc(backend, [fh, fw, co, ci]);
+  {
+    const src = f32(backend, filter);
+    const dst = f32(backend, flipped);
+    for (let kh = 0; kh < fh; kh++) {
+      for (let kw = 0; kw < fw; kw++) {
+        const sBase = ((fh - 1 - kh) * fw + (fw - 1 - kw)) * ci * co;
+        const dBase = (kh * fw + kw) * co * ci;
+        for (let c = 0; c < ci; c++) {
+          for (let o = 0; o < co; o++) dst[dBase + o * ci + c] = src[sBase + c * co + o]!;
+        }
+      }
+    }
+  }
+
+  let input = dy;
+  let pad: tfjs.backend_util.ExplicitPadding = [[0, 0], [pt, pb], [pl, pr], [0, 0]];
+  const materialise = sh !== 1 || sw !== 1 || pt < 0 || pb < 0 || pl < 0 || pr < 0;
+  if (materialise) {
+    // dyᵘ with its padding (or cropping) applied, so that the convolution is 'valid'.
+    const hp = pt + hu + pb;
+    const wp = pl + wu + pr;
+    input = alloc(backend, [n, hp, wp, co]);
+    const dst = f32(backend, input);
+    dst.fill(0);
+    const src = f32(backend, dy);
+    for (let b = 0; b < n; b++) {
+      for (let oh = 0; oh < ho; oh++) {
+        const r = pt + oh * sh;
+        if (r < 0 || r >= hp) continue;
+        for (let ow = 0; ow < wo; ow++) {
+          const c = pl + ow * sw;
+          if (c < 0 || c >= wp) continue;
+          const s = ((b * ho + oh) * wo + ow) * co;
+          const d = ((b * hp + r) * wp + c) * co;
+          for (let o = 0; o < co; o++) dst[d + o] = src[s + o]!;
+        }
+      }
+    }
+    pad = 'valid' as unknown as tfjs.backend_util.ExplicitPadding;
+  }
+  const out = kernels.run('Conv2D', backend, { x: input, filter: flipped }, { strides: [1, 1], dilations: [dh, dw], pad, dataFormat: 'NHWC' });
+  if (materialise) free(backend, input);
+  free(backend, flipped);
+  if (out.shape[1] !== h || out.shape[2] !== w || out.shape[3] !== ci) throw new Error(`input gradient has shape ${out.shape}, expected ${inputShape}`);
+  return out;
+}
+
+function geometry(attrs: tfjs.NamedAttrMap): ConvGeometry {
+  checkNHWC(attrs.dataFormat);
+  return {
+    strides: attrs.strides as ConvGeometry['strides'],
+    pad: attrs.pad as ConvGeometry['pad'],
+    dilations: (attrs.dilations as ConvGeometry['dilations']) ?? 1,
+    dimRoundingMode: attrs.dimRoundingMode as ConvGeometry['dimRoundingMode'],
+  };
+}
+
+export function conv2dBackpropKernels(tf: TensorFlow, kernels: WasmKernels): tfjs.KernelConfig[] {
+  return [
+    {
+      kernelName: 'Conv2DBackpropFilter',
+      backendName: 'wasm',
+      kernelFunc: (({ inputs, backend, attrs }: KernelArgs) =>
+        conv2dBackpropFilter(tf, kernels, backend, inputs.x!, inputs.dy!, attrs!.filterShape as number[], geometry(attrs!))) as unknown as tfjs.KernelFunc,
+    },
+    {
+      kernelName: 'Conv2DBackpropInput',
+      backendName: 'wasm',
+      kernelFunc: (({ inputs, backend, attrs }: KernelArgs) =>
+        conv2dBackpropInput(tf, kernels, backend, attrs!.inputShape as number[], inputs.dy!, inputs.filter!, geometry(attrs!))) as unknown as tfjs.KernelFunc,
+    },
+  ];
+}

@@ -1,0 +1,91 @@
+/**
+ * Routes the training-mode forward pass of two tfjs-layers layers through the fused kernels when
+ * the active backend is 'wasm':
+ *   BatchNormalization (normalising over every axis but the last, with centre and scale) →
+ *     batch-norm.ts; the moving mean and variance are updated exactly as tfjs-layers does
+ *     (v ← v − (v − batch value)·(1 − momentum)), from the kernel's biased batch variance.
+ *   Dropout (0 < rate < 1, no noiseShape, no fixed seed) → dropout.ts.
+ * A layer's behaviour depends on its class only, so the patch goes on the class prototype; every
+ * other case (inference, other backends, other configurations) runs the original `call`.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { batchNormTraining } from './batch-norm.ts';
+import { dropout } from './dropout.ts';
+import type { TensorFlow } from './heap.ts';
+
+interface LayerVariable {
+  read(): tfjs.Tensor;
+  write(value: tfjs.Tensor): void;
+}
+interface BatchNormLayer {
+  axis: number;
+  momentum: number;
+  epsilon: number;
+  center: boolean;
+  scale: boolean;
+  gamma: LayerVariable;
+  beta: LayerVariable;
+  movingMean: LayerVariable;
+  movingVariance: LayerVariable;
+}
+interface DropoutLayer {
+  rate: number;
+  noiseShape?: unknown;
+  seed?: number;
+  invokeCallHook(inputs: unknown, kwargs: unknown): void;
+}
+type Call = (this: unknown, inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: { training?: boolean } | undefined) => tfjs.Tensor | tfjs.Tensor[];
+
+const PATCHED = Symbol.for('cnn-studio.fast-training-layers');
+
+function layerClass(tf: TensorFlow, name: string): { prototype: Record<string | symbol, unknown> } {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[name];
+  if (!entry) throw new Error(`tfjs-layers has no ${name} class`);
+  return entry[0] as unknown as { prototype: Record<string | symbol, unknown> };
+}
+
+function oneTensor(inputs: tfjs.Tensor | tfjs.Tensor[]): tfjs.Tensor {
+  return Array.isArray(inputs) ? inputs[0]! : inputs;
+}
+
+export function installFastTrainingLayers(tf: TensorFlow): void {
+  const batchNorm = layerClass(tf, 'BatchNormalization').prototype;
+  if (!batchNorm[PATCHED]) {
+    const original = batchNorm.call as Call;
+    batchNorm.call = function (this: BatchNormLayer, inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: { training?: boolean } | undefined) {
+      const input = oneTensor(inputs);
+      const axis = this.axis >= 0 ? this.axis : this.axis + input.rank;
+      if (!kwargs?.training || tf.getBackend() !== 'wasm' || axis !== input.rank - 1 || !this.center || !this.scale || input.dtype !== 'float32') {
+        return original.call(this, inputs, kwargs);
+      }
+      return tf.tidy(() => {
+        const [y, mean, variance] = batchNormTraining(tf, input, this.gamma.read(), this.beta.read(), this.epsilon);
+        const blend = (variable: LayerVariable, value: tfjs.Tensor) =>
+          tf.tidy(() => {
+            const old = variable.read();
+            variable.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - this.momentum)));
+          });
+        blend(this.movingMean, mean);
+        blend(this.movingVariance, variance);
+        return y;
+      });
+    } as Call;
+    batchNorm[PATCHED] = true;
+  }
+
+  const drop = layerClass(tf, 'Dropout').prototype;
+  if (!drop[PATCHED]) {
+    const original = drop.call as Call;
+    drop.call = function (this: DropoutLayer, inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: { training?: boolean } | undefined) {
+      const input = oneTensor(inputs);
+      if (!kwargs?.training || tf.getBackend() !== 'wasm' || !(this.rate > 0 && this.rate < 1) || this.noiseShape != null || this.seed != null || input.dtype !== 'float32') {
+        return original.call(this, inputs, kwargs);
+      }
+      return tf.tidy(() => {
+        this.invokeCallHook(inputs, kwargs);
+        return dropout(tf, input, this.rate);
+      });
+    } as Call;
+    drop[PATCHED] = true;
+  }
+}

@@ -1,0 +1,56 @@
+/** `cnn-studio train <graph>`: trains in a separate process and shows its progress. */
+import { resolve } from 'node:path';
+import type { BackendName } from '../backends/ladder.ts';
+import { describeError } from '../errors.ts';
+import { startTrainingProcess } from '../train/worker/controller.ts';
+import { readGraphFile } from './read-graph-file.ts';
+import { EXIT_INVALID_GRAPH, EXIT_OK, EXIT_UNREADABLE, type Output } from './summary-command.ts';
+import { createProgressPrinter } from './train-progress.ts';
+import { settingsFromFlags, type TrainFlags } from './train-options.ts';
+import { analyzeGraph } from '../analysis/analyze.ts';
+import { formatDiagnostic } from './print-summary.ts';
+
+export const EXIT_TRAINING_FAILED = 1;
+export const EXIT_CANCELLED = 130;
+
+export interface TrainCommandOptions extends TrainFlags {
+  backend: BackendName | 'auto';
+  out: string;
+  save: boolean;
+  json?: boolean;
+}
+
+export async function runTrain(file: string, options: TrainCommandOptions, io: Output): Promise<number> {
+  const read = await readGraphFile(file);
+  if (!read.ok) {
+    for (const problem of read.problems) io.err(`error: ${problem}`);
+    return EXIT_UNREADABLE;
+  }
+  const analysis = analyzeGraph(read.graph);
+  if (!analysis.valid) {
+    io.err(`error: ${file} is not a valid graph:`);
+    for (const diagnostic of analysis.diagnostics) io.err(formatDiagnostic(diagnostic));
+    return EXIT_INVALID_GRAPH;
+  }
+  let settings;
+  try {
+    settings = settingsFromFlags(read.graph.training, options);
+  } catch (error) {
+    io.err(`error: ${describeError(error)}`);
+    return EXIT_UNREADABLE;
+  }
+
+  const print = options.json
+    ? (event: unknown) => io.out(JSON.stringify(event))
+    : createProgressPrinter({ ...io, ...(process.stderr.isTTY ? { barStream: process.stderr } : {}) });
+  const handle = startTrainingProcess(
+    { graph: read.graph, settings, backend: options.backend, runsRoot: options.save ? resolve(options.out) : null },
+    print,
+  );
+  const onInterrupt = () => handle.cancel();
+  process.once('SIGINT', onInterrupt);
+  const final = await handle.done;
+  process.off('SIGINT', onInterrupt);
+  if (final.type === 'finished') return EXIT_OK;
+  return final.type === 'cancelled' ? EXIT_CANCELLED : EXIT_TRAINING_FAILED;
+}

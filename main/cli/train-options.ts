@@ -1,0 +1,114 @@
+/**
+ * Turning `cnn-studio train` flags into training settings, on top of the settings the graph file
+ * carries. Each bad value is refused with a message naming the flag.
+ */
+import { InvalidArgumentError } from 'commander';
+import { trainingSettingsSchema, type TrainingSettings, type TrainingSettingsInput } from '../graph/training-settings.ts';
+import { StudioError } from '../errors.ts';
+
+export interface TrainFlags {
+  epochs?: number;
+  batch?: number;
+  optimizer?: 'sgd' | 'adam';
+  lr?: number;
+  momentum?: number;
+  nesterov?: boolean;
+  schedule?: string;
+  stepSize?: number;
+  gamma?: number;
+  maxLr?: number;
+  factor?: number;
+  patience?: number;
+  augment?: { rotate: number; shift: number };
+  seed?: number;
+  limit?: number;
+  dataset?: string;
+}
+
+export class SettingsError extends StudioError {
+  override name = 'SettingsError';
+}
+
+export function parseInteger(flag: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (value.trim() === '' || !Number.isInteger(number)) throw new InvalidArgumentError(`${flag} takes a whole number, not "${value}".`);
+    return number;
+  };
+}
+
+export function parseNumber(flag: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (value.trim() === '' || !Number.isFinite(number)) throw new InvalidArgumentError(`${flag} takes a number, not "${value}".`);
+    return number;
+  };
+}
+
+/** `rotate=7,shift=2`, `rotate=7`, or `none`. */
+export function parseAugment(value: string): { rotate: number; shift: number } {
+  const result = { rotate: 0, shift: 0 };
+  if (value === 'none') return result;
+  for (const part of value.split(',')) {
+    const [key, amount, extra] = part.split('=');
+    const number = Number(amount);
+    if ((key !== 'rotate' && key !== 'shift') || extra !== undefined || amount === undefined || amount.trim() === '' || !Number.isFinite(number)) {
+      throw new InvalidArgumentError(`--augment takes "rotate=DEGREES,shift=PIXELS" or "none", not "${value}".`);
+    }
+    result[key] = number;
+  }
+  return result;
+}
+
+const SCHEDULE_TYPES: Record<string, TrainingSettings['schedule']['type']> = {
+  constant: 'constant',
+  step: 'step',
+  onecycle: 'oneCycle',
+  'one-cycle': 'oneCycle',
+  plateau: 'plateau',
+};
+export const SCHEDULE_CHOICES = ['constant', 'step', 'onecycle', 'plateau'];
+
+/** Which schedule each schedule flag belongs to, for a clear refusal when it does not apply. */
+const SCHEDULE_FLAGS = [
+  ['stepSize', '--step-size', 'step'],
+  ['gamma', '--gamma', 'step'],
+  ['maxLr', '--max-lr', 'oneCycle'],
+  ['factor', '--factor', 'plateau'],
+  ['patience', '--patience', 'plateau'],
+] as const;
+
+export function settingsFromFlags(base: TrainingSettingsInput | undefined, flags: TrainFlags): TrainingSettings {
+  const input: Record<string, unknown> = { ...(base ?? {}) };
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) input[key] = value;
+  };
+  set('epochs', flags.epochs);
+  set('batchSize', flags.batch);
+  set('optimizer', flags.optimizer);
+  set('learningRate', flags.lr);
+  set('momentum', flags.momentum);
+  set('nesterov', flags.nesterov);
+  set('augment', flags.augment);
+  set('seed', flags.seed);
+  set('limit', flags.limit);
+  set('dataset', flags.dataset);
+
+  const baseSchedule = (base?.schedule ?? { type: 'constant' }) as Record<string, unknown> & { type: string };
+  const schedule: Record<string, unknown> & { type: string } =
+    flags.schedule === undefined ? { ...baseSchedule } : { type: SCHEDULE_TYPES[flags.schedule.toLowerCase()] ?? flags.schedule };
+  for (const [key, flag, type] of SCHEDULE_FLAGS) {
+    const value = flags[key];
+    if (value === undefined) continue;
+    if (schedule.type !== type) throw new SettingsError(`${flag} applies to the ${type} schedule, but the schedule is ${schedule.type}; add --schedule ${type.toLowerCase()}`);
+    schedule[key] = value;
+  }
+  input.schedule = schedule;
+
+  const parsed = trainingSettingsSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new SettingsError(`invalid training settings: ${issue.path.join('.') || 'settings'}: ${issue.message}`);
+  }
+  return parsed.data;
+}

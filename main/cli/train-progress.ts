@@ -1,0 +1,100 @@
+/**
+ * How a training run reads in the terminal: a progress bar per epoch (images/s, ETA, loss,
+ * accuracy) and one test line per epoch, in the spirit of the journey's tqdm logs. Without a
+ * terminal (a pipe, CI) the bar is left out and the epoch lines remain.
+ */
+import { Presets, SingleBar } from 'cli-progress';
+import { formatCount } from '../analysis/format.ts';
+import type { TrainingEvent } from '../train/events.ts';
+
+export interface ProgressOutput {
+  out(text: string): void;
+  err(text: string): void;
+  /** Where the bar is drawn; absent when there is no terminal. */
+  barStream?: NodeJS.WritableStream;
+}
+
+export function createProgressPrinter(output: ProgressOutput): (event: TrainingEvent) => void {
+  let bar: SingleBar | undefined;
+  let epochs = 0;
+  let runDir: string | null = null;
+  const stopBar = () => {
+    bar?.stop();
+    bar = undefined;
+  };
+
+  return (event) => {
+    switch (event.type) {
+      case 'started':
+        epochs = event.epochs;
+        runDir = event.runDir;
+        output.out(
+          `Training on ${event.backend}: ${formatCount(event.params.trainable)} trainable parameters, ` +
+            `${formatCount(event.trainImages)} training and ${formatCount(event.testImages)} test images, ` +
+            `${event.epochs} epoch${event.epochs === 1 ? '' : 's'} of ${formatCount(event.batchesPerEpoch)} batches` +
+            (runDir ? `\nRun folder: ${runDir}` : ''),
+        );
+        return;
+      case 'batch':
+        if (!output.barStream) return;
+        if (!bar) {
+          bar = new SingleBar(
+            {
+              format: `Epoch ${event.epoch}/${epochs} {bar} {value}/{total} | {speed} img/s | ETA {eta}s | loss {loss} acc {accuracy}% | lr {lr}`,
+              stream: output.barStream,
+              hideCursor: true,
+              clearOnComplete: true,
+              etaBuffer: 50,
+            },
+            Presets.shades_classic,
+          );
+          bar.start(event.batches, 0);
+        }
+        bar.update(event.batch, {
+          speed: formatCount(event.imagesPerSecond),
+          loss: event.loss.toFixed(4),
+          accuracy: (event.accuracy * 100).toFixed(2),
+          lr: formatRate(event.learningRate),
+          eta: Math.round(event.epochEtaSeconds),
+        });
+        return;
+      case 'epoch':
+        stopBar();
+        output.out(
+          `Epoch ${event.epoch}/${epochs}: train loss ${event.trainLoss.toFixed(4)}, accuracy ${percent(event.trainAccuracy)} | ` +
+            `test loss ${event.testLoss.toFixed(4)}, accuracy ${percent(event.testAccuracy)} ` +
+            `(best ${percent(event.bestTestAccuracy)} at epoch ${event.bestEpoch}) | lr ${formatRate(event.learningRate)} | ` +
+            `${event.seconds.toFixed(1)} s, ${formatCount(event.imagesPerSecond)} img/s`,
+        );
+        return;
+      case 'finished':
+        output.out(
+          `Finished: best test accuracy ${percent(event.bestTestAccuracy)} at epoch ${event.bestEpoch} of ${event.epochs}, ` +
+            `in ${formatDuration(event.seconds)}${runDir ? `; models in ${runDir}/models` : ''}`,
+        );
+        return;
+      case 'cancelled':
+        stopBar();
+        output.err(`Cancelled after ${event.epochsDone} epoch${event.epochsDone === 1 ? '' : 's'}${runDir ? `; what was done is in ${runDir}` : ''}`);
+        return;
+      case 'failed':
+        stopBar();
+        output.err(`error: ${event.error}`);
+        return;
+    }
+  };
+}
+
+function percent(value: number): string {
+  return `${(value * 100).toFixed(2)} %`;
+}
+
+function formatRate(rate: number): string {
+  return Number(rate.toPrecision(3)).toString();
+}
+
+export function formatDuration(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  const rest = Math.round(seconds - minutes * 60);
+  return minutes > 0 ? `${minutes} min ${rest} s` : `${seconds.toFixed(1)} s`;
+}

@@ -1,0 +1,77 @@
+/**
+ * What a training run reports, in order: started, then batch progress and epoch ends, then one of
+ * finished, failed or cancelled. The same events travel from the worker process to the CLI, the
+ * desktop app and the browser mode, so they are schema-checked where they cross a boundary.
+ */
+import { z } from 'zod';
+
+const count = z.number().int().min(0);
+
+export const startedEvent = z.strictObject({
+  type: z.literal('started'),
+  backend: z.string(),
+  runDir: z.string().nullable(),
+  params: z.strictObject({ trainable: count, nonTrainable: count }),
+  epochs: count,
+  batchesPerEpoch: count,
+  trainImages: count,
+  testImages: count,
+});
+
+/** At most about ten a second. Epochs count from 1. */
+export const batchEvent = z.strictObject({
+  type: z.literal('batch'),
+  epoch: count,
+  batch: count,
+  batches: count,
+  imagesDone: count,
+  /** Running means over the epoch so far. */
+  loss: z.number(),
+  accuracy: z.number(),
+  learningRate: z.number(),
+  imagesPerSecond: z.number(),
+  /** Seconds left in this epoch and in the whole run. */
+  epochEtaSeconds: z.number(),
+  runEtaSeconds: z.number(),
+});
+
+export const epochEvent = z.strictObject({
+  type: z.literal('epoch'),
+  epoch: count,
+  trainLoss: z.number(),
+  trainAccuracy: z.number(),
+  testLoss: z.number(),
+  testAccuracy: z.number(),
+  /** The rate the last batch of the epoch used. */
+  learningRate: z.number(),
+  seconds: z.number(),
+  imagesPerSecond: z.number(),
+  bestTestAccuracy: z.number(),
+  bestEpoch: count,
+  /** Live tensors after the epoch; flat from epoch to epoch when nothing leaks. */
+  tensors: count,
+});
+
+export const finishedEvent = z.strictObject({
+  type: z.literal('finished'),
+  epochs: count,
+  bestTestAccuracy: z.number(),
+  bestEpoch: count,
+  seconds: z.number(),
+});
+
+export const failedEvent = z.strictObject({ type: z.literal('failed'), error: z.string() });
+export const cancelledEvent = z.strictObject({ type: z.literal('cancelled'), epochsDone: count });
+
+export const trainingEventSchema = z.discriminatedUnion('type', [
+  startedEvent,
+  batchEvent,
+  epochEvent,
+  finishedEvent,
+  failedEvent,
+  cancelledEvent,
+]);
+
+export type TrainingEvent = z.output<typeof trainingEventSchema>;
+export type EpochEvent = z.output<typeof epochEvent>;
+export type BatchEvent = z.output<typeof batchEvent>;

@@ -1,0 +1,66 @@
+/**
+ * One training job from start to end: pick the backend, load the data, make the run folder, train,
+ * and keep the folder in step. Every failure becomes a `failed` event; nothing is thrown.
+ */
+import { loadBackend, loadFastestBackend, type BackendName } from '../backends/ladder.ts';
+import { limitDataset } from '../data/dataset.ts';
+import { loadDataset } from '../data/datasets.ts';
+import { describeError } from '../errors.ts';
+import type { TrainingSettings } from '../graph/training-settings.ts';
+import type { GraphDocument } from '../graph/types.ts';
+import { createRunFolder } from '../runs/run-folder.ts';
+import { checkpointer, newRunRecord, recordEvent } from '../runs/run-recorder.ts';
+import type { TrainingEvent } from './events.ts';
+import { train } from './trainer.ts';
+
+export interface TrainingRequest {
+  graph: GraphDocument;
+  settings: TrainingSettings;
+  backend: BackendName | 'auto';
+  /** Where run folders go; null trains without saving anything. */
+  runsRoot: string | null;
+}
+
+export async function runTraining(request: TrainingRequest, emit: (event: TrainingEvent) => void, isCancelled: () => boolean): Promise<void> {
+  let record: Promise<void> = Promise.resolve();
+  try {
+    const backend = request.backend === 'auto' ? await loadFastestBackend() : await loadBackend(request.backend);
+    const dataset = limitDataset(await loadDataset(request.settings.dataset), request.settings.limit);
+    const runDir = request.runsRoot === null ? null : await createRunFolder(request.runsRoot, request.graph, request.settings);
+    const runRecord = newRunRecord(request.graph.name ?? 'graph', backend.name);
+    // The folder is written before the event goes out, so whoever hears of an epoch can read it.
+    // If the folder cannot be written (disk full), the run stops rather than train unrecorded.
+    let writeFailure: unknown;
+    const sink = (event: TrainingEvent) => {
+      if (!runDir) return emit(event);
+      record = record.then(async () => {
+        if (writeFailure !== undefined) return;
+        try {
+          await recordEvent(runDir, runRecord, event);
+          emit(event);
+        } catch (error) {
+          writeFailure = error;
+        }
+      });
+    };
+    try {
+      await train({
+        tf: backend.tf,
+        backend: backend.name,
+        graph: request.graph,
+        dataset,
+        settings: request.settings,
+        emit: sink,
+        isCancelled: () => isCancelled() || writeFailure !== undefined,
+        runDir,
+        ...(runDir ? { checkpoint: checkpointer(backend.tf, runDir) } : {}),
+      });
+    } catch (error) {
+      sink({ type: 'failed', error: describeError(error) });
+    }
+    await record;
+    if (writeFailure !== undefined) emit({ type: 'failed', error: `cannot write the run folder ${runDir}: ${describeError(writeFailure)}` });
+  } catch (error) {
+    emit({ type: 'failed', error: describeError(error) });
+  }
+}

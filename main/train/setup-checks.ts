@@ -1,0 +1,32 @@
+/** Everything that can be wrong before the first batch, each with a message a user can act on. */
+import { formatCount, formatShape } from '../analysis/format.ts';
+import type { GraphAnalysis } from '../analysis/types.ts';
+import type { ImageDataset } from '../data/dataset.ts';
+import { StudioError } from '../errors.ts';
+import type { TrainingSettings } from '../graph/training-settings.ts';
+
+export class TrainingSetupError extends StudioError {
+  override name = 'TrainingSetupError';
+}
+
+export function checkTrainingSetup(analysis: GraphAnalysis, dataset: ImageDataset, settings: TrainingSettings): void {
+  const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    throw new TrainingSetupError(
+      `the graph is not valid: ${first.nodeId ? `${first.nodeId}: ` : ''}${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`,
+    );
+  }
+  const input = analysis.inputShape!;
+  if (formatShape(input) !== formatShape(dataset.shape)) {
+    throw new TrainingSetupError(`the graph's input is ${formatShape(input)} but ${dataset.name} images are ${formatShape(dataset.shape)}; change the Input block to match`);
+  }
+  const classes = analysis.outputShape![0]!;
+  if (classes !== dataset.classNames.length) {
+    throw new TrainingSetupError(`the graph ends in ${classes} class scores but ${dataset.name} has ${dataset.classNames.length} classes; change the last layer to ${dataset.classNames.length} outputs`);
+  }
+  if (settings.batchSize > dataset.train.count) {
+    throw new TrainingSetupError(`the batch size ${formatCount(settings.batchSize)} is larger than the ${formatCount(dataset.train.count)} training images`);
+  }
+  if (dataset.test.count === 0) throw new TrainingSetupError(`${dataset.name} has no test images to evaluate on`);
+}

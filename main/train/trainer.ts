@@ -1,0 +1,195 @@
+/**
+ * The training loop: compile the graph, then per epoch shuffle, train batch by batch, evaluate on
+ * the test split and report. It runs wherever it is called (the worker process in the app and
+ * CLI, in-process in tests) and reports only through `emit`.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { analyzeGraph } from '../analysis/analyze.ts';
+import { compileGraph, type TensorFlow } from '../compile/to-tfjs.ts';
+import { batchRanges, fillBatch } from '../data/batches.ts';
+import type { ImageDataset, ImageSplit } from '../data/dataset.ts';
+import { seededRandom, shuffledIndices, type Random } from '../data/random.ts';
+import type { GraphDocument } from '../graph/types.ts';
+import type { TrainingSettings } from '../graph/training-settings.ts';
+import type { EpochEvent, TrainingEvent } from './events.ts';
+import { createOptimizer, setLearningRate } from './optimizers.ts';
+import { createSchedule } from './schedules.ts';
+import { checkTrainingSetup } from './setup-checks.ts';
+
+export interface TrainOptions {
+  tf: TensorFlow;
+  backend: string;
+  graph: GraphDocument;
+  dataset: ImageDataset;
+  settings: TrainingSettings;
+  emit: (event: TrainingEvent) => void;
+  /** Checked between batches; the run stops at the next batch once it is true. */
+  isCancelled: () => boolean;
+  runDir?: string | null;
+  /** Called after each epoch with the model, to save the last and (when `best`) the best one. */
+  checkpoint?: (model: tfjs.LayersModel, epoch: EpochEvent, best: boolean) => Promise<void>;
+}
+
+const PROGRESS_INTERVAL_MS = 100;
+const EVAL_BATCH = 1000;
+
+export async function train(options: TrainOptions): Promise<void> {
+  const { tf, dataset, settings, emit } = options;
+  const analysis = analyzeGraph(options.graph);
+  checkTrainingSetup(analysis, dataset, settings);
+
+  const random = seededRandom(settings.seed);
+  const batches = batchRanges(dataset.train.count, settings.batchSize);
+  const schedule = createSchedule(settings.schedule, settings.learningRate, settings.epochs, batches.length);
+  const model = compileGraph(tf, options.graph, { analysis, seed: settings.seed });
+  const logits = options.graph.nodes.some((n) => n.type === 'output' && n.params.activation === 'none');
+  const optimizer = createOptimizer(tf, settings, schedule.rate(0, 0));
+  model.compile({
+    optimizer,
+    loss: logits ? (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred) : 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+
+  try {
+    emit({
+      type: 'started',
+      backend: options.backend,
+      runDir: options.runDir ?? null,
+      params: { trainable: analysis.totals.params.trainable, nonTrainable: analysis.totals.params.nonTrainable },
+      epochs: settings.epochs,
+      batchesPerEpoch: batches.length,
+      trainImages: dataset.train.count,
+      testImages: dataset.test.count,
+    });
+    const runStart = performance.now();
+    let best = { accuracy: -1, epoch: 0 };
+    let imagesPerSecond = 0;
+    for (let epoch = 0; epoch < settings.epochs; epoch++) {
+      const epochStart = performance.now();
+      const order = shuffledIndices(dataset.train.count, random);
+      let lossSum = 0;
+      let correctSum = 0;
+      let seen = 0;
+      let learningRate = NaN;
+      let lastReport = 0;
+      for (let b = 0; b < batches.length; b++) {
+        if (options.isCancelled()) {
+          emit({ type: 'cancelled', epochsDone: epoch });
+          return;
+        }
+        const rate = schedule.rate(epoch, b);
+        if (rate !== learningRate) setLearningRate(optimizer, (learningRate = rate));
+        const [start, end] = batches[b]!;
+        const { loss, accuracy } = await trainBatch(tf, model, dataset, order.subarray(start, end), settings, random);
+        lossSum += loss * (end - start);
+        correctSum += accuracy * (end - start);
+        seen += end - start;
+
+        const now = performance.now();
+        imagesPerSecond = (seen / (now - epochStart)) * 1000;
+        if (now - lastReport >= PROGRESS_INTERVAL_MS || b === batches.length - 1) {
+          lastReport = now;
+          const epochLeft = (dataset.train.count - seen) / imagesPerSecond;
+          emit({
+            type: 'batch',
+            epoch: epoch + 1,
+            batch: b + 1,
+            batches: batches.length,
+            imagesDone: seen,
+            loss: lossSum / seen,
+            accuracy: correctSum / seen,
+            learningRate,
+            imagesPerSecond,
+            epochEtaSeconds: epochLeft,
+            runEtaSeconds: epochLeft + (settings.epochs - epoch - 1) * (dataset.train.count / imagesPerSecond),
+          });
+        }
+        // Let messages in (a cancel from the parent process) between batches.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+
+      const test = await evaluate(tf, model, dataset, dataset.test, logits);
+      const improved = test.accuracy > best.accuracy;
+      if (improved) best = { accuracy: test.accuracy, epoch: epoch + 1 };
+      schedule.epochEnded(test.loss);
+      const event: EpochEvent = {
+        type: 'epoch',
+        epoch: epoch + 1,
+        trainLoss: lossSum / seen,
+        trainAccuracy: correctSum / seen,
+        testLoss: test.loss,
+        testAccuracy: test.accuracy,
+        learningRate,
+        seconds: (performance.now() - epochStart) / 1000,
+        imagesPerSecond,
+        bestTestAccuracy: best.accuracy,
+        bestEpoch: best.epoch,
+        tensors: tf.memory().numTensors,
+      };
+      await options.checkpoint?.(model, event, improved);
+      emit(event);
+    }
+    emit({
+      type: 'finished',
+      epochs: settings.epochs,
+      bestTestAccuracy: best.accuracy,
+      bestEpoch: best.epoch,
+      seconds: (performance.now() - runStart) / 1000,
+    });
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+}
+
+async function trainBatch(
+  tf: TensorFlow,
+  model: tfjs.LayersModel,
+  dataset: ImageDataset,
+  indices: Uint32Array,
+  settings: TrainingSettings,
+  random: Random,
+): Promise<{ loss: number; accuracy: number }> {
+  const batch = fillBatch(dataset, dataset.train, indices, settings.augment, random);
+  const x = tf.tensor4d(batch.images, [batch.size, ...dataset.shape]);
+  const y = tf.tensor2d(batch.labels, [batch.size, dataset.classNames.length]);
+  try {
+    const [loss, accuracy] = (await model.trainOnBatch(x, y)) as number[];
+    return { loss: loss!, accuracy: accuracy! };
+  } finally {
+    x.dispose();
+    y.dispose();
+  }
+}
+
+/** Mean cross-entropy and accuracy over a whole split, in inference mode. */
+export async function evaluate(
+  tf: TensorFlow,
+  model: tfjs.LayersModel,
+  dataset: ImageDataset,
+  split: ImageSplit,
+  logits: boolean,
+): Promise<{ loss: number; accuracy: number }> {
+  let lossSum = 0;
+  let correct = 0;
+  const noAugmentation = { rotate: 0, shift: 0 };
+  for (const [start, end] of batchRanges(split.count, EVAL_BATCH)) {
+    const indices = Uint32Array.from({ length: end - start }, (_, i) => start + i);
+    const batch = fillBatch(dataset, split, indices, noAugmentation, Math.random);
+    const sums = tf.tidy(() => {
+      const x = tf.tensor4d(batch.images, [batch.size, ...dataset.shape]);
+      const y = tf.tensor2d(batch.labels, [batch.size, dataset.classNames.length]);
+      const output = model.predict(x) as tfjs.Tensor;
+      const probabilities = logits ? tf.softmax(output) : output;
+      const loss = tf.neg(tf.sum(tf.mul(y, tf.log(tf.clipByValue(probabilities, 1e-7, 1)))));
+      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(probabilities, -1), tf.argMax(y, -1)), 'float32'));
+      return tf.stack([loss, hits]);
+    });
+    const [loss, hits] = await sums.data();
+    sums.dispose();
+    lossSum += loss!;
+    correct += hits!;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { loss: lossSum / split.count, accuracy: correct / split.count };
+}

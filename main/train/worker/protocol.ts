@@ -1,0 +1,20 @@
+/** Messages from the parent to the training process. Both sides check them against these schemas. */
+import { z } from 'zod';
+import { BACKENDS } from '../../backends/ladder.ts';
+
+export const startMessage = z.strictObject({
+  type: z.literal('start'),
+  /** A graph document; the training process validates it again, as it would a file. */
+  graph: z.unknown(),
+  /** Training settings input; defaults are applied on the other side. */
+  settings: z.unknown(),
+  backend: z.enum([...BACKENDS, 'auto']),
+  runsRoot: z.string().nullable(),
+});
+
+export const cancelMessage = z.strictObject({ type: z.literal('cancel') });
+
+export const parentMessageSchema = z.discriminatedUnion('type', [startMessage, cancelMessage]);
+
+export type StartMessage = z.output<typeof startMessage>;
+export type ParentMessage = z.output<typeof parentMessageSchema>;

@@ -1,0 +1,58 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hasStackTrace, runCli } from '../support/cli.ts';
+
+describe('cnn-studio train, eval and backends', () => {
+  const out = mkdtempSync(join(tmpdir(), 'cnn-studio-cli-runs-'));
+
+  it('trains with --json, printing the event stream as JSON lines', async () => {
+    const result = await runCli(['train', 'resources/journey/round-10.json', '--epochs', '2', '--limit', '256', '--batch', '64', '--out', out, '--json']);
+    expect(result.code).toBe(0);
+    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(events[0]).toMatchObject({ type: 'started', params: { trainable: 9896 }, epochs: 2, trainImages: 256 });
+    expect(events.filter((e) => e.type === 'epoch').map((e) => e.epoch)).toEqual([1, 2]);
+    expect(events.at(-1)).toMatchObject({ type: 'finished', epochs: 2 });
+  }, 120_000);
+
+  it('prints an epoch line in the journey style without a terminal, then evaluates the saved model', async () => {
+    const train = await runCli(['train', 'resources/journey/round-09.json', '--epochs', '1', '--limit', '128', '--out', out]);
+    expect(train.code).toBe(0);
+    expect(train.stdout).toMatch(/^Training on wasm: 9,896 trainable parameters, 128 training and 128 test images, 1 epoch of 1 batches/m);
+    expect(train.stdout).toMatch(/^Epoch 1\/1: train loss \d\.\d{4}, accuracy [\d.]+ % \| test loss \d\.\d{4}, accuracy [\d.]+ % \(best [\d.]+ % at epoch 1\) \| lr 0\.01 \|/m);
+    const runDir = join(out, readdirSync(out).find((name) => name.includes('round-9'))!);
+    const evaluation = await runCli(['eval', runDir, '--json']);
+    expect(evaluation.code).toBe(0);
+    const result = JSON.parse(evaluation.stdout);
+    expect(result).toMatchObject({ model: 'best', images: 128, dataset: 'MNIST' });
+    const epoch = JSON.parse(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim());
+    expect(result.accuracy).toBeCloseTo(epoch.testAccuracy, 6);
+  }, 120_000);
+
+  it('lists every backend with its status', async () => {
+    const result = await runCli(['backends', '--json']);
+    expect(result.code).toBe(0);
+    const statuses = JSON.parse(result.stdout);
+    expect(statuses.map((s: { name: string }) => s.name)).toEqual(['node-gpu', 'node', 'wasm', 'cpu']);
+    expect(statuses.find((s: { name: string }) => s.name === 'wasm').available).toBe(true);
+    for (const status of statuses) expect(status.detail).not.toBe('');
+  }, 60_000);
+
+  it.each([
+    ['a missing graph', ['train', 'nope.json'], 2, /cannot read nope.json: no such file/],
+    ['an unknown option', ['train', 'resources/journey/round-10.json', '--speed', 'max'], 2, /unknown option '--speed'/],
+    ['a non-number', ['train', 'resources/journey/round-10.json', '--epochs', 'ten'], 2, /--epochs takes a whole number, not "ten"/],
+    ['an impossible batch size', ['train', 'resources/journey/round-10.json', '--batch', '0'], 2, /batch size must be at least 1/],
+    ['a batch larger than the data', ['train', 'resources/journey/round-10.json', '--batch', '500', '--limit', '100', '--no-save'], 1, /the batch size 500 is larger than the 100 training images/],
+    ['an unknown backend', ['train', 'resources/journey/round-10.json', '--backend', 'tpu'], 2, /argument 'tpu' is invalid/],
+    ['a backend that is not installed', ['train', 'resources/journey/round-10.json', '--backend', 'node', '--no-save'], 1, /not installed: the optional package @tensorflow\/tfjs-node is missing/],
+    ['a bad augmentation', ['train', 'resources/journey/round-10.json', '--augment', 'flip'], 2, /--augment takes "rotate=DEGREES,shift=PIXELS" or "none"/],
+    ['an eval of a folder that is no run', ['eval', 'resources'], 2, /resources is not a run folder/],
+  ])('refuses %s in one line', async (_what, args, code, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(message);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+  }, 60_000);
+});
