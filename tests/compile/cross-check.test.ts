@@ -9,7 +9,8 @@ import { compileGraph } from '../../main/compile/to-tfjs.ts';
 import { layerNames } from '../../main/compile/layer-names.ts';
 import type { GraphDocument } from '../../main/graph/types.ts';
 import { journeyPath, loadPreset, RESOURCES } from '../support/presets.ts';
-import { randomGraph, seededRandom } from '../support/random-graph.ts';
+import { seededRandom } from '../../main/data/random.ts';
+import { randomGraph } from '../support/random-graph.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -7,20 +7,7 @@ import type { Shape } from '../../main/analysis/types.ts';
 import { ACTIVATIONS } from '../../main/graph/schema.ts';
 import type { GraphDocument } from '../../main/graph/types.ts';
 import { graphOf, type RawNode } from './graphs.ts';
-
-export type Random = () => number;
-
-/** Mulberry32: a tiny, good-enough seeded generator. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { Random } from '../../main/data/random.ts';
 
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const int = (random: Random, low: number, high: number) => low + Math.floor(random() * (high - low + 1));
