@@ -5,3 +5,7 @@ import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../main/cli/index.ts');
 await main(process.argv);
+// Backends with worker threads (wasm) would keep the process alive: leave once output is flushed.
+const flushed = (stream) => new Promise((resolve) => stream.write('', resolve));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit();

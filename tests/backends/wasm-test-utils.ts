@@ -10,7 +10,7 @@ export { tf };
 
 let ready: Promise<unknown> | undefined;
 export function wasmReady(): Promise<unknown> {
-  ready ??= setupWasmBackend(tf);
+  ready ??= setupWasmBackend(tf, { threads: 1 });
   return ready;
 }
 

@@ -1,27 +1,75 @@
 /**
- * `npm run bench`: the project's speed figures, as a table or, with --json, as JSON.
+ * `npm run bench`: the project's speed figures, as tables or, with --json, as JSON.
  * Timings belong here rather than in tests, where a busy machine would make them flaky.
+ *
+ *   npm run bench                          everything
+ *   npm run bench -- --only analysis       the graph analysis only
+ *   npm run bench -- --backends wasm,cpu   training on these backends only
  */
+import { cpus, totalmem } from 'node:os';
 import Table from 'cli-table3';
+import { BACKENDS, type BackendName } from '../../main/backends/ladder.ts';
+import { formatCount } from '../../main/analysis/format.ts';
 import { runAnalysisBench } from './analysis-bench.ts';
+import { runTrainBench } from './train-bench.ts';
 
-const json = process.argv.includes('--json');
-const analysis = runAnalysisBench();
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const only = valueOf('--only');
+const backends = (valueOf('--backends')?.split(',') ?? [...BACKENDS]) as BackendName[];
+const unknown = backends.filter((name) => !BACKENDS.includes(name));
+if (unknown.length > 0) {
+  process.stderr.write(`error: unknown backend ${unknown.join(', ')}; choose from ${BACKENDS.join(', ')}\n`);
+  process.exit(2);
+}
+
+const analysis = only === 'training' ? [] : runAnalysisBench();
+const training = only === 'analysis' ? [] : await runTrainBench(backends);
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ analysis }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machine(), analysis, training }, null, 2)}\n`);
 } else {
-  const table = new Table({
-    head: ['Graph', 'Nodes', 'Analyse median', 'Analyse p99', 'Load + validate median'],
-    colAligns: ['left', 'right', 'right', 'right', 'right'],
-    style: { head: [], border: [] },
-  });
-  for (const row of analysis) {
-    table.push([row.graph, row.nodes, ms(row.analyseMedianMs), ms(row.analyseP99Ms), ms(row.loadMedianMs)]);
+  process.stdout.write(`${machine()}\n\n`);
+  if (analysis.length > 0) {
+    const table = new Table({
+      head: ['Graph', 'Blocks', 'Analyse median', 'Analyse p99', 'Load + validate median'],
+      colAligns: ['left', 'right', 'right', 'right', 'right'],
+      style: { head: [], border: [] },
+    });
+    for (const row of analysis) table.push([row.graph, row.nodes, ms(row.analyseMedianMs), ms(row.analyseP99Ms), ms(row.loadMedianMs)]);
+    process.stdout.write(`Graph analysis (the live counters), one call:\n${table.toString()}\n\n`);
   }
-  process.stdout.write(`Graph analysis (the live counters), one call:\n${table.toString()}\n`);
+  if (training.length > 0) {
+    const table = new Table({
+      head: ['Backend', 'Train images/s', 'Step (batch 64)', 'Inference images/s', 'Peak memory', 'Status'],
+      colAligns: ['left', 'right', 'right', 'right', 'right', 'left'],
+      style: { head: [], border: [] },
+      wordWrap: true,
+      colWidths: [10, 16, 17, 20, 13, 50],
+    });
+    for (const row of training) {
+      table.push([
+        row.backend,
+        row.trainImagesPerSecond === null ? '–' : formatCount(row.trainImagesPerSecond),
+        row.trainStepMs === null ? '–' : ms(row.trainStepMs),
+        row.inferenceImagesPerSecond === null ? '–' : formatCount(row.inferenceImagesPerSecond),
+        row.peakMemoryMiB === null ? '–' : `${formatCount(row.peakMemoryMiB)} MiB`,
+        row.available ? row.detail : `unavailable: ${row.detail}`,
+      ]);
+    }
+    process.stdout.write(`Training journey round 10 (9,896 parameters), batch 64, MNIST:\n${table.toString()}\n`);
+  }
+}
+
+function valueOf(flag: string): string | undefined {
+  const index = args.indexOf(flag);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+
+function machine(): string {
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${formatCount(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}`;
 }
 
 function ms(value: number): string {
-  return `${value.toFixed(3)} ms`;
+  return `${value.toFixed(value < 10 ? 3 : 1)} ms`;
 }

@@ -25,7 +25,8 @@
  * one; it refuses dilated convolutions), so callers that compute dilated gradients can use them.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { alloc, f32, free, type BackendWasm, type KernelArgs, type TensorFlow, type TensorInfo, type WasmKernels } from './heap.ts';
+import { alloc, f32, free, offsetOf, type BackendWasm, type KernelArgs, type TensorFlow, type TensorInfo, type WasmKernels } from './heap.ts';
+import { simdFor } from './simd-kernels.ts';
 
 export interface ConvGeometry {
   strides: number | [number, number];
@@ -56,15 +57,90 @@ function checkNHWC(dataFormat: unknown): void {
   if (dataFormat !== undefined && dataFormat !== 'NHWC') throw new Error(`wasm conv gradients support NHWC only, not ${String(dataFormat)}`);
 }
 
+export type FilterGradMethod = 'simd' | 'dy-filter' | 'x-filter';
+
+/** Largest number of filter rows (fh·fw·ci) the generated SIMD kernel is built for. */
+const MAX_SIMD_ROWS = 2304;
+
 /**
- * dw by the formulation whose packed filter is smaller: XNNPACK repacks the filter of every new
- * convolution (a few ns per float), and here the filter is an activation-sized tensor.
+ * dw, by default with the generated SIMD kernel (filter-grad-simd.ts) when the output channels
+ * come in fours; otherwise as an XNNPACK convolution, with the formulation whose packed filter is
+ * smaller (XNNPACK repacks the filter of every new convolution, and here it is an activation).
  */
-export function conv2dBackpropFilter(tf: TensorFlow, kernels: WasmKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, filterShape: number[], g: ConvGeometry, method?: 'dy-filter' | 'x-filter'): TensorInfo {
+export function conv2dBackpropFilter(tf: TensorFlow, kernels: WasmKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, filterShape: number[], g: ConvGeometry, method?: FilterGradMethod): TensorInfo {
+  const [fh, fw, ci, co] = filterShape as [number, number, number, number];
+  const simdPossible = co % 4 === 0 && fh * fw * ci <= MAX_SIMD_ROWS && simdFor(backend) !== undefined;
+  if (method === 'simd' || (method === undefined && simdPossible)) {
+    if (!simdPossible) throw new Error('the SIMD filter gradient needs output channels in fours and the SIMD kernels');
+    return filterGradSimd(tf, backend, x, dy, filterShape, g);
+  }
   const xSize = x.shape[1]! * x.shape[2]! * x.shape[3]!;
   const dySize = dy.shape[1]! * dy.shape[2]! * dy.shape[3]!;
   const chosen = method ?? (xSize < dySize ? 'x-filter' : 'dy-filter');
   return chosen === 'x-filter' ? filterGradXAsFilter(tf, kernels, backend, x, dy, filterShape, g) : filterGradDyAsFilter(tf, kernels, backend, x, dy, filterShape, g);
+}
+
+/** dw = Pᵀ·dy with the generated kernel, over a zero-padded copy of x when the geometry needs one. */
+function filterGradSimd(tf: TensorFlow, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, filterShape: number[], g: ConvGeometry): TensorInfo {
+  const info = convInfo(tf, x.shape, filterShape, g);
+  const [n, h, w, ci] = x.shape as [number, number, number, number];
+  const [, ho, wo, co] = dy.shape as [number, number, number, number];
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  const result = alloc(backend, filterShape);
+  f32(backend, result).fill(0);
+  if (n * ho * wo === 0) return result;
+  // Rows and columns of (padded) x that the windows reach.
+  const hp = (ho - 1) * sh + (fh - 1) * dh + 1;
+  const wp = (wo - 1) * sw + (fw - 1) * dw + 1;
+  let source = x;
+  let rows = h;
+  let width = w;
+  const pad = pt > 0 || pl > 0 || h < hp || w < wp;
+  if (pad) {
+    source = alloc(backend, [n, hp, wp, ci]);
+    const dst = f32(backend, source);
+    const src = f32(backend, x);
+    dst.fill(0);
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < hp; i++) {
+        const si = i - pt;
+        if (si < 0 || si >= h) continue;
+        const j0 = Math.max(0, pl);
+        const j1 = Math.min(wp, w + pl);
+        const sOff = ((b * h + si) * w + (j0 - pl)) * ci;
+        const dOff = ((b * hp + i) * wp + j0) * ci;
+        const count = (j1 - j0) * ci;
+        for (let k = 0; k < count; k++) dst[dOff + k] = src[sOff + k]!;
+      }
+    }
+    rows = hp;
+    width = wp;
+  }
+  const simd = simdFor(backend)!;
+  const xAt = offsetOf(backend, source);
+  const dyAt = offsetOf(backend, dy);
+  const filterRows = fh * fw * ci;
+  for (let cb = 0; cb < co; cb += 16) {
+    const vectors = Math.min(16, co - cb) / 4;
+    const kernel = simd.filterGrad.get({ ci, rowStride: width * ci, fh, fw, dh, dw, vectors });
+    const direct = vectors * 4 === co && kernel.paddedRows === filterRows;
+    const out = direct ? result : alloc(backend, [kernel.paddedRows, vectors * 4]);
+    if (!direct) f32(backend, out).fill(0);
+    kernel.run(xAt, dyAt + cb * 4, offsetOf(backend, out), n, ho, wo, rows * width * ci * 4, sh * width * ci * 4, sw * ci * 4, co * 4);
+    if (!direct) {
+      const src = f32(backend, out);
+      const dst = f32(backend, result);
+      const bw = vectors * 4;
+      for (let r = 0; r < filterRows; r++) {
+        for (let j = 0; j < bw; j++) dst[r * co + cb + j] = src[r * bw + j]!;
+      }
+      free(backend, out);
+    }
+  }
+  if (pad) free(backend, source);
+  return result;
 }
 
 /** dw = conv(xᵀ, dyᵀ): batch ci, channels n, filter dyᵀ = [Ho, Wo, n, co], stride d, dilation s. */

@@ -7,9 +7,16 @@
  * and Multiply over it. Here u comes from xoshiro128** (seeded per call from Math.random), compared
  * as an unsigned 32-bit integer against rate·2³², so the keep probability is exact to 2⁻³².
  * A layer with a fixed seed keeps TensorFlow.js's own dropout (its stream cannot be reproduced).
+ * The loop runs as WebAssembly SIMD (four xoshiro streams side by side, simd-kernels.ts) when it
+ * can; JavaScript finishes the last n mod 4 elements and is the fallback.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { alloc, f32, type KernelArgs, type TensorFlow, type TensorInfo } from './heap.ts';
+import { alloc, f32, offsetOf, type KernelArgs, type TensorFlow, type TensorInfo } from './heap.ts';
+import { simdFor } from './simd-kernels.ts';
+
+function randomU32(): number {
+  return (Math.random() * 4294967296) >>> 0;
+}
 
 export const DROPOUT = 'CnnStudioDropout';
 
@@ -18,18 +25,28 @@ function forward({ inputs, backend, attrs }: KernelArgs): TensorInfo[] {
   const rate = attrs!.rate as number;
   const y = alloc(backend, x.shape);
   const mask = alloc(backend, x.shape);
+  const keepScale = 1 / (1 - rate);
+  const threshold = Math.min(Math.floor(rate * 4294967296), 4294967295);
+  const n = x.shape.reduce((a, b) => a * b, 1);
+  let done = 0;
+  const simd = simdFor(backend);
+  if (simd) {
+    const stateAt = simd.scratch + 4096;
+    const state = new Uint32Array(simd.view(stateAt, 16).buffer, stateAt, 16);
+    for (let k = 0; k < 16; k++) state[k] = randomU32();
+    for (let lane = 0; lane < 4; lane++) state[lane] ||= 1; // s0 of each stream non-zero
+    simd.flat.dropout(offsetOf(backend, x), offsetOf(backend, y), offsetOf(backend, mask), n >> 2, stateAt, threshold | 0, keepScale);
+    done = n & ~3;
+  }
   const xs = f32(backend, x);
   const ys = f32(backend, y);
   const ms = f32(backend, mask);
-  const keepScale = 1 / (1 - rate);
-  const threshold = Math.min(Math.floor(rate * 4294967296), 4294967295);
   // xoshiro128**, state from Math.random (never all zero).
-  let s0 = (Math.random() * 4294967296) | 0 || 1;
-  let s1 = (Math.random() * 4294967296) | 0;
-  let s2 = (Math.random() * 4294967296) | 0;
-  let s3 = (Math.random() * 4294967296) | 0;
-  const n = xs.length;
-  for (let i = 0; i < n; i++) {
+  let s0 = randomU32() || 1;
+  let s1 = randomU32();
+  let s2 = randomU32();
+  let s3 = randomU32();
+  for (let i = done; i < n; i++) {
     const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
     const t = s1 << 9;
     s2 ^= s0;

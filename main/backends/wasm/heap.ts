@@ -30,9 +30,16 @@ export function f32(backend: BackendWasm, info: TensorInfo): Float32Array {
   return new Float32Array(heapBuffer(backend), memoryOffset, size);
 }
 
-/** The wasm module's memory (the Emscripten module keeps `HEAPU8` current across growth). */
+/** Byte offset of a tensor's data in the wasm heap. */
+export function offsetOf(backend: BackendWasm, info: TensorInfo): number {
+  return backend.dataIdMap.get(info.dataId)!.memoryOffset;
+}
+
+/** The wasm module's memory (the Emscripten module keeps `HEAPU8` current across growth on its own thread). */
 export function heapBuffer(backend: BackendWasm): ArrayBufferLike {
-  return (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
+  const module = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; HEAPU8: Uint8Array };
+  // The threaded build's shared memory can grow from another thread, leaving HEAPU8 stale.
+  return module.wasmMemory ? module.wasmMemory.buffer : module.HEAPU8.buffer;
 }
 
 /** Allocates a float32 output in the wasm heap; its contents are garbage until written. */

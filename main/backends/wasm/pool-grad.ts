@@ -13,10 +13,13 @@
  *   dx[b, i, j, d] = Σ_{windows covering (i, j)} dy[b, r, c, d] / (fh · fw)
  *
  * Both walk the output in NHWC order with the channel loop innermost, so every read and write is
- * contiguous; the arg-max of a window is kept per channel in a small scratch array.
+ * contiguous; the arg-max of a window is kept per channel in a small scratch array. The common
+ * 2×2, stride-2, unpadded max pool with C a multiple of 4 runs as WebAssembly SIMD instead
+ * (simd-kernels.ts; windows do not overlap, so each dx element is written once).
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { alloc, f32, type BackendWasm, type KernelArgs, type TensorFlow, type TensorInfo } from './heap.ts';
+import { alloc, f32, offsetOf, type BackendWasm, type KernelArgs, type TensorFlow, type TensorInfo } from './heap.ts';
+import { simdFor } from './simd-kernels.ts';
 
 interface PoolAttrs {
   filterSize: number | [number, number];
@@ -38,6 +41,19 @@ export function maxPoolGrad(tf: TensorFlow, backend: BackendWasm, dy: TensorInfo
   const pt = info.padInfo.top;
   const pl = info.padInfo.left;
   const out = alloc(backend, x.shape);
+  const simple = fh === 2 && fw === 2 && strideHeight === 2 && strideWidth === 2 && pt === 0 && pl === 0 && info.padInfo.bottom === 0 && info.padInfo.right === 0;
+  const simd = simple ? simdFor(backend) : undefined;
+  const fns = simd?.channels(C);
+  if (simd && fns && outHeight === inHeight >> 1 && outWidth === inWidth >> 1) {
+    if (inHeight % 2 !== 0 || inWidth % 2 !== 0) f32(backend, out).fill(0);
+    const image = inHeight * inWidth * C * 4;
+    const outImage = outHeight * outWidth * C * 4;
+    const xAt = offsetOf(backend, x);
+    const dyAt = offsetOf(backend, dy);
+    const dxAt = offsetOf(backend, out);
+    for (let b = 0; b < batchSize; b++) fns.maxPoolGrad2x2(xAt + b * image, dyAt + b * outImage, dxAt + b * image, outHeight, outWidth, inWidth * C * 4);
+    return out;
+  }
   const dx = f32(backend, out);
   const xs = f32(backend, x);
   const g = f32(backend, dy);
