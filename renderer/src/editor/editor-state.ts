@@ -1,0 +1,149 @@
+/**
+ * The editor's state and every command that changes it, as one pure function. Menus, keyboard
+ * shortcuts, the canvas and the tests all go through `applyCommand`, and each command decides
+ * how undo records it (see history.ts).
+ */
+import type { BlockParams, BlockType, GraphDocument } from '../../../main/graph/types.ts';
+import {
+  addNode,
+  connect,
+  emptyGraph,
+  extractFragment,
+  insertFragment,
+  moveNodes,
+  removeElements,
+  setLabel,
+  setParams,
+  withEdgeIds,
+  type Fragment,
+  type Position,
+} from './graph-edits.ts';
+import { closeStep, emptyHistory, record, redo, undo, type Capture, type History } from './history.ts';
+import { autoLayout, needsLayout } from './layout.ts';
+
+export interface EditorState {
+  graph: GraphDocument;
+  selectedNodes: ReadonlySet<string>;
+  selectedEdges: ReadonlySet<string>;
+  history: History<GraphDocument>;
+  clipboard: Fragment | null;
+  /** The document as last opened or saved; the editor is dirty when `graph` is another one. */
+  saved: GraphDocument;
+  /** Where it was opened from or saved to; null for a new or preset design. */
+  path: string | null;
+}
+
+export type EditorCommand =
+  | { type: 'new' }
+  | { type: 'open'; graph: GraphDocument; path: string | null }
+  | { type: 'saved'; path: string }
+  | { type: 'add'; blockType: BlockType; position: Position }
+  | { type: 'connect'; source: string; target: string }
+  /** One step of a drag; moves with the same `dragId` make one undo step. */
+  | { type: 'move'; positions: ReadonlyMap<string, Position>; dragId: string }
+  | { type: 'endDrag' }
+  | { type: 'setParams'; id: string; params: BlockParams[BlockType] }
+  | { type: 'setLabel'; id: string; label: string }
+  | { type: 'select'; nodes: Iterable<string>; edges?: Iterable<string> }
+  | { type: 'selectAll' }
+  | { type: 'delete' }
+  | { type: 'copy' }
+  | { type: 'cut' }
+  | { type: 'paste' }
+  | { type: 'duplicate' }
+  | { type: 'autoLayout' }
+  | { type: 'undo' }
+  | { type: 'redo' };
+
+export type CommandName = EditorCommand['type'];
+
+const PASTE_OFFSET = { x: 40, y: 40 };
+
+export function initialState(graph: GraphDocument = emptyGraph(), path: string | null = null): EditorState {
+  const prepared = prepare(graph);
+  return { graph: prepared, selectedNodes: new Set(), selectedEdges: new Set(), history: emptyHistory(), clipboard: null, saved: prepared, path };
+}
+
+export function isDirty(state: EditorState): boolean {
+  return state.graph !== state.saved;
+}
+
+export function applyCommand(state: EditorState, command: EditorCommand): EditorState {
+  switch (command.type) {
+    case 'new':
+      return { ...initialState(), clipboard: state.clipboard };
+    case 'open':
+      return { ...initialState(command.graph, command.path), clipboard: state.clipboard };
+    case 'saved':
+      return { ...state, saved: state.graph, path: command.path };
+    case 'add': {
+      const { graph, id } = addNode(state.graph, command.blockType, command.position);
+      return { ...change(state, graph, { kind: 'step' }), selectedNodes: new Set([id]), selectedEdges: new Set() };
+    }
+    case 'connect':
+      return change(state, connect(state.graph, command.source, command.target), { kind: 'step' });
+    case 'move':
+      return change(state, moveNodes(state.graph, command.positions), { kind: 'merge', key: `move:${command.dragId}` });
+    case 'endDrag':
+      return { ...state, history: closeStep(state.history) };
+    case 'setParams':
+      return change(state, setParams(state.graph, command.id, command.params), { kind: 'step' });
+    case 'setLabel':
+      return change(state, setLabel(state.graph, command.id, command.label), { kind: 'step' });
+    case 'select':
+      return { ...state, selectedNodes: new Set(command.nodes), selectedEdges: new Set(command.edges ?? []) };
+    case 'selectAll':
+      return { ...state, selectedNodes: new Set(state.graph.nodes.map((n) => n.id)), selectedEdges: new Set(state.graph.edges.map((e) => e.id!)) };
+    case 'delete':
+      if (state.selectedNodes.size === 0 && state.selectedEdges.size === 0) return state;
+      return {
+        ...change(state, removeElements(state.graph, state.selectedNodes, state.selectedEdges), { kind: 'step' }),
+        selectedNodes: new Set(),
+        selectedEdges: new Set(),
+      };
+    case 'copy':
+      return state.selectedNodes.size === 0 ? state : { ...state, clipboard: extractFragment(state.graph, state.selectedNodes) };
+    case 'cut':
+      return applyCommand(applyCommand(state, { type: 'copy' }), { type: 'delete' });
+    case 'paste':
+      return state.clipboard ? insert(state, state.clipboard) : state;
+    case 'duplicate':
+      return state.selectedNodes.size === 0 ? state : insert(state, extractFragment(state.graph, state.selectedNodes));
+    case 'autoLayout':
+      return change(state, moveNodes(state.graph, autoLayout(state.graph)), { kind: 'step' });
+    case 'undo': {
+      const result = undo(state.history, state.graph);
+      return result ? { ...state, graph: result.value, history: result.history, ...pruneSelection(state, result.value) } : state;
+    }
+    case 'redo': {
+      const result = redo(state.history, state.graph);
+      return result ? { ...state, graph: result.value, history: result.history, ...pruneSelection(state, result.value) } : state;
+    }
+  }
+}
+
+function change(state: EditorState, graph: GraphDocument, capture: Capture): EditorState {
+  if (graph === state.graph) return state;
+  return { ...state, graph, history: record(state.history, state.graph, capture) };
+}
+
+function insert(state: EditorState, fragment: Fragment): EditorState {
+  const { graph, ids } = insertFragment(state.graph, fragment, PASTE_OFFSET);
+  return { ...change(state, graph, { kind: 'step' }), selectedNodes: new Set(ids), selectedEdges: new Set() };
+}
+
+/** Selection never outlives the blocks it points at. */
+function pruneSelection(state: EditorState, graph: GraphDocument): Pick<EditorState, 'selectedNodes' | 'selectedEdges'> {
+  const nodes = new Set(graph.nodes.map((n) => n.id));
+  const edges = new Set(graph.edges.map((e) => e.id));
+  return {
+    selectedNodes: new Set([...state.selectedNodes].filter((id) => nodes.has(id))),
+    selectedEdges: new Set([...state.selectedEdges].filter((id) => edges.has(id))),
+  };
+}
+
+/** Edge ids for the canvas, and a layout for graphs that come without positions. */
+function prepare(graph: GraphDocument): GraphDocument {
+  const withIds = withEdgeIds(graph);
+  return needsLayout(withIds) ? moveNodes(withIds, autoLayout(withIds)) : withIds;
+}

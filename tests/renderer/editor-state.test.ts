@@ -1,0 +1,174 @@
+/** The editor's commands, undo and counters, without a screen. */
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../../main/analysis/analyze.ts';
+import type { BlockType, GraphNode } from '../../main/graph/types.ts';
+import { applyCommand, initialState, isDirty, type EditorCommand, type EditorState } from '../../renderer/src/editor/editor-state.ts';
+import { changeSetting, SETTING_FIELDS } from '../../renderer/src/editor/setting-fields.ts';
+import { journeyPath, loadPreset } from '../support/presets.ts';
+
+const run = (state: EditorState, ...commands: EditorCommand[]) => commands.reduce(applyCommand, state);
+const add = (blockType: BlockType, y = 0): EditorCommand => ({ type: 'add', blockType, position: { x: 0, y } });
+const node = (state: EditorState, id: string) => state.graph.nodes.find((n) => n.id === id)!;
+const field = (type: BlockType, key: string) => SETTING_FIELDS[type].find((f) => f.key === key)!;
+
+describe('building a graph', () => {
+  it('adds blocks with readable ids and selects the new one', () => {
+    const state = run(initialState(), add('input'), add('conv2d'), add('conv2d'));
+    expect(state.graph.nodes.map((n) => n.id)).toEqual(['input', 'conv1', 'conv2']);
+    expect([...state.selectedNodes]).toEqual(['conv2']);
+  });
+
+  it('updates the counters as blocks are connected', () => {
+    let state = run(initialState(), add('input'), add('conv2d'));
+    expect(analyzeGraph(state.graph).totals.params.trainable).toBe(0);
+    state = run(state, { type: 'connect', source: 'input', target: 'conv1' });
+    const analysis = analyzeGraph(state.graph);
+    expect(analysis.nodes.conv1!.outputShape).toEqual([26, 26, 8]);
+    expect(analysis.totals.params.trainable).toBe(72);
+  });
+
+  it('refuses a connection to itself and a second identical connection', () => {
+    const state = run(initialState(), add('input'), add('conv2d'), { type: 'connect', source: 'input', target: 'conv1' });
+    expect(run(state, { type: 'connect', source: 'input', target: 'conv1' })).toBe(state);
+    expect(run(state, { type: 'connect', source: 'conv1', target: 'conv1' })).toBe(state);
+  });
+
+  it('rebuilds journey round 10 from an empty canvas: 9,896 parameters and a 28×28 receptive field', () => {
+    const target = loadPreset(journeyPath(10));
+    let state = initialState();
+    for (const n of target.nodes) {
+      state = run(state, add(n.type));
+      const added = [...state.selectedNodes][0]!;
+      state = run(state, { type: 'setLabel', id: added, label: n.id }, { type: 'setParams', id: added, params: n.params });
+    }
+    const idOf = (label: string) => state.graph.nodes.find((n) => n.label === label)!.id;
+    for (const e of target.edges) state = run(state, { type: 'connect', source: idOf(e.source), target: idOf(e.target) });
+    const analysis = analyzeGraph(state.graph);
+    expect(analysis.diagnostics).toEqual([]);
+    expect(analysis.totals.params.trainable).toBe(9896);
+    expect(analysis.receptiveField!.size).toEqual([28, 28]);
+  });
+});
+
+describe('undo and redo', () => {
+  const base = run(initialState(), add('input'), add('conv2d', 100), { type: 'connect', source: 'input', target: 'conv1' });
+
+  it('undoes and redoes an edit', () => {
+    const edited = run(base, { type: 'delete' });
+    expect(edited.graph.nodes.map((n) => n.id)).toEqual(['input']);
+    expect(edited.graph.edges).toEqual([]);
+    const undone = run(edited, { type: 'undo' });
+    expect(undone.graph).toBe(base.graph);
+    expect(run(undone, { type: 'redo' }).graph).toBe(edited.graph);
+  });
+
+  it('records a drag as one step', () => {
+    const drag = (x: number): EditorCommand => ({ type: 'move', positions: new Map([['conv1', { x, y: 100 }]]), dragId: 'd1' });
+    const dragged = run(base, drag(10), drag(20), drag(30), { type: 'endDrag' });
+    expect(node(dragged, 'conv1').position).toEqual({ x: 30, y: 100 });
+    expect(node(run(dragged, { type: 'undo' }), 'conv1').position).toEqual({ x: 0, y: 100 });
+  });
+
+  it('starts a new step for the next drag of the same blocks', () => {
+    const drag = (x: number, dragId: string): EditorCommand => ({ type: 'move', positions: new Map([['conv1', { x, y: 100 }]]), dragId });
+    const twice = run(base, drag(10, 'a'), { type: 'endDrag' }, drag(20, 'b'), { type: 'endDrag' });
+    expect(node(run(twice, { type: 'undo' }), 'conv1').position).toEqual({ x: 10, y: 100 });
+  });
+
+  it('does not clear the redo stack when only the selection changes', () => {
+    const undone = run(base, { type: 'delete' }, { type: 'undo' });
+    const selected = run(undone, { type: 'select', nodes: ['input'] });
+    expect(selected.history.future).toHaveLength(1);
+    expect(run(selected, { type: 'redo' }).graph.nodes).toHaveLength(1);
+  });
+
+  it('drops blocks that an undo removed from the selection', () => {
+    const undone = run(base, { type: 'undo' }, { type: 'undo' });
+    expect(undone.graph.nodes.map((n) => n.id)).toEqual(['input']);
+    expect(undone.selectedNodes.has('conv1')).toBe(false);
+  });
+});
+
+describe('clipboard', () => {
+  const base = run(
+    initialState(),
+    add('input'),
+    add('conv2d'),
+    add('batchNorm'),
+    { type: 'connect', source: 'input', target: 'conv1' },
+    { type: 'connect', source: 'conv1', target: 'bn1' },
+  );
+
+  it('pastes a copy with fresh ids, the edges between the copied blocks, and an offset', () => {
+    const pasted = run(base, { type: 'select', nodes: ['conv1', 'bn1'] }, { type: 'copy' }, { type: 'paste' });
+    expect(pasted.graph.nodes.map((n) => n.id)).toEqual(['input', 'conv1', 'bn1', 'conv2', 'bn2']);
+    expect(pasted.graph.edges.map((e) => `${e.source}>${e.target}`)).toEqual(['input>conv1', 'conv1>bn1', 'conv2>bn2']);
+    expect(node(pasted, 'conv2').position).toEqual({ x: (node(base, 'conv1').position?.x ?? 0) + 40, y: (node(base, 'conv1').position?.y ?? 0) + 40 });
+    expect([...pasted.selectedNodes]).toEqual(['conv2', 'bn2']);
+  });
+
+  it('duplicates the selection in one step', () => {
+    const duplicated = run(base, { type: 'select', nodes: ['conv1'] }, { type: 'duplicate' });
+    expect(duplicated.graph.nodes.map((n) => n.id)).toContain('conv2');
+    expect(run(duplicated, { type: 'undo' }).graph).toBe(base.graph);
+  });
+
+  it('cuts: copies, then deletes', () => {
+    const cut = run(base, { type: 'select', nodes: ['bn1'] }, { type: 'cut' });
+    expect(cut.graph.nodes.map((n) => n.id)).toEqual(['input', 'conv1']);
+    expect(run(cut, { type: 'paste' }).graph.nodes.map((n) => n.id)).toEqual(['input', 'conv1', 'bn1']);
+  });
+});
+
+describe('inspector settings', () => {
+  const state = run(initialState(), add('input'), add('conv2d'));
+  const conv = node(state, 'conv1') as GraphNode<'conv2d'>;
+
+  it.each([
+    ['kernelSize', '0', 'Kernel size must be at least 1 (got 0)'],
+    ['kernelSize', 'abc', 'Kernel must be a number or height×width'],
+    ['filters', '', 'Filters must be a number'],
+    ['filters', '2.5', 'Filters must be a whole number (got 2.5)'],
+    ['padding', 'lots', 'Padding must be valid, same, p, ph×pw or top,bottom,left,right'],
+  ])('refuses %s = "%s" with a message', (key, text, message) => {
+    expect(changeSetting(conv, field('conv2d', key), text)).toEqual({ ok: false, message });
+  });
+
+  it.each([
+    ['kernelSize', '5', [5, 5]],
+    ['kernelSize', '3×5', [3, 5]],
+    ['padding', 'same', 'same'],
+    ['padding', '1', [1, 1, 1, 1]],
+    ['padding', '1×2', [1, 1, 2, 2]],
+  ])('accepts %s = "%s"', (key, text, value) => {
+    const result = changeSetting(conv, field('conv2d', key), text);
+    expect(result.ok && (result.params as Record<string, unknown>)[key]).toEqual(value);
+  });
+
+  it('changes the counters once a setting is stored', () => {
+    const result = changeSetting(conv, field('conv2d', 'filters'), '16');
+    if (!result.ok) throw new Error(result.message);
+    const next = run(state, { type: 'connect', source: 'input', target: 'conv1' }, { type: 'setParams', id: 'conv1', params: result.params });
+    expect(analyzeGraph(next.graph).totals.params.trainable).toBe(144);
+  });
+});
+
+describe('files', () => {
+  it('is dirty after an edit and clean again after undoing back to the saved document or saving', () => {
+    const opened = initialState(loadPreset(journeyPath(7)), '/tmp/r7.json');
+    expect(isDirty(opened)).toBe(false);
+    const edited = run(opened, { type: 'select', nodes: ['conv1'] }, { type: 'delete' });
+    expect(isDirty(edited)).toBe(true);
+    expect(isDirty(run(edited, { type: 'undo' }))).toBe(false);
+    expect(isDirty(run(edited, { type: 'saved', path: '/tmp/r7b.json' }))).toBe(false);
+  });
+
+  it('lays out a graph that arrives without positions', () => {
+    const graph = loadPreset(journeyPath(7));
+    const bare = { ...graph, nodes: graph.nodes.map(({ position: _p, ...rest }) => rest as GraphNode) };
+    const opened = initialState(bare, null);
+    expect(opened.graph.nodes.every((n) => n.position !== undefined)).toBe(true);
+    const ys = opened.graph.nodes.map((n) => n.position!.y);
+    expect(ys).toEqual([...ys].sort((a, b) => a - b));
+  });
+});
