@@ -8,10 +8,10 @@
 import * as tfjs from '@tensorflow/tfjs';
 import type { TensorFlow } from '../compile/to-tfjs.ts';
 import { StudioError } from '../errors.ts';
+import { BACKENDS, type BackendName, type BackendStatus } from './types.ts';
 import { setupWasmBackend } from './wasm/setup.ts';
 
-export const BACKENDS = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+export { BACKENDS, type BackendName, type BackendStatus };
 
 export const BACKEND_LABELS: Record<BackendName, string> = {
   'node-gpu': 'TensorFlow with CUDA (@tensorflow/tfjs-node-gpu)',
@@ -21,14 +21,6 @@ export const BACKEND_LABELS: Record<BackendName, string> = {
 };
 
 const NATIVE_PACKAGES = { 'node-gpu': '@tensorflow/tfjs-node-gpu', node: '@tensorflow/tfjs-node' } as const;
-
-export interface BackendStatus {
-  name: BackendName;
-  label: string;
-  available: boolean;
-  /** What loaded (e.g. "SIMD, 1 thread"), or why it did not. */
-  detail: string;
-}
 
 export interface LoadedBackend {
   name: BackendName;

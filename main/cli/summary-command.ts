@@ -2,7 +2,7 @@
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { summarize } from '../analysis/summary.ts';
 import { renderSummary } from './print-summary.ts';
-import { readGraphFile } from './read-graph-file.ts';
+import { readGraphFile } from '../files/read-graph-file.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID_GRAPH = 1;

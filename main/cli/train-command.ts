@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { BackendName } from '../backends/ladder.ts';
 import { describeError } from '../errors.ts';
 import { startTrainingProcess } from '../train/worker/controller.ts';
-import { readGraphFile } from './read-graph-file.ts';
+import { readGraphFile } from '../files/read-graph-file.ts';
 import { EXIT_INVALID_GRAPH, EXIT_OK, EXIT_UNREADABLE, type Output } from './summary-command.ts';
 import { createProgressPrinter } from './train-progress.ts';
 import { settingsFromFlags, type TrainFlags } from './train-options.ts';

@@ -40,6 +40,17 @@ describe('layering', () => {
     expect(violations(['main'], /^(electron|svelte)(\/|$)|^@xyflow\//)).toEqual([]);
   });
 
+  it('lets the renderer reach the engine only through the pure modules and the API contract', () => {
+    const allowed = /^(\.\.\/)+main\/(graph|analysis)\/|^(\.\.\/)+main\/(api\/contract|backends\/types|train\/events)\.ts$/;
+    const engineImports = sourceFiles('renderer/src').flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) => specifier.includes('main/') && !allowed.test(specifier))
+        .map((specifier) => `${relative(ROOT, file)} imports ${specifier}`),
+    );
+    expect(engineImports).toEqual([]);
+    expect(violations(['renderer/src'], /^node:|^electron(\/|$)/)).toEqual([]);
+  });
+
   it('keeps the graph core, analysis and compiler free of Node.js modules', () => {
     expect(violations(['main/graph', 'main/analysis', 'main/compile', 'main/import'], /^node:|^(fs|path|os|child_process|worker_threads)(\/|$)/)).toEqual([]);
   });

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { conv2dBackpropFilter, conv2dBackpropInput, type ConvGeometry } from '../../main/backends/wasm/conv2d-backprop.ts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { conv2dBackpropFilter, conv2dBackpropInput, setConvolutionRoute, type ConvGeometry } from '../../main/backends/wasm/conv2d-backprop.ts';
 import { WasmKernels, type BackendWasm } from '../../main/backends/wasm/heap.ts';
 import { onBackend, randomValues, relativeError, sizeOf, tf, wasmReady } from './wasm-test-utils.ts';
 
@@ -35,11 +35,12 @@ function geometry(c: Case): ConvGeometry {
   return { strides: c.s, pad: c.pad, dilations: c.d };
 }
 
-/** Direct loops over the definition of the convolution's gradients. */
+/** Direct loops over the definition of the convolution and its gradients. */
 function reference(c: Case, x: Float32Array, dy: Float32Array, filter: Float32Array, outH: number, outW: number, pt: number, pl: number) {
   const [fh, fw] = c.k;
   const dw = new Float64Array(fh * fw * c.ci * c.co);
   const dx = new Float64Array(c.n * c.h * c.w * c.ci);
+  const y = new Float64Array(c.n * outH * outW * c.co);
   for (let b = 0; b < c.n; b++)
     for (let oh = 0; oh < outH; oh++)
       for (let ow = 0; ow < outW; ow++)
@@ -53,17 +54,19 @@ function reference(c: Case, x: Float32Array, dy: Float32Array, filter: Float32Ar
                 const g = dy[((b * outH + oh) * outW + ow) * c.co + co]!;
                 dw[((kh * fw + kw) * c.ci + ci) * c.co + co]! += x[((b * c.h + i) * c.w + j) * c.ci + ci]! * g;
                 dx[((b * c.h + i) * c.w + j) * c.ci + ci]! += filter[((kh * fw + kw) * c.ci + ci) * c.co + co]! * g;
+                y[((b * outH + oh) * outW + ow) * c.co + co]! += x[((b * c.h + i) * c.w + j) * c.ci + ci]! * filter[((kh * fw + kw) * c.ci + ci) * c.co + co]!;
               }
           }
-  return { dw, dx };
+  return { dw, dx, y };
 }
 
 function label(c: Case): string {
   return `n${c.n} ${c.h}x${c.w}x${c.ci}→${c.co} k${c.k} s${c.s} d${c.d} pad ${JSON.stringify(c.pad)}`;
 }
 
-describe('conv2d gradients as forward convolutions on wasm', () => {
+describe('conv2d and its gradients on wasm', () => {
   beforeAll(wasmReady);
+  afterEach(() => setConvolutionRoute('auto'));
 
   it('covers the parameter grid', () => {
     expect(cases.length).toBeGreaterThan(20);
@@ -98,8 +101,16 @@ describe('conv2d gradients as forward convolutions on wasm', () => {
       const dw = read(conv2dBackpropFilter(tf, kernels, backend, xt, dyt, filterShape, g, method));
       expect(relativeError(dw, ref.dw), `filter gradient, ${method}`).toBeLessThan(1e-4);
     }
-    const dx = read(conv2dBackpropInput(tf, kernels, backend, xShape, dyt, ft, g));
-    expect(relativeError(dx, ref.dx), 'input gradient').toBeLessThan(1e-4);
+    for (const route of ['simd', 'xnnpack'] as const) {
+      setConvolutionRoute(route);
+      const dx = read(conv2dBackpropInput(tf, kernels, backend, xShape, dyt, ft, g));
+      expect(relativeError(dx, ref.dx), `input gradient, ${route}`).toBeLessThan(1e-4);
+      // The registered Conv2D kernel (the op asserts strides or dilations are 1, as in TF).
+      const y = tf.conv2d(xt as tf.Tensor4D, ft as tf.Tensor4D, c.s, c.pad as 'valid', 'NHWC', c.d);
+      expect(relativeError(y.dataSync(), ref.y), `forward, ${route}`).toBeLessThan(1e-4);
+      y.dispose();
+    }
+    setConvolutionRoute('auto');
     tf.dispose([xt, dyt, ft]);
 
     if (c.d[0] === 1 && c.d[1] === 1) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { dropout } from '../../main/backends/wasm/dropout.ts';
+import { dropout, dropoutSeed } from '../../main/backends/wasm/dropout.ts';
 import { setSimdEnabled } from '../../main/backends/wasm/simd-kernels.ts';
 import { onBackend, randomValues, relativeError, tf, wasmReady } from './wasm-test-utils.ts';
 
@@ -29,39 +29,43 @@ describe('element-wise wasm kernels', () => {
     }
 
     for (const rate of [0.1, 0.5, 0.9]) {
-      it(`${simd ? 'SIMD' : 'JS'} dropout at rate ${rate}: distribution, scaling and gradient`, async () => {
+      it(`${simd ? 'SIMD' : 'JS'} dropout at rate ${rate}: distribution, scaling, and a gradient with the same mask`, async () => {
         setSimdEnabled(simd);
         await tf.setBackend('wasm');
         const n = 40_003;
-        const x = tf.tensor(randomValues(n, 33).map((v) => v + 2));
-        const dy = tf.tensor(randomValues(n, 34));
-        const y = dropout(tf, x, rate);
-        const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(dropout(tf, v, rate), dy)))(x);
+        const x = tf.tensor(randomValues(n, 33).map((v) => v + 2)); // never 0
+        const dy = tf.tensor(randomValues(n, 34).map((v) => v + 2));
+        const seed = dropoutSeed();
+        const y = dropout(tf, x, rate, seed);
+        const dx = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(dropout(tf, v, rate, seed), dy)))(x);
         const [xv, yv, dyv, dxv] = [x, y, dy, dx].map((t) => t.dataSync()) as [Float32Array, Float32Array, Float32Array, Float32Array];
         let kept = 0;
         const scale = 1 / (1 - rate);
         for (let i = 0; i < n; i++) {
-          if (yv[i] !== 0) {
-            kept++;
-            expect(Math.abs(yv[i]! - xv[i]! * scale)).toBeLessThan(1e-5 * scale * Math.abs(xv[i]!) + 1e-6);
-          }
+          const keep = yv[i] !== 0;
+          if (keep) kept++;
+          expect(yv[i]).toBeCloseTo(keep ? xv[i]! * scale : 0, 5);
+          expect(dxv[i]).toBeCloseTo(keep ? dyv[i]! * scale : 0, 5);
         }
         // Binomial(n, 1 − rate): 5 standard deviations.
         const sd = Math.sqrt(n * rate * (1 - rate));
         expect(Math.abs(kept - n * (1 - rate))).toBeLessThan(5 * sd);
-        // The gradient uses a fresh mask (a new call), so check its own structure: dy·scale or 0.
-        let keptGrad = 0;
-        for (let i = 0; i < n; i++) {
-          if (dxv[i] !== 0) {
-            keptGrad++;
-            expect(Math.abs(dxv[i]! - dyv[i]! * scale)).toBeLessThan(1e-5 * scale);
-          }
-        }
-        expect(Math.abs(keptGrad - n * (1 - rate))).toBeLessThan(5 * sd);
         tf.dispose([x, dy, y, dx]);
       });
     }
   }
+
+  it('dropout: the SIMD and JavaScript paths draw the same mask from the same seed', async () => {
+    await tf.setBackend('wasm');
+    const seed = dropoutSeed();
+    const x = tf.ones([1027]);
+    setSimdEnabled(true);
+    const a = dropout(tf, x, 0.3, seed);
+    setSimdEnabled(false);
+    const b = dropout(tf, x, 0.3, seed);
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    tf.dispose([x, a, b]);
+  });
 
   it('dropout masks differ between calls and streams are not correlated across lanes', async () => {
     await tf.setBackend('wasm');
@@ -91,5 +95,24 @@ describe('element-wise wasm kernels', () => {
     expect(w.dtype).toBe('int32');
     expect(relativeError(w.dataSync(), [1, 2, 3])).toBe(0);
     tf.dispose([y, z, w]);
+  });
+});
+
+describe('patched tfjs-layers Dropout on wasm', () => {
+  beforeAll(wasmReady);
+
+  it('drops and rescales in training, passes through otherwise', async () => {
+    await tf.setBackend('wasm');
+    const layer = tf.layers.dropout({ rate: 0.25 });
+    const x = tf.ones([8, 10, 10, 4]);
+    const train = layer.apply(x, { training: true }) as tf.Tensor;
+    const infer = layer.apply(x) as tf.Tensor;
+    const values = train.dataSync();
+    const zeros = values.filter((v) => v === 0).length;
+    expect(zeros / values.length).toBeGreaterThan(0.2);
+    expect(zeros / values.length).toBeLessThan(0.3);
+    expect(values.every((v) => v === 0 || Math.abs(v - 4 / 3) < 1e-6)).toBe(true);
+    expect(Array.from(infer.dataSync()).every((v) => v === 1)).toBe(true);
+    tf.dispose([x, train, infer]);
   });
 });

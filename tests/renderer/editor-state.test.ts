@@ -64,14 +64,14 @@ describe('undo and redo', () => {
 
   it('records a drag as one step', () => {
     const drag = (x: number): EditorCommand => ({ type: 'move', positions: new Map([['conv1', { x, y: 100 }]]), dragId: 'd1' });
-    const dragged = run(base, drag(10), drag(20), drag(30), { type: 'endDrag' });
+    const dragged = run(base, drag(10), drag(20), drag(30), { type: 'closeStep' });
     expect(node(dragged, 'conv1').position).toEqual({ x: 30, y: 100 });
     expect(node(run(dragged, { type: 'undo' }), 'conv1').position).toEqual({ x: 0, y: 100 });
   });
 
   it('starts a new step for the next drag of the same blocks', () => {
     const drag = (x: number, dragId: string): EditorCommand => ({ type: 'move', positions: new Map([['conv1', { x, y: 100 }]]), dragId });
-    const twice = run(base, drag(10, 'a'), { type: 'endDrag' }, drag(20, 'b'), { type: 'endDrag' });
+    const twice = run(base, drag(10, 'a'), { type: 'closeStep' }, drag(20, 'b'), { type: 'closeStep' });
     expect(node(run(twice, { type: 'undo' }), 'conv1').position).toEqual({ x: 10, y: 100 });
   });
 
@@ -86,6 +86,26 @@ describe('undo and redo', () => {
     const undone = run(base, { type: 'undo' }, { type: 'undo' });
     expect(undone.graph.nodes.map((n) => n.id)).toEqual(['input']);
     expect(undone.selectedNodes.has('conv1')).toBe(false);
+  });
+});
+
+describe('typing in the inspector', () => {
+  it('makes one undo step of a burst of keystrokes in one field', () => {
+    const base = run(initialState(), add('input'), add('conv2d'));
+    const conv = node(base, 'conv1') as GraphNode<'conv2d'>;
+    const typed = run(
+      base,
+      { type: 'setParams', id: 'conv1', params: { ...conv.params, filters: 1 }, mergeKey: 'conv1.filters' },
+      { type: 'setParams', id: 'conv1', params: { ...conv.params, filters: 16 }, mergeKey: 'conv1.filters' },
+      { type: 'closeStep' },
+    );
+    expect((node(typed, 'conv1') as GraphNode<'conv2d'>).params.filters).toBe(16);
+    expect((node(run(typed, { type: 'undo' }), 'conv1') as GraphNode<'conv2d'>).params.filters).toBe(8);
+  });
+
+  it('returns the same state for a selection that did not change', () => {
+    const base = run(initialState(), add('input'), { type: 'select', nodes: ['input'] });
+    expect(run(base, { type: 'select', nodes: ['input'] })).toBe(base);
   });
 });
 
@@ -168,7 +188,10 @@ describe('files', () => {
     const bare = { ...graph, nodes: graph.nodes.map(({ position: _p, ...rest }) => rest as GraphNode) };
     const opened = initialState(bare, null);
     expect(opened.graph.nodes.every((n) => n.position !== undefined)).toBe(true);
-    const ys = opened.graph.nodes.map((n) => n.position!.y);
-    expect(ys).toEqual([...ys].sort((a, b) => a - b));
+    // Rows go down in order, ten to a column, then the next column starts to the right.
+    const positions = opened.graph.nodes.map((n) => n.position!);
+    expect(positions.slice(0, 10).map((p) => p.y)).toEqual([...Array(10).keys()].map((i) => i * 110));
+    expect(positions[10]!.x).toBeGreaterThan(positions[9]!.x);
+    expect(positions[10]!.y).toBe(0);
   });
 });

@@ -26,6 +26,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { alloc, f32, free, offsetOf, type BackendWasm, type KernelArgs, type TensorFlow, type TensorInfo, type WasmKernels } from './heap.ts';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { simdFor } from './simd-kernels.ts';
 
 export interface ConvGeometry {
@@ -94,30 +95,7 @@ function filterGradSimd(tf: TensorFlow, backend: BackendWasm, x: TensorInfo, dy:
   // Rows and columns of (padded) x that the windows reach.
   const hp = (ho - 1) * sh + (fh - 1) * dh + 1;
   const wp = (wo - 1) * sw + (fw - 1) * dw + 1;
-  let source = x;
-  let rows = h;
-  let width = w;
-  const pad = pt > 0 || pl > 0 || h < hp || w < wp;
-  if (pad) {
-    source = alloc(backend, [n, hp, wp, ci]);
-    const dst = f32(backend, source);
-    const src = f32(backend, x);
-    dst.fill(0);
-    for (let b = 0; b < n; b++) {
-      for (let i = 0; i < hp; i++) {
-        const si = i - pt;
-        if (si < 0 || si >= h) continue;
-        const j0 = Math.max(0, pl);
-        const j1 = Math.min(wp, w + pl);
-        const sOff = ((b * h + si) * w + (j0 - pl)) * ci;
-        const dOff = ((b * hp + i) * wp + j0) * ci;
-        const count = (j1 - j0) * ci;
-        for (let k = 0; k < count; k++) dst[dOff + k] = src[sOff + k]!;
-      }
-    }
-    rows = hp;
-    width = wp;
-  }
+  const { source, rows, width, owned } = windowed(backend, x, hp, wp, pt, pl);
   const simd = simdFor(backend)!;
   const xAt = offsetOf(backend, source);
   const dyAt = offsetOf(backend, dy);
@@ -139,8 +117,98 @@ function filterGradSimd(tf: TensorFlow, backend: BackendWasm, x: TensorInfo, dy:
       free(backend, out);
     }
   }
-  if (pad) free(backend, source);
+  if (owned) free(backend, source);
   return result;
+}
+
+/**
+ * x as the windows of a convolution see it: hp × wp pixels per image, x's pixel (i, j) at
+ * (i + pt, j + pl), zeros around, rows or columns beyond hp × wp dropped. x itself when that is
+ * already the case (no top/left padding, large enough); otherwise a new tensor (`owned`).
+ */
+export function windowed(backend: BackendWasm, x: TensorInfo, hp: number, wp: number, pt: number, pl: number): { source: TensorInfo; rows: number; width: number; owned: boolean } {
+  const [n, h, w, ci] = x.shape as [number, number, number, number];
+  if (pt === 0 && pl === 0 && h >= hp && w >= wp) return { source: x, rows: h, width: w, owned: false };
+  const source = alloc(backend, [n, hp, wp, ci]);
+  const dst = f32(backend, source);
+  const src = f32(backend, x);
+  dst.fill(0);
+  const j0 = Math.max(0, pl);
+  const j1 = Math.min(wp, w + pl);
+  if (j1 > j0) {
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < hp; i++) {
+        const si = i - pt;
+        if (si < 0 || si >= h) continue;
+        const sOff = ((b * h + si) * w + (j0 - pl)) * ci;
+        dst.set(src.subarray(sOff, sOff + (j1 - j0) * ci), ((b * hp + i) * wp + j0) * ci);
+      }
+    }
+  }
+  return { source, rows: hp, width: wp, owned: true };
+}
+
+/**
+ * Whether convolutions go through conv-simd.ts (single-threaded, faster on one thread) or
+ * XNNPACK (which scales with the threaded build). 'auto': SIMD unless XNNPACK has > 1 thread.
+ */
+let convolutionRoute: 'auto' | 'simd' | 'xnnpack' = 'auto';
+export function setConvolutionRoute(route: 'auto' | 'simd' | 'xnnpack'): void {
+  convolutionRoute = route;
+}
+
+export function useSimdConvolution(backend: BackendWasm, outChannels: number): boolean {
+  if (convolutionRoute === 'xnnpack' || outChannels % 4 !== 0 || simdFor(backend) === undefined) return false;
+  return convolutionRoute === 'simd' || getThreadsCount() <= 1;
+}
+
+/**
+ * The wasm backend's own (XNNPACK) Conv2D, with the padding materialised first in two cases where
+ * tfjs-backend-wasm 4.22 writes past its output buffer (heap corruption, then "memory access out
+ * of bounds" much later):
+ *  - numeric padding (pad: 1): TensorFlow.js computes the output size with the height's stride and
+ *    filter size for both dimensions (computeOutputShape2D), XNNPACK with the real ones; with
+ *    different strides or filter sizes per dimension XNNPACK's output is larger than the buffer.
+ *    Every backend returns the first outHeight × outWidth positions of the true output; cropping
+ *    the input to exactly the windows of those positions makes XNNPACK produce just them.
+ *  - 1×1 filters with padding (XNNPACK's 1×1 path ignores it).
+ */
+export function xnnConv2d(tf: TensorFlow, kernels: WasmKernels, backend: BackendWasm, x: TensorInfo, filter: TensorInfo, attrs: tfjs.NamedAttrMap): TensorInfo {
+  const [fh, fw] = filter.shape as [number, number];
+  if (typeof attrs.pad === 'number' || (fh === 1 && fw === 1 && attrs.pad !== 'valid')) {
+    const info = convInfo(tf, x.shape, filter.shape, geometry(attrs));
+    const { top, left } = info.padInfo;
+    const hp = (info.outHeight - 1) * info.strideHeight + (info.filterHeight - 1) * info.dilationHeight + 1;
+    const wp = (info.outWidth - 1) * info.strideWidth + (info.filterWidth - 1) * info.dilationWidth + 1;
+    const { source, owned } = windowed(backend, x, hp, wp, top, left);
+    const out = kernels.run('Conv2D', backend, { x: source, filter }, { ...attrs, pad: 'valid', dimRoundingMode: undefined } as unknown as tfjs.NamedAttrMap);
+    if (owned) free(backend, source);
+    return out;
+  }
+  return kernels.run('Conv2D', backend, { x, filter }, attrs);
+}
+
+/** y = conv(x, w) with conv-simd.ts (see its comment); any stride, dilation and padding. */
+export function conv2dSimd(tf: TensorFlow, backend: BackendWasm, x: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  const info = convInfo(tf, x.shape, filter.shape, g);
+  const [n, , , ci] = x.shape as [number, number, number, number];
+  const { outHeight: ho, outWidth: wo, outChannels: co, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const out = alloc(backend, [n, ho, wo, co]);
+  if (n * ho * wo * co === 0) return out;
+  const hp = (ho - 1) * sh + (fh - 1) * dh + 1;
+  const wp = (wo - 1) * sw + (fw - 1) * dw + 1;
+  const { source, rows, width, owned } = windowed(backend, x, hp, wp, info.padInfo.top, info.padInfo.left);
+  const simd = simdFor(backend)!;
+  const xAt = offsetOf(backend, source);
+  const wAt = offsetOf(backend, filter);
+  const yAt = offsetOf(backend, out);
+  for (let cb = 0; cb < co; cb += 16) {
+    const vectors = Math.min(16, co - cb) / 4;
+    const kernel = simd.conv.get({ ci, rowStride: width * ci, fh, fw, dh, dw, colStride: sw * ci, co, vectors });
+    kernel.run(xAt, wAt + cb * 4, yAt + cb * 4, n, ho, wo, rows * width * ci * 4, sh * width * ci * 4, co * 4, wo * co * 4);
+  }
+  if (owned) free(backend, source);
+  return out;
 }
 
 /** dw = conv(xᵀ, dyᵀ): batch ci, channels n, filter dyᵀ = [Ho, Wo, n, co], stride d, dilation s. */
@@ -179,7 +247,7 @@ function filterGradDyAsFilter(tf: TensorFlow, kernels: WasmKernels, backend: Bac
   // dyᵀ[oh, ow, b, o] = dy[b, oh, ow, o]: blocks of co floats move.
   const dyT = alloc(backend, [ho, wo, n, co]);
   moveBlocks(f32(backend, dy), f32(backend, dyT), n, ho * wo, co);
-  const out = kernels.run('Conv2D', backend, { x: xT, filter: dyT }, {
+  const out = xnnConv2d(tf, kernels, backend, xT, dyT, {
     strides: [dh, dw],
     dilations: [sh, sw],
     pad: [[0, 0], [pt, pb], [pl, pr], [0, 0]],
@@ -257,7 +325,7 @@ function filterGradXAsFilter(tf: TensorFlow, kernels: WasmKernels, backend: Back
     }
     pad = 'valid';
   }
-  const out = kernels.run('Conv2D', backend, { x: input, filter: xT }, { strides: [dh, dw], dilations: [1, 1], pad, dataFormat: 'NHWC' });
+  const out = xnnConv2d(tf, kernels, backend, input, xT, { strides: [dh, dw], dilations: [1, 1], pad, dataFormat: 'NHWC' });
   free(backend, input);
   free(backend, xT);
   if (out.shape[1] !== fh || out.shape[2] !== fw) throw new Error(`filter gradient has shape ${out.shape}, expected [${co},${fh},${fw},${ci}]`);
@@ -346,7 +414,13 @@ export function conv2dBackpropInput(tf: TensorFlow, kernels: WasmKernels, backen
     }
     pad = 'valid' as unknown as tfjs.backend_util.ExplicitPadding;
   }
-  const out = kernels.run('Conv2D', backend, { x: input, filter: flipped }, { strides: [1, 1], dilations: [dh, dw], pad, dataFormat: 'NHWC' });
+  if (useSimdConvolution(backend, ci)) {
+    const out = conv2dSimd(tf, backend, input, flipped, { strides: 1, dilations: [dh, dw], pad: pad as ConvGeometry['pad'] });
+    if (materialise) free(backend, input);
+    free(backend, flipped);
+    return out;
+  }
+  const out = xnnConv2d(tf, kernels, backend, input, flipped, { strides: [1, 1], dilations: [dh, dw], pad, dataFormat: 'NHWC' });
   if (materialise) free(backend, input);
   free(backend, flipped);
   if (out.shape[1] !== h || out.shape[2] !== w || out.shape[3] !== ci) throw new Error(`input gradient has shape ${out.shape}, expected ${inputShape}`);
@@ -365,6 +439,17 @@ function geometry(attrs: tfjs.NamedAttrMap): ConvGeometry {
 
 export function conv2dBackpropKernels(tf: TensorFlow, kernels: WasmKernels): tfjs.KernelConfig[] {
   return [
+    {
+      kernelName: 'Conv2D',
+      backendName: 'wasm',
+      kernelFunc: ((args: KernelArgs) => {
+        const { inputs, backend, attrs } = args;
+        if (!useSimdConvolution(backend, inputs.filter!.shape[3]!) || (attrs!.dataFormat !== undefined && attrs!.dataFormat !== 'NHWC')) {
+          return xnnConv2d(tf, kernels, backend, inputs.x!, inputs.filter!, attrs!);
+        }
+        return conv2dSimd(tf, backend, inputs.x!, inputs.filter!, geometry(attrs!));
+      }) as unknown as tfjs.KernelFunc,
+    },
     {
       kernelName: 'Conv2DBackpropFilter',
       backendName: 'wasm',

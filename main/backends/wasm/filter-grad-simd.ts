@@ -100,7 +100,7 @@ function filterGradWriter(V: number): FunctionWriter {
         f.loopWhileBelow(ow, wo, 1, () => {
           for (let j = 0; j < V; j++) f.get(dp).v128Load(16 * j).set(d[j]!);
           for (let k = 0; k < R; k++) {
-            f.get(rowPointers[k]!).f32Load().simd(SIMD.f32x4Splat).set(s);
+            f.get(rowPointers[k]!).v128Load32Splat().set(s);
             for (let j = 0; j < V; j++) {
               const a = acc[k * V + j]!;
               f.get(s).get(d[j]!).simd(SIMD.f32x4Mul).get(a).simd(SIMD.f32x4Add).set(a);

@@ -5,7 +5,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { batchNormKernels, registerBatchNormGradient } from './batch-norm.ts';
 import { conv2dBackpropKernels } from './conv2d-backprop.ts';
-import { dropoutKernel, registerDropoutGradient } from './dropout.ts';
+import { depthwiseBackpropKernels } from './depthwise-backprop.ts';
+import { dropoutKernels, registerDropoutGradient } from './dropout.ts';
 import { WasmKernels, type TensorFlow } from './heap.ts';
 import { identityKernels } from './identity.ts';
 import { poolGradKernels } from './pool-grad.ts';
@@ -15,7 +16,7 @@ import { installFastTrainingLayers } from './training-layers.ts';
 const registered = new WeakSet<object>();
 
 export function fastWasmKernelConfigs(tf: TensorFlow, kernels: WasmKernels): tfjs.KernelConfig[] {
-  return [...conv2dBackpropKernels(tf, kernels), ...poolGradKernels(tf), ...identityKernels(kernels), reluGradKernel(), ...batchNormKernels(), dropoutKernel()];
+  return [...conv2dBackpropKernels(tf, kernels), ...depthwiseBackpropKernels(tf), ...poolGradKernels(tf), ...identityKernels(kernels), reluGradKernel(), ...batchNormKernels(), ...dropoutKernels()];
 }
 
 export function registerFastWasmKernels(tf: TensorFlow): void {

@@ -20,11 +20,13 @@
  * sums in float64, and shift by a value near the mean, so variances do not cancel.
  * Flat functions (n4 = number of 4-float vectors; callers finish the last n mod 4 elements):
  *   reluGrad(dy, x, out, n4)             out = x > 0 ? dy : 0 (NaN where x is NaN)
- *   dropout(x, y, mask, n4, state, threshold, scale)
- *       four xoshiro128** streams (state: 4×4 u32 at `state`), keep where the u32 ≥ threshold,
- *       mask = keep ? scale : 0, y = x·mask
+ *   dropout(x, y, n4, state, threshold, scale)
+ *       four xoshiro128** streams, lane l of every vector drawing from stream l (state: 4×4 u32 at
+ *       `state`, s0 of the four streams first, written back at the end); keep where the u32 ≥
+ *       threshold: y = x·(keep ? scale : 0). The same call on dy with the same state is dx.
  */
 import type { BackendWasm } from './heap.ts';
+import { ConvKernels } from './conv-simd.ts';
 import { FilterGradKernels } from './filter-grad-simd.ts';
 import { F32, FunctionWriter, I32, SIMD, V128, writeModule } from './wasm-writer.ts';
 
@@ -38,7 +40,7 @@ export interface ChannelFunctions {
 
 export interface FlatFunctions {
   reluGrad(dy: number, x: number, out: number, n4: number): void;
-  dropout(x: number, y: number, mask: number, n4: number, state: number, threshold: number, scale: number): void;
+  dropout(x: number, y: number, n4: number, state: number, threshold: number, scale: number): void;
 }
 
 /** Largest channel count with specialised code (larger ones use the JavaScript loops). */
@@ -215,10 +217,10 @@ function flatModule(): FunctionWriter[] {
     });
   }
 
-  const dropout = new FunctionWriter('dropout', [I32, I32, I32, I32, I32, I32, F32]);
+  const dropout = new FunctionWriter('dropout', [I32, I32, I32, I32, I32, F32]);
   {
     const f = dropout;
-    const [x, y, mask, n4, state, threshold, scale] = [0, 1, 2, 3, 4, 5, 6];
+    const [x, y, n4, state, threshold, scale] = [0, 1, 2, 3, 4, 5];
     const i = f.local(I32);
     const s = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)] as const;
     const t = f.local(V128);
@@ -255,9 +257,8 @@ function flatModule(): FunctionWriter[] {
       f.set(s[3]);
       // mask = r ≥ threshold (unsigned) ? scale : 0
       f.get(r).get(thr).simd(SIMD.i32x4GeU).get(sc).simd(SIMD.and).set(m);
-      f.get(mask).get(m).v128Store();
       f.get(y).get(x).v128Load().get(m).simd(SIMD.f32x4Mul).v128Store();
-      f.add(x, 16).add(y, 16).add(mask, 16);
+      f.add(x, 16).add(y, 16);
     });
     s.forEach((local, k) => f.get(state).get(local).v128Store(16 * k));
   }
@@ -294,6 +295,8 @@ export class SimdKernels {
   readonly flat: FlatFunctions;
   /** Convolution filter gradients (filter-grad-simd.ts). */
   readonly filterGrad: FilterGradKernels;
+  /** Direct convolutions (conv-simd.ts). */
+  readonly conv: ConvKernels;
   /** 8 KiB of the wasm heap for per-channel vectors, partial sums and RNG state. */
   readonly scratch: number;
 
@@ -305,9 +308,10 @@ export class SimdKernels {
     this.flat = instantiate(flatModule(), memory) as unknown as FlatFunctions;
     this.scratch = malloc(8192) >>> 0;
     this.filterGrad = new FilterGradKernels(memory, malloc, free);
+    this.conv = new ConvKernels(memory, malloc, free);
     const at = this.scratch;
     warmUp(() => this.flat.reluGrad(at, at, at + 1024, 1));
-    warmUp(() => this.flat.dropout(at, at + 1024, at + 2048, 1, at + 4096, 0, 1));
+    warmUp(() => this.flat.dropout(at, at + 1024, 1, at + 4096, 0, 1));
   }
 
   channels(c: number): ChannelFunctions | undefined {

@@ -7,6 +7,12 @@
  *   Dropout (0 < rate < 1, no noiseShape, no fixed seed) → dropout.ts.
  * A layer's behaviour depends on its class only, so the patch goes on the class prototype; every
  * other case (inference, other backends, other configurations) runs the original `call`.
+ *
+ * And one op: tf.fused.conv2d without bias or activation (what tfjs-layers' Conv2D calls when
+ * useBias is false) becomes tf.conv2d on wasm. Same kernel, same result, but the fused op's
+ * gradient is a customGrad that computes dx and dw eagerly, so the first layer paid for the
+ * gradient of the network's input (round 10: conv1's dx, 2.6 ms a step) that nobody uses; Conv2D's
+ * registered gradient computes only what the tape asks for.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { batchNormTraining } from './batch-norm.ts';
@@ -48,7 +54,20 @@ function oneTensor(inputs: tfjs.Tensor | tfjs.Tensor[]): tfjs.Tensor {
   return Array.isArray(inputs) ? inputs[0]! : inputs;
 }
 
+type FusedConv2dArgs = Parameters<TensorFlow['fused']['conv2d']>[0];
+
 export function installFastTrainingLayers(tf: TensorFlow): void {
+  const fused = tf.fused as unknown as Record<string | symbol, unknown> & { conv2d: (args: FusedConv2dArgs) => tfjs.Tensor };
+  if (!fused[PATCHED]) {
+    const original = fused.conv2d;
+    fused.conv2d = (args: FusedConv2dArgs) => {
+      const plain = args.bias == null && (args.activation == null || args.activation === 'linear') && args.preluActivationWeights == null;
+      if (!plain || tf.getBackend() !== 'wasm') return original(args);
+      return tf.conv2d(args.x as tfjs.Tensor4D, args.filter as tfjs.Tensor4D, args.strides, args.pad, args.dataFormat, args.dilations, args.dimRoundingMode);
+    };
+    fused[PATCHED] = true;
+  }
+
   const batchNorm = layerClass(tf, 'BatchNormalization').prototype;
   if (!batchNorm[PATCHED]) {
     const original = batchNorm.call as Call;

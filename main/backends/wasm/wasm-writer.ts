@@ -54,6 +54,7 @@ function section(id: number, body: number[]): number[] {
 /** SIMD opcodes used by the kernels (after the 0xFD prefix). */
 export const SIMD = {
   load: 0x00,
+  load32Splat: 0x09,
   store: 0x0b,
   i32x4Splat: 0x11,
   f32x4Splat: 0x13,
@@ -110,6 +111,7 @@ export class FunctionWriter {
   i32Add(): this { return this.op(0x6a); }
   i32Sub(): this { return this.op(0x6b); }
   i32Mul(): this { return this.op(0x6c); }
+  i32RemU(): this { return this.op(0x70); }
   i32LtU(): this { return this.op(0x49); }
   i32GeU(): this { return this.op(0x4f); }
   i32Eqz(): this { return this.op(0x45); }
@@ -120,6 +122,8 @@ export class FunctionWriter {
   simd(opcode: number, ...immediates: number[]): this { return this.op(0xfd, ...uleb(opcode), ...immediates); }
   v128Load(offset = 0): this { return this.simd(SIMD.load, 4, ...uleb(offset)); }
   v128Store(offset = 0): this { return this.simd(SIMD.store, 4, ...uleb(offset)); }
+  /** Loads one float and splats it to all four lanes. */
+  v128Load32Splat(offset = 0): this { return this.simd(SIMD.load32Splat, 2, ...uleb(offset)); }
 
   /** i += step (i32 local). */
   add(i: number, step: number): this {

@@ -41,8 +41,10 @@ export type EditorCommand =
   | { type: 'connect'; source: string; target: string }
   /** One step of a drag; moves with the same `dragId` make one undo step. */
   | { type: 'move'; positions: ReadonlyMap<string, Position>; dragId: string }
-  | { type: 'endDrag' }
-  | { type: 'setParams'; id: string; params: BlockParams[BlockType] }
+  /** Ends a drag or a burst of typing, so the next change starts a new undo step. */
+  | { type: 'closeStep' }
+  /** With `mergeKey`, changes with the same key (keystrokes in one field) make one undo step. */
+  | { type: 'setParams'; id: string; params: BlockParams[BlockType]; mergeKey?: string }
   | { type: 'setLabel'; id: string; label: string }
   | { type: 'select'; nodes: Iterable<string>; edges?: Iterable<string> }
   | { type: 'selectAll' }
@@ -84,14 +86,19 @@ export function applyCommand(state: EditorState, command: EditorCommand): Editor
       return change(state, connect(state.graph, command.source, command.target), { kind: 'step' });
     case 'move':
       return change(state, moveNodes(state.graph, command.positions), { kind: 'merge', key: `move:${command.dragId}` });
-    case 'endDrag':
+    case 'closeStep':
       return { ...state, history: closeStep(state.history) };
     case 'setParams':
-      return change(state, setParams(state.graph, command.id, command.params), { kind: 'step' });
+      return change(state, setParams(state.graph, command.id, command.params), command.mergeKey ? { kind: 'merge', key: command.mergeKey } : { kind: 'step' });
     case 'setLabel':
       return change(state, setLabel(state.graph, command.id, command.label), { kind: 'step' });
-    case 'select':
-      return { ...state, selectedNodes: new Set(command.nodes), selectedEdges: new Set(command.edges ?? []) };
+    case 'select': {
+      const nodes = new Set(command.nodes);
+      const edges = new Set(command.edges ?? []);
+      // The canvas echoes selections back; an unchanged selection must not wake anything up.
+      if (sameSet(nodes, state.selectedNodes) && sameSet(edges, state.selectedEdges)) return state;
+      return { ...state, selectedNodes: nodes, selectedEdges: edges };
+    }
     case 'selectAll':
       return { ...state, selectedNodes: new Set(state.graph.nodes.map((n) => n.id)), selectedEdges: new Set(state.graph.edges.map((e) => e.id!)) };
     case 'delete':
@@ -130,6 +137,10 @@ function change(state: EditorState, graph: GraphDocument, capture: Capture): Edi
 function insert(state: EditorState, fragment: Fragment): EditorState {
   const { graph, ids } = insertFragment(state.graph, fragment, PASTE_OFFSET);
   return { ...change(state, graph, { kind: 'step' }), selectedNodes: new Set(ids), selectedEdges: new Set() };
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((item) => b.has(item));
 }
 
 /** Selection never outlives the blocks it points at. */

@@ -1,0 +1,89 @@
+/**
+ * The one API between the user interface and the engine, written once. The desktop app carries it
+ * over Electron IPC (preload → main process), the browser mode over a WebSocket; the renderer
+ * sees the same interface either way. Calls return Promises; events arrive through `on…`
+ * listeners, which return a function that removes them. Every argument is checked against
+ * `schemas.ts` where it arrives.
+ */
+import type { BackendName, BackendStatus } from '../backends/types.ts';
+import type { GraphDocument } from '../graph/types.ts';
+import type { TrainingSettingsInput } from '../graph/training-settings.ts';
+import type { TrainingEvent } from '../train/events.ts';
+
+export interface PresetInfo {
+  /** e.g. "journey/round-10", "presets/lenet-5". */
+  id: string;
+  group: 'journey' | 'classic';
+  name: string;
+  description: string;
+  trainableParams: number;
+}
+
+export interface HostInfo {
+  /** Where the engine runs: the desktop app, or the browser-mode server. */
+  kind: 'desktop' | 'browser';
+  /** Folder that relative paths and the file list refer to. */
+  workspace: string;
+}
+
+export interface OpenedGraph {
+  path: string;
+  graph: GraphDocument;
+}
+
+export interface GraphFileInfo {
+  /** Relative to the workspace. */
+  path: string;
+  modified: string;
+}
+
+export interface TrainingStart {
+  graph: GraphDocument;
+  settings: TrainingSettingsInput;
+  backend: BackendName | 'auto';
+}
+
+export interface StudioApi {
+  hostInfo(): Promise<HostInfo>;
+  listPresets(): Promise<PresetInfo[]>;
+  loadPreset(id: string): Promise<GraphDocument>;
+  /** Graph files in the workspace, newest first. */
+  listGraphFiles(): Promise<GraphFileInfo[]>;
+  /** Asks the user for a file with the host's own dialog; null when cancelled or when the host has none. */
+  chooseFile(purpose: 'open' | 'save', suggestedName?: string): Promise<string | null>;
+  openGraph(path: string): Promise<OpenedGraph>;
+  saveGraph(path: string, graph: GraphDocument): Promise<{ path: string }>;
+  recentFiles(): Promise<string[]>;
+  listBackends(): Promise<BackendStatus[]>;
+  startTraining(request: TrainingStart): Promise<{ runId: string }>;
+  stopTraining(runId: string): Promise<void>;
+  onTrainingEvent(listener: (runId: string, event: TrainingEvent) => void): () => void;
+}
+
+/** The calls, without the event subscriptions: what a transport carries as request and response. */
+export type StudioCalls = Omit<StudioApi, 'onTrainingEvent'>;
+export type CallName = keyof StudioCalls;
+
+/** Events pushed from the engine, by channel. */
+export interface StudioEvents {
+  trainingEvent: [runId: string, event: TrainingEvent];
+}
+
+export const CALL_NAMES = [
+  'hostInfo',
+  'listPresets',
+  'loadPreset',
+  'listGraphFiles',
+  'chooseFile',
+  'openGraph',
+  'saveGraph',
+  'recentFiles',
+  'listBackends',
+  'startTraining',
+  'stopTraining',
+] as const satisfies readonly CallName[];
+
+/** An error the engine reports to the interface: a message for the user, never a stack. */
+export interface ApiErrorPayload {
+  message: string;
+}

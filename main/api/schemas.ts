@@ -1,0 +1,34 @@
+/** Argument schemas for every call of the API contract, checked where a call arrives. */
+import { z } from 'zod';
+import { BACKENDS } from '../backends/types.ts';
+import type { CallName } from './contract.ts';
+
+const path = z.string().min(1, 'a path is needed').max(4096, 'the path is too long');
+
+/** Graph documents are validated by the graph loader, which names the field at fault. */
+const graph = z.unknown();
+
+export const CALL_ARGUMENTS = {
+  hostInfo: z.tuple([]),
+  listPresets: z.tuple([]),
+  loadPreset: z.tuple([z.string().regex(/^(journey|presets)\/[a-z0-9-]+$/, 'not a preset id')]),
+  listGraphFiles: z.tuple([]),
+  chooseFile: z.union([z.tuple([z.enum(['open', 'save'])]), z.tuple([z.enum(['open', 'save']), z.string().max(255)])]),
+  openGraph: z.tuple([path]),
+  saveGraph: z.tuple([path, graph]),
+  recentFiles: z.tuple([]),
+  listBackends: z.tuple([]),
+  startTraining: z.tuple([
+    z.strictObject({ graph, settings: z.record(z.string(), z.unknown()), backend: z.enum([...BACKENDS, 'auto']) }),
+  ]),
+  stopTraining: z.tuple([z.string().min(1).max(100)]),
+} satisfies Record<CallName, z.ZodType>;
+
+/** Checks a call's arguments; the message names the call and what is wrong. */
+export function checkArguments(name: string, args: unknown): { ok: true; args: unknown[] } | { ok: false; message: string } {
+  if (!Object.hasOwn(CALL_ARGUMENTS, name)) return { ok: false, message: `unknown call "${name}"` };
+  const parsed = CALL_ARGUMENTS[name as CallName].safeParse(args);
+  if (parsed.success) return { ok: true, args: parsed.data as unknown[] };
+  const issue = parsed.error.issues[0]!;
+  return { ok: false, message: `${name}: argument ${issue.path.join('.') || ''} ${issue.message}`.replace(/\s+/g, ' ') };
+}

@@ -1,0 +1,189 @@
+/**
+ * The engine side of the API contract, shared by the desktop app and the browser-mode server:
+ * presets, graph files, backends and training runs. Transports call it after checking arguments
+ * against the schemas; it throws StudioError with a message for the user.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { analyzeGraph } from '../analysis/analyze.ts';
+import { detectBackends } from '../backends/ladder.ts';
+import { StudioError } from '../errors.ts';
+import { readGraphFile } from '../files/read-graph-file.ts';
+import { writeGraphFile } from '../files/write-graph-file.ts';
+import { parseGraphDocument } from '../graph/load.ts';
+import { trainingSettingsSchema } from '../graph/training-settings.ts';
+import type { TrainingEvent } from '../train/events.ts';
+import { startTrainingProcess, type TrainingHandle } from '../train/worker/controller.ts';
+import type { GraphFileInfo, HostInfo, PresetInfo, StudioCalls, TrainingStart } from './contract.ts';
+
+export interface StudioServiceOptions {
+  kind: HostInfo['kind'];
+  /** Graph files live here; in the browser mode no path may leave it. */
+  workspace: string;
+  /** Run folders go here. */
+  runsRoot: string;
+  /** The studio's own files: presets. */
+  resourcesDir: string;
+  /** Small state between sessions (recent files). */
+  stateDir: string;
+  /** The host's file dialog, when it has one. */
+  chooseFile?: (purpose: 'open' | 'save', suggestedName?: string) => Promise<string | null>;
+  /** Where training events go. */
+  emitTrainingEvent: (runId: string, event: TrainingEvent) => void;
+  /** Starts a training process; the desktop app passes one built on Electron's utilityProcess. */
+  startTraining?: typeof startTrainingProcess;
+}
+
+const RECENT_LIMIT = 10;
+const PRESET_FOLDERS = { journey: 'journey', presets: 'classic' } as const;
+
+export interface StudioService extends StudioCalls {
+  /** Stops every run still going; for shutting down. */
+  dispose(): void;
+}
+
+export function createStudioService(options: StudioServiceOptions): StudioService {
+  const runs = new Map<string, TrainingHandle>();
+  const recentPath = join(options.stateDir, 'recent-files.json');
+  const start = options.startTraining ?? startTrainingProcess;
+
+  /** Browser mode: relative to the workspace and never outside it. Desktop: as the dialog gave it. */
+  const resolvePath = (path: string): string => {
+    const full = resolve(options.workspace, path);
+    const inside = relative(options.workspace, full);
+    if (options.kind === 'browser' && (inside.startsWith('..') || isAbsolute(inside))) {
+      throw new StudioError(`"${path}" is outside the workspace ${options.workspace}`);
+    }
+    return full;
+  };
+
+  const remember = async (path: string) => {
+    const recent = [path, ...(await readRecent(recentPath)).filter((p) => p !== path)].slice(0, RECENT_LIMIT);
+    await mkdir(options.stateDir, { recursive: true });
+    await writeFile(recentPath, JSON.stringify(recent));
+  };
+
+  return {
+    async hostInfo() {
+      return { kind: options.kind, workspace: options.workspace };
+    },
+
+    listPresets: () => listPresets(options.resourcesDir),
+
+    async loadPreset(id) {
+      const read = await readGraphFile(join(options.resourcesDir, `${id}.json`));
+      if (!read.ok) throw new StudioError(`the preset ${id} does not load: ${read.problems[0]}`);
+      return read.graph;
+    },
+
+    async listGraphFiles() {
+      return listGraphFiles(options.workspace);
+    },
+
+    async chooseFile(purpose, suggestedName) {
+      return options.chooseFile ? options.chooseFile(purpose, suggestedName) : null;
+    },
+
+    async openGraph(path) {
+      const full = resolvePath(path);
+      const read = await readGraphFile(full);
+      if (!read.ok) throw new StudioError(read.problems.join('; '));
+      await remember(full);
+      return { path: full, graph: read.graph };
+    },
+
+    async saveGraph(path, graph) {
+      const full = resolvePath(path.endsWith('.json') ? path : `${path}.json`);
+      try {
+        await writeGraphFile(full, graph);
+      } catch (error) {
+        if (error instanceof StudioError) throw error;
+        throw new StudioError(`cannot save ${full}: ${(error as Error).message}`);
+      }
+      await remember(full);
+      return { path: full };
+    },
+
+    async recentFiles() {
+      return readRecent(recentPath);
+    },
+
+    listBackends: () => detectBackends(),
+
+    async startTraining(request: TrainingStart) {
+      const graph = parseGraphDocument(request.graph);
+      if (!graph.ok) throw new StudioError(`the graph is malformed: ${graph.problems[0]!.path}: ${graph.problems[0]!.message}`);
+      const analysis = analyzeGraph(graph.graph);
+      if (!analysis.valid) {
+        const first = analysis.diagnostics.find((d) => d.severity === 'error')!;
+        throw new StudioError(`fix the graph first: ${first.nodeId ? `${first.nodeId}: ` : ''}${first.message}`);
+      }
+      const settings = trainingSettingsSchema.safeParse(request.settings);
+      if (!settings.success) {
+        const issue = settings.error.issues[0]!;
+        throw new StudioError(`invalid training settings: ${issue.path.join('.')}: ${issue.message}`);
+      }
+      const runId = randomUUID();
+      const handle = start(
+        { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: options.runsRoot },
+        (event) => options.emitTrainingEvent(runId, event),
+      );
+      runs.set(runId, handle);
+      void handle.done.finally(() => runs.delete(runId));
+      return { runId };
+    },
+
+    async stopTraining(runId) {
+      runs.get(runId)?.cancel();
+    },
+
+    dispose() {
+      for (const handle of runs.values()) handle.kill();
+      runs.clear();
+    },
+  };
+}
+
+async function listPresets(resourcesDir: string): Promise<PresetInfo[]> {
+  const presets: PresetInfo[] = [];
+  for (const [folder, group] of Object.entries(PRESET_FOLDERS)) {
+    const files = (await readdir(join(resourcesDir, folder))).filter((name) => name.endsWith('.json')).sort();
+    for (const file of files) {
+      const read = await readGraphFile(join(resourcesDir, folder, file));
+      if (!read.ok) continue;
+      presets.push({
+        id: `${folder}/${file.replace(/\.json$/, '')}`,
+        group,
+        name: read.graph.name ?? file,
+        description: read.graph.description ?? '',
+        trainableParams: analyzeGraph(read.graph).totals.params.trainable,
+      });
+    }
+  }
+  return presets;
+}
+
+async function listGraphFiles(workspace: string): Promise<GraphFileInfo[]> {
+  let names: string[];
+  try {
+    names = await readdir(workspace);
+  } catch {
+    return [];
+  }
+  const files = await Promise.all(
+    names
+      .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
+      .map(async (name) => ({ path: name, modified: (await stat(join(workspace, name))).mtime.toISOString() })),
+  );
+  return files.sort((a, b) => b.modified.localeCompare(a.modified));
+}
+
+async function readRecent(path: string): Promise<string[]> {
+  try {
+    const value = JSON.parse(await readFile(path, 'utf8')) as unknown;
+    return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The wire format of the API contract over a WebSocket: a request names a call and its
+ * arguments, a response carries the result or an error message, and events are pushed unasked.
+ */
+import { z } from 'zod';
+
+export const requestSchema = z.strictObject({
+  id: z.number().int().min(0),
+  call: z.string().max(64),
+  args: z.array(z.unknown()).max(8),
+});
+
+export type RpcRequest = z.output<typeof requestSchema>;
+export type RpcResponse = { id: number; result: unknown } | { id: number; error: { message: string } };
+export type RpcEvent = { event: string; args: unknown[] };
+export type RpcMessage = RpcResponse | RpcEvent;

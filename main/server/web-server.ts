@@ -1,0 +1,148 @@
+/**
+ * The browser mode's server: the built renderer over HTTP and the API contract over a WebSocket.
+ * It binds to loopback unless told otherwise, admits a WebSocket only with the token printed at
+ * start and from its own origin, and refuses messages over a size limit.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { timingSafeEqual } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { StudioCalls } from '../api/contract.ts';
+import { dispatchCall } from './dispatch.ts';
+import { requestSchema, type RpcMessage } from './rpc.ts';
+
+export interface WebServerOptions {
+  host: string;
+  port: number;
+  token: string;
+  /** The built renderer (index.html and assets). */
+  staticDir: string;
+  service: StudioCalls;
+  /** Largest WebSocket message accepted, bytes. */
+  maxMessageBytes: number;
+}
+
+export interface WebServer {
+  url: string;
+  /** Sends an event to every connected page. */
+  broadcast(event: string, ...args: unknown[]): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const sockets = new Set<WebSocket>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
+  const server: Server = createServer((request, response) => {
+    void serveStatic(options.staticDir, request.url ?? '/').then(({ status, type, body }) => {
+      response.writeHead(status, {
+        'content-type': type,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+      });
+      response.end(body);
+    });
+  });
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = checkUpgrade(request, options, origins());
+    if (refusal) {
+      socket.end(`HTTP/1.1 ${refusal}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data, isBinary) => void answer(ws, options.service, data.toString(), isBinary));
+    });
+  });
+
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, options.host, () => done());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const base = `http://${hostForUrl}:${port}`;
+  function origins(): Set<string> {
+    return new Set([base, `http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+  }
+
+  return {
+    url: `${base}/?token=${encodeURIComponent(options.token)}`,
+    broadcast(event, ...args) {
+      const message = JSON.stringify({ event, args } satisfies RpcMessage);
+      for (const ws of sockets) ws.send(message);
+    },
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+/** Null when the WebSocket may open; otherwise the HTTP status line to refuse it with. */
+function checkUpgrade(request: IncomingMessage, options: WebServerOptions, allowedOrigins: Set<string>): string | null {
+  const url = new URL(request.url ?? '/', 'http://server');
+  if (url.pathname !== '/api') return '404 Not Found';
+  if (!sameSecret(url.searchParams.get('token') ?? '', options.token)) return '401 Unauthorized';
+  if (!allowedOrigins.has(request.headers.origin ?? '')) return '403 Forbidden';
+  return null;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function answer(ws: WebSocket, service: StudioCalls, text: string, isBinary: boolean): Promise<void> {
+  let parsed: unknown;
+  try {
+    parsed = isBinary ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const request = requestSchema.safeParse(parsed);
+  if (!request.success) {
+    ws.send(JSON.stringify({ id: -1, error: { message: 'malformed request: expected {"id", "call", "args"} as JSON' } } satisfies RpcMessage));
+    return;
+  }
+  const { id, call, args } = request.data;
+  const outcome = await dispatchCall(service, call, args);
+  ws.send(JSON.stringify((outcome.ok ? { id, result: outcome.result } : { id, error: { message: outcome.message } }) satisfies RpcMessage));
+}
+
+async function serveStatic(root: string, rawUrl: string): Promise<{ status: number; type: string; body: Buffer | string }> {
+  const pathname = decodeURIComponent(new URL(rawUrl, 'http://server').pathname);
+  const relativePath = pathname === '/' ? 'index.html' : pathname.slice(1);
+  const full = resolve(root, normalize(relativePath));
+  if (!full.startsWith(resolve(root))) return { status: 404, type: 'text/plain', body: 'not found' };
+  try {
+    return { status: 200, type: CONTENT_TYPES[extname(full)] ?? 'application/octet-stream', body: await readFile(full) };
+  } catch {
+    if (!extname(full)) {
+      try {
+        return { status: 200, type: CONTENT_TYPES['.html']!, body: await readFile(join(root, 'index.html')) };
+      } catch {
+        // fall through to 404
+      }
+    }
+    return { status: 404, type: 'text/plain', body: `not found: ${pathname}` };
+  }
+}
