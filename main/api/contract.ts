@@ -58,16 +58,24 @@ export interface StudioApi {
   startTraining(request: TrainingStart): Promise<{ runId: string }>;
   stopTraining(runId: string): Promise<void>;
   onTrainingEvent(listener: (runId: string, event: TrainingEvent) => void): () => void;
+  /** File commands from the desktop app's menu; the browser mode has no menu and never sends them. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
 }
 
+export const MENU_COMMANDS = ['new', 'open', 'save', 'saveAs', 'gallery', 'undo', 'redo', 'autoLayout', 'zoomToFit'] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
 /** The calls, without the event subscriptions: what a transport carries as request and response. */
-export type StudioCalls = Omit<StudioApi, 'onTrainingEvent'>;
+export type StudioCalls = Omit<StudioApi, 'onTrainingEvent' | 'onMenuCommand'>;
 export type CallName = keyof StudioCalls;
 
 /** Events pushed from the engine, by channel. */
 export interface StudioEvents {
   trainingEvent: [runId: string, event: TrainingEvent];
+  menuCommand: [command: MenuCommand];
 }
+
+export const EVENT_CHANNELS = ['trainingEvent', 'menuCommand'] as const satisfies readonly (keyof StudioEvents)[];
 
 export const CALL_NAMES = [
   'hostInfo',

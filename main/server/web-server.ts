@@ -66,6 +66,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     wss.handleUpgrade(request, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // An oversized or malformed frame closes this connection (1009 / 1002); the server carries on.
+      ws.on('error', () => ws.terminate());
       ws.on('message', (data, isBinary) => void answer(ws, options.service, data.toString(), isBinary));
     });
   });

@@ -11,7 +11,8 @@
  *
  * Register tiling: P neighbouring output pixels of a row × V vectors of 4 output channels. For each
  * filter row r the V weight vectors are loaded once, and each pixel's x value is loaded-and-splat
- * (one instruction) and multiplied into its V accumulators; P·V + V + 1 ≤ 14 v128 registers. The
+ * (one instruction) and multiplied into its V accumulators; P·V ≤ 8 (plus V weights and the
+ * splat: more than ~12 live vectors makes V8 spill, measured on conv2 of round 10). The
  * module is specialised per (V, P, x column step, output pixel step), which makes the pixel and
  * lane addresses instruction immediates; the filter rows' x offsets come from a table per geometry.
  * A row's last wo mod P pixels go through the same loop with P = 1.
@@ -30,8 +31,9 @@ interface Exports {
   run(offsets: number, rows: number, x: number, w: number, y: number, n: number, ho: number, wo: number, xImageBytes: number, xRowBytes: number, wRowBytes: number, yRowBytes: number): void;
 }
 
+/** P with P·V ≤ 8 accumulators: measured best (V = 4: P = 2; V = 2: P = 4; more spills). */
 export function pixelsPerTile(vectors: number): number {
-  return Math.max(1, Math.min(12, Math.floor((14 - 1 - vectors) / vectors)));
+  return Math.max(1, Math.floor(8 / vectors));
 }
 
 function convWriter(V: number, xColBytes: number, yPixelBytes: number): FunctionWriter {

@@ -1,6 +1,15 @@
 /**
- * Registers the hand-written kernels for the 'wasm' backend. Idempotent: the wasm backend's own
- * kernels are captured once, before anything is replaced, and later calls do nothing.
+ * Registers the hand-written kernels for the 'wasm' backend, the gradients that use them, and the
+ * training-mode layer/op routes (training-layers.ts). Idempotent per TensorFlow.js instance: the
+ * wasm backend's own kernels are captured once, before anything is replaced, and later calls do
+ * nothing. Everything checks tf.getBackend() === 'wasm' where it could affect another backend.
+ *
+ *   Conv2D, Conv2DBackpropInput/Filter   conv2d-backprop.ts (+ conv-simd.ts, filter-grad-simd.ts)
+ *   DepthwiseConv2dNativeBackpropInput/Filter   depthwise-backprop.ts
+ *   MaxPoolGrad, AvgPoolGrad              pool-grad.ts
+ *   Identity, Cast (same dtype)           identity.ts
+ *   Relu's gradient                       relu-grad.ts
+ *   batch norm and dropout (training)     batch-norm.ts, dropout.ts, training-layers.ts
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { batchNormKernels, registerBatchNormGradient } from './batch-norm.ts';
@@ -27,8 +36,11 @@ export function registerFastWasmKernels(tf: TensorFlow): void {
   for (const name of ['Conv2D', 'Transpose']) kernels.capture(name);
   for (const config of fastWasmKernelConfigs(tf, kernels)) {
     kernels.capture(config.kernelName);
-    if (tf.getKernel(config.kernelName, 'wasm')) tf.unregisterKernel(config.kernelName, 'wasm');
-    tf.registerKernel(config);
+    const original = tf.getKernel(config.kernelName, 'wasm');
+    if (original) tf.unregisterKernel(config.kernelName, 'wasm');
+    // Keep the original's setup (its cwrap of the C++ function, which our kernel may still call)
+    // for when a wasm backend is initialised after this registration.
+    tf.registerKernel(original?.setupFunc ? { ...config, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc } : config);
   }
   registerReluGradient(tf);
   registerBatchNormGradient(tf);

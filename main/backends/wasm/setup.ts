@@ -26,7 +26,11 @@ export interface WasmSetup {
 export interface WasmSetupOptions {
   /** Register the hand-written kernels (default true). */
   fastKernels?: boolean;
-  /** XNNPACK threads; 'auto' (default) uses every available core, 1 the single-threaded build. */
+  /**
+   * XNNPACK threads; 1 loads the single-threaded build. 'auto' (default): one per core but one
+   * (the main thread also runs the JavaScript and the generated SIMD kernels, which do not use the
+   * pool), so 1 on a 2-core machine, where a second thread stalls whenever anything else runs.
+   */
   threads?: number | 'auto';
 }
 
@@ -39,7 +43,7 @@ export function wasmBinaryFolder(): string {
 }
 
 export async function setupWasmBackend(tf: TensorFlow, options: WasmSetupOptions = {}): Promise<WasmSetup> {
-  const wanted = options.threads === undefined || options.threads === 'auto' ? Math.min(availableParallelism(), 8) : options.threads;
+  const wanted = options.threads === undefined || options.threads === 'auto' ? Math.max(1, Math.min(availableParallelism() - 1, 8)) : options.threads;
   if (!pathsSet) {
     wasmBackend.setWasmPaths(wasmBinaryFolder());
     pathsSet = true;

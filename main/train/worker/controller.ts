@@ -3,10 +3,9 @@
  * server; the desktop app uses Electron's utilityProcess the same way). The caller gets every
  * event, a way to cancel, and exactly one final event, whatever happens to the process.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { markRunEnded } from '../../runs/run-recorder.ts';
 import { trainingEventSchema, type TrainingEvent } from '../events.ts';
+import { forkWithNode, type SpawnWorker } from './link.ts';
 import type { StartMessage } from './protocol.ts';
 
 export type FinalEvent = Extract<TrainingEvent, { type: 'finished' | 'failed' | 'cancelled' }>;
@@ -21,14 +20,12 @@ export interface TrainingHandle {
 
 export const CANCEL_GRACE_MS = 1000;
 
-const ENTRY = fileURLToPath(new URL('./training-process.ts', import.meta.url));
-
-export function startTrainingProcess(request: Omit<StartMessage, 'type'>, onEvent: (event: TrainingEvent) => void): TrainingHandle {
-  const child: ChildProcess = fork(ENTRY, [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    serialization: 'advanced',
-  });
+export function startTrainingProcess(
+  request: Omit<StartMessage, 'type'>,
+  onEvent: (event: TrainingEvent) => void,
+  spawn: SpawnWorker = forkWithNode,
+): TrainingHandle {
+  const child = spawn();
   let runDir: string | null = null;
   let epochsDone = 0;
   let final: FinalEvent | undefined;
@@ -44,7 +41,7 @@ export function startTrainingProcess(request: Omit<StartMessage, 'type'>, onEven
       resolve(event);
     };
 
-    child.on('message', (raw: unknown) => {
+    child.onMessage((raw: unknown) => {
       const parsed = trainingEventSchema.safeParse(raw);
       if (!parsed.success) return;
       const event = parsed.data;
@@ -54,7 +51,7 @@ export function startTrainingProcess(request: Omit<StartMessage, 'type'>, onEven
       else if (!final) onEvent(event);
     });
 
-    child.on('exit', (code, signal) => {
+    child.onExit((code, signal) => {
       if (final) return;
       const event: FinalEvent = cancelRequested
         ? { type: 'cancelled', epochsDone }
@@ -64,7 +61,7 @@ export function startTrainingProcess(request: Omit<StartMessage, 'type'>, onEven
       void marking.catch(() => {}).finally(() => settle(event));
     });
 
-    child.on('error', (error) => settle({ type: 'failed', error: `the training process could not start: ${error.message}` }));
+    child.onError((error) => settle({ type: 'failed', error: `the training process could not start: ${error.message}` }));
   });
 
   child.send({ type: 'start', ...request } satisfies StartMessage);
@@ -74,10 +71,10 @@ export function startTrainingProcess(request: Omit<StartMessage, 'type'>, onEven
       if (final || cancelRequested) return;
       cancelRequested = true;
       child.send({ type: 'cancel' });
-      graceTimer = setTimeout(() => child.kill('SIGKILL'), CANCEL_GRACE_MS);
+      graceTimer = setTimeout(() => child.kill(), CANCEL_GRACE_MS);
     },
     kill() {
-      child.kill('SIGKILL');
+      child.kill();
     },
     done,
   };

@@ -11,11 +11,18 @@ import { parentMessageSchema, type StartMessage } from './protocol.ts';
 let cancelled = false;
 let started = false;
 
+/** Electron's utilityProcess talks through `process.parentPort`; Node's fork through `process.send`. */
+const parentPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', l: (m: { data: unknown }) => void): void } }).parentPort;
+
 function send(event: TrainingEvent): void {
-  process.send?.(event);
+  if (parentPort) parentPort.postMessage(event);
+  else process.send?.(event);
 }
 
-process.on('message', (raw: unknown) => {
+if (parentPort) parentPort.on('message', (message) => receive(message.data));
+else process.on('message', receive);
+
+function receive(raw: unknown): void {
   const message = parentMessageSchema.safeParse(raw);
   if (!message.success) return;
   if (message.data.type === 'cancel') {
@@ -25,11 +32,11 @@ process.on('message', (raw: unknown) => {
   if (started) return;
   started = true;
   void start(message.data).finally(() => {
-    process.disconnect?.();
-    // Exit even if a backend keeps a handle open; unref'd so pending sends still flush first.
-    setTimeout(() => process.exit(0), 2000).unref();
+    if (process.connected) process.disconnect();
+    // Exit even if a backend keeps a thread alive, once pending messages had time to go out.
+    setTimeout(() => process.exit(0), 1000);
   });
-});
+}
 
 async function start(message: StartMessage): Promise<void> {
   const graph = parseGraphDocument(message.graph);

@@ -46,6 +46,8 @@ export function connectWebSocketApi(url: string): Promise<StudioApi> {
       trainingListeners.add(listener);
       return () => trainingListeners.delete(listener);
     },
+    // The browser has no application menu.
+    onMenuCommand: () => () => {},
   };
 
   return new Promise((resolve, reject) => {

@@ -1,0 +1,76 @@
+/**
+ * The desktop app's main process: one window, the menu, the IPC handlers and the engine. Each
+ * piece is set up by its own module; this file only wires them together.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, utilityProcess } from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createStudioService } from '../main/api/studio-service.ts';
+import { startTrainingProcess } from '../main/train/worker/controller.ts';
+import { sendEvent, setupIpc } from './ipc.ts';
+import { menuTemplate } from './menu.ts';
+import { utilityProcessSpawner } from './training-launcher.ts';
+import { lockDownContents, lockDownSession, windowOptions } from './window.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const rendererIndex = join(here, '..', 'renderer', 'index.html');
+const appUrl = `file://${rendererIndex}`;
+let window: BrowserWindow | null = null;
+
+const documents = app.getPath('documents');
+const service = createStudioService({
+  kind: 'desktop',
+  workspace: join(documents, 'CNN Studio'),
+  runsRoot: join(documents, 'CNN Studio', 'runs'),
+  resourcesDir: app.isPackaged ? join(process.resourcesPath, 'resources') : join(here, '..', '..', 'resources'),
+  stateDir: app.getPath('userData'),
+  chooseFile: async (purpose, suggestedName) => {
+    if (!window) return null;
+    const filters = [{ name: 'CNN Studio graph', extensions: ['json'] }];
+    if (purpose === 'open') {
+      const result = await dialog.showOpenDialog(window, { properties: ['openFile'], filters });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    }
+    const result = await dialog.showSaveDialog(window, { defaultPath: suggestedName, filters });
+    return result.canceled ? null : (result.filePath ?? null);
+  },
+  emitTrainingEvent: (runId, event) => sendEvent(window?.webContents ?? null, 'trainingEvent', runId, event),
+  // Training runs in a utilityProcess, from the same engine as the CLI's worker, bundled beside this file.
+  startTraining: (request, onEvent) =>
+    startTrainingProcess(request, onEvent, utilityProcessSpawner((path) => utilityProcess.fork(path, [], { serviceName: 'CNN Studio training' }), join(here, 'training-worker.js'))),
+});
+
+function createWindow(): void {
+  window = new BrowserWindow(windowOptions(join(here, 'preload.cjs')));
+  lockDownContents(window.webContents, appUrl);
+  window.once('ready-to-show', () => window?.show());
+  window.on('closed', () => (window = null));
+  void window.loadFile(rendererIndex);
+}
+
+app.enableSandbox();
+app.on('web-contents-created', (_event, contents) => lockDownContents(contents, appUrl));
+
+void app.whenReady().then(() => {
+  lockDownSession(session.defaultSession);
+  setupIpc(ipcMain, service, () => window?.webContents ?? null);
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate({
+        isMac: process.platform === 'darwin',
+        command: (command) => sendEvent(window?.webContents ?? null, 'menuCommand', command),
+        openDocumentation: () => void shell.openPath(join(app.isPackaged ? process.resourcesPath : join(here, '..', '..'), 'docs', 'graph-format.md')),
+        showAbout: () => void dialog.showMessageBox({ message: `CNN Studio ${app.getVersion()}`, detail: 'Design small CNNs, see their parameters and receptive fields, train them offline.' }),
+      }),
+    ),
+  );
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  service.dispose();
+  if (process.platform !== 'darwin') app.quit();
+});

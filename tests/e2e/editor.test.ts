@@ -1,0 +1,81 @@
+/** The studio in Chromium, as a person uses it: presets, building from the palette, errors on blocks. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPreset, screenshotPath, startStudio, type Studio } from '../support/studio.ts';
+
+let studio: Studio;
+beforeAll(async () => {
+  studio = await startStudio();
+}, 60_000);
+afterAll(async () => {
+  await studio?.close();
+});
+
+const trainable = () => studio.page.textContent('[data-testid=trainable]');
+
+describe('the editor in the browser mode', () => {
+  it('opens round 10 from the gallery and shows 9,896 parameters and a 28×28 receptive field', async () => {
+    await openPreset(studio.page, 'journey/round-10');
+    expect(await trainable()).toBe('9,896');
+    expect(await studio.page.textContent('[data-testid=receptive-field]')).toContain('28×28');
+    expect(await studio.page.textContent('[data-testid=block-conv4] [data-role=params]')).toBe('4,608 p');
+    await studio.page.click('[data-testid=block-conv4]');
+    await studio.page.screenshot({ path: screenshotPath('screenshot-editor.png') });
+  });
+
+  it('builds from the palette: drag Input and Conv2d onto the canvas, connect them, and the total changes to 72', async () => {
+    const { page } = studio;
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('button:has-text("New")');
+    expect(await trainable()).toBe('0');
+    await page.dragAndDrop('[data-testid=palette-input]', '.svelte-flow__pane', { targetPosition: { x: 400, y: 150 } });
+    await page.dragAndDrop('[data-testid=palette-conv2d]', '.svelte-flow__pane', { targetPosition: { x: 400, y: 400 } });
+    await expect.poll(() => page.locator('[data-testid^=block-]').count()).toBe(2);
+    expect(await trainable()).toBe('0');
+
+    const source = page.locator('[data-testid=block-input] .svelte-flow__handle.source');
+    const target = page.locator('[data-testid=block-conv1] .svelte-flow__handle.target');
+    const from = (await source.boundingBox())!;
+    const to = (await target.boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 10 });
+    await page.mouse.up();
+    // 8 filters × 3×3 kernel × 1 input channel, no bias.
+    await expect.poll(trainable).toBe('72');
+    expect(await page.textContent('[data-testid=block-conv1] [data-role=shape]')).toBe('26×26×8');
+  });
+
+  it('refuses a kernel of 0 in the inspector and never stores it', async () => {
+    const { page } = studio;
+    await page.click('[data-testid=block-conv1]');
+    await page.fill('[data-testid=field-kernelSize]', '0');
+    expect(await page.textContent('.field-error')).toBe('Kernel size must be at least 1 (got 0)');
+    expect(await trainable()).toBe('72');
+    await page.fill('[data-testid=field-kernelSize]', '5');
+    await expect.poll(trainable).toBe('200');
+  });
+
+  it('shows a kernel that does not fit on the block and in the problems list, and undo takes it back', async () => {
+    const { page } = studio;
+    await page.click('[data-testid=block-conv1]');
+    await page.fill('[data-testid=field-kernelSize]', '30');
+    await page.locator('[data-testid=field-kernelSize]').blur();
+    const problem = page.locator('[data-testid=block-conv1] [data-role=problem]');
+    await expect.poll(() => problem.textContent()).toContain('the 30×30 kernel does not fit the 28×28 input');
+    expect(await page.textContent('[data-testid=problems]')).toContain('conv1: the 30×30 kernel does not fit');
+    await page.click('.svelte-flow__pane', { position: { x: 50, y: 50 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => problem.count()).toBe(0);
+    expect(await trainable()).toBe('200');
+  });
+
+  it('saves the design to the workspace and clears the dirty marker', async () => {
+    const { page } = studio;
+    expect(await page.textContent('[data-testid=document-title]')).toMatch(/^• /);
+    await page.click('[data-testid=save]');
+    await page.fill('[data-testid=file-name]', 'my-first.json');
+    await page.click('.file-dialog button[type=submit]');
+    await expect.poll(() => page.textContent('[data-testid=notice]')).toContain('Saved');
+    expect(await page.textContent('[data-testid=document-title]')).not.toMatch(/^• /);
+  });
+});

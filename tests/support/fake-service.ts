@@ -1,0 +1,25 @@
+/** A stand-in for the engine behind the API contract, recording what reached it. */
+import type { StudioCalls } from '../../main/api/contract.ts';
+import { StudioError } from '../../main/errors.ts';
+
+export function fakeService(): StudioCalls & { received: [string, unknown[]][] } {
+  const received: [string, unknown[]][] = [];
+  const record = <T>(name: string, args: unknown[], result: T) => {
+    received.push([name, args]);
+    return Promise.resolve(result);
+  };
+  return {
+    received,
+    hostInfo: () => record('hostInfo', [], { kind: 'browser', workspace: '/tmp/ws' }),
+    listPresets: () => record('listPresets', [], [{ id: 'journey/round-10', group: 'journey', name: 'Round 10', description: '', trainableParams: 9896 }]),
+    loadPreset: (id) => (id === 'journey/missing' ? Promise.reject(new StudioError('the preset journey/missing does not exist')) : record('loadPreset', [id], { format: 'cnn-studio/graph', version: 1, nodes: [], edges: [] })),
+    listGraphFiles: () => record('listGraphFiles', [], []),
+    chooseFile: (...args) => record('chooseFile', args, null),
+    openGraph: (path) => record('openGraph', [path], { path, graph: { format: 'cnn-studio/graph', version: 1, nodes: [], edges: [] } }),
+    saveGraph: (path, graph) => record('saveGraph', [path, graph], { path }),
+    recentFiles: () => record('recentFiles', [], ['/a.json']),
+    listBackends: () => record('listBackends', [], []),
+    startTraining: (request) => record('startTraining', [request], { runId: 'run-1' }),
+    stopTraining: (runId) => record('stopTraining', [runId], undefined),
+  };
+}

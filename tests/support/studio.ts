@@ -1,0 +1,71 @@
+/**
+ * The browser mode for end-to-end tests: the real server and engine on a free loopback port with
+ * a scratch workspace, and Debian's Chromium driven by playwright-core.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createStudioService } from '../../main/api/studio-service.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES, startWebServer, type WebServer } from '../../main/server/web-server.ts';
+import { REPO } from './cli.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Studio {
+  server: WebServer;
+  workspace: string;
+  token: string;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function startStudio(): Promise<Studio> {
+  const workspace = mkdtempSync(join(tmpdir(), 'cnn-studio-e2e-'));
+  const token = 'e2e-token-' + Math.random().toString(36).slice(2);
+  let server: WebServer | undefined;
+  const service = createStudioService({
+    kind: 'browser',
+    workspace,
+    runsRoot: join(workspace, 'runs'),
+    resourcesDir: join(REPO, 'resources'),
+    stateDir: join(workspace, '.state'),
+    emitTrainingEvent: (runId, event) => server?.broadcast('trainingEvent', runId, event),
+  });
+  server = await startWebServer({ host: '127.0.0.1', port: 0, token, staticDir: join(REPO, 'dist', 'renderer'), service, maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(server.url);
+  await page.waitForSelector('[data-testid=open-gallery]:not([disabled])');
+  return {
+    server,
+    workspace,
+    token,
+    browser,
+    page,
+    async close() {
+      service.dispose();
+      await browser.close();
+      await server!.close();
+      if (errors.length > 0) throw new Error(`the page threw: ${errors.join('; ')}`);
+    },
+  };
+}
+
+export async function openPreset(page: Page, id: string): Promise<void> {
+  await page.click('[data-testid=open-gallery]');
+  await page.click(`[data-testid="preset-${id}"]`);
+  await page.waitForSelector('[data-testid^=block-]');
+}
+
+/** Where screenshots for the README go when SCREENSHOTS=1, and a scratch folder otherwise. */
+export function screenshotPath(name: string): string {
+  return process.env.SCREENSHOTS === '1' ? join(REPO, 'docs', name) : join(tmpdir(), name);
+}
