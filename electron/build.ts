@@ -12,34 +12,20 @@ const packages = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalD
 const external = (id: string) =>
   id === 'electron' || id.startsWith('node:') || builtinModules.includes(id) || packages.some((name) => id === name || id.startsWith(`${name}/`));
 
-await build({
-  configFile: false,
-  logLevel: 'warn',
-  build: {
-    ssr: true,
-    target: 'node20',
-    outDir: 'dist/electron',
-    emptyOutDir: true,
-    rollupOptions: {
-      input: { main: 'electron/main.ts', 'training-worker': 'main/train/worker/training-process.ts' },
-      output: { format: 'es', entryFileNames: '[name].js' },
-      external,
+/** One bundle into dist/electron: node20, dependencies left as imports. */
+function bundle(input: Record<string, string>, format: 'es' | 'cjs', fileName: string, emptyOutDir: boolean, externals: (id: string) => boolean) {
+  return build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      ssr: true,
+      target: 'node20',
+      outDir: 'dist/electron',
+      emptyOutDir,
+      rollupOptions: { input, output: { format, entryFileNames: fileName }, external: externals },
     },
-  },
-});
+  });
+}
 
-await build({
-  configFile: false,
-  logLevel: 'warn',
-  build: {
-    ssr: true,
-    target: 'node20',
-    outDir: 'dist/electron',
-    emptyOutDir: false,
-    rollupOptions: {
-      input: { preload: 'electron/preload.ts' },
-      output: { format: 'cjs', entryFileNames: 'preload.cjs' },
-      external: ['electron'],
-    },
-  },
-});
+await bundle({ main: 'electron/main.ts', 'training-worker': 'main/train/worker/training-process.ts' }, 'es', '[name].js', true, external);
+await bundle({ preload: 'electron/preload.ts' }, 'cjs', 'preload.cjs', false, (id) => id === 'electron');

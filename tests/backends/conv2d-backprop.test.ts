@@ -1,6 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { conv2dBackpropFilter, conv2dBackpropInput, setConvolutionRoute, type ConvGeometry } from '../../main/backends/wasm/conv2d-backprop.ts';
+import { windowed } from '../../main/backends/wasm/conv-geometry.ts';
 import { WasmKernels, type BackendWasm } from '../../main/backends/wasm/heap.ts';
+import { setSimdEnabled } from '../../main/backends/wasm/simd-kernels.ts';
 import { onBackend, randomValues, relativeError, sizeOf, tf, wasmReady } from './wasm-test-utils.ts';
 
 type Pad = ConvGeometry['pad'];
@@ -66,7 +68,42 @@ function label(c: Case): string {
 
 describe('conv2d and its gradients on wasm', () => {
   beforeAll(wasmReady);
-  afterEach(() => setConvolutionRoute('auto'));
+  afterEach(() => {
+    setConvolutionRoute('auto');
+    setSimdEnabled(true);
+  });
+
+  it('pads and crops inputs the same with SIMD bulk copies and with JavaScript', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as BackendWasm;
+    const x = tf.tensor(randomValues(2 * 5 * 6 * 3, 9), [2, 5, 6, 3]);
+    for (const [hp, wp, pt, pl] of [[9, 10, 2, 2], [4, 4, 0, 0], [7, 5, 1, 3], [3, 8, 0, 1], [6, 6, 3, 0]] as const) {
+      let copied = true;
+      const results = [true, false].map((simd) => {
+        setSimdEnabled(simd);
+        const { source, owned } = windowed(backend, x, hp, wp, pt, pl);
+        copied = owned;
+        const values = Array.from(backend.readSync(source.dataId) as Float32Array);
+        if (owned) backend.disposeData(source.dataId);
+        return values;
+      });
+      expect(results[0]).toEqual(results[1]);
+      if (!copied) continue; // x itself already covers the windows
+      const xv = x.dataSync();
+      // Spot-check the layout: dst (b, i, j, c) = x (b, i − pt, j − pl, c) or 0.
+      for (let k = 0; k < results[0]!.length; k += 7) {
+        const c = k % 3;
+        const j = Math.floor(k / 3) % wp;
+        const i = Math.floor(k / (3 * wp)) % hp;
+        const b = Math.floor(k / (3 * wp * hp));
+        const si = i - pt;
+        const sj = j - pl;
+        const expected = si >= 0 && si < 5 && sj >= 0 && sj < 6 ? xv[((b * 5 + si) * 6 + sj) * 3 + c] : 0;
+        expect(results[0]![k]).toBe(expected);
+      }
+    }
+    x.dispose();
+  });
 
   it('covers the parameter grid', () => {
     expect(cases.length).toBeGreaterThan(20);

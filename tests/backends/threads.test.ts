@@ -3,6 +3,11 @@
  * machine with 2 logical cores, computes the same convolution as the cpu backend, and the fast
  * kernels (whose generated SIMD modules import its shared memory) work on it too.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchNormTraining } from '../../main/backends/wasm/batch-norm.ts';
@@ -46,5 +51,30 @@ describe('threaded wasm build under Node', () => {
     const expected = await run('cpu');
     const actual = await run('wasm');
     expected.forEach((e, i) => expect(relativeError(actual[i]!, e)).toBeLessThan(1e-4));
+  });
+
+  it('lets a Node process exit (the pool threads are unref()ed)', () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const setupUrl = pathToFileURL(join(root, 'main/backends/wasm/setup.ts')).href;
+    const tfUrl = pathToFileURL(join(root, 'node_modules/@tensorflow/tfjs/dist/tf.node.js')).href;
+    // A script file, not -e: the pthread workers inherit Node's flags, and --input-type breaks them.
+    const folder = mkdtempSync(join(tmpdir(), 'cnn-studio-wasm-exit-'));
+    const script = join(folder, 'exit-check.mts');
+    writeFileSync(
+      script,
+      `const tf = await import(${JSON.stringify(tfUrl)});
+       const { setupWasmBackend } = await import(${JSON.stringify(setupUrl)});
+       const s = await setupWasmBackend(tf, { threads: 2 });
+       tf.conv2d(tf.ones([1, 8, 8, 4]), tf.ones([3, 3, 4, 4]), 1, 'valid').dataSync();
+       console.log('threads', s.threads);`,
+    );
+    try {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+      expect(child.error).toBeUndefined();
+      expect(child.stdout).toContain('threads 2');
+      expect(child.status).toBe(0);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -63,10 +63,34 @@ describe('the editor in the browser mode', () => {
     const problem = page.locator('[data-testid=block-conv1] [data-role=problem]');
     await expect.poll(() => problem.textContent()).toContain('the 30×30 kernel does not fit the 28×28 input');
     expect(await page.textContent('[data-testid=problems]')).toContain('conv1: the 30×30 kernel does not fit');
+    // Clicking the problem selects its block.
+    await page.click('.svelte-flow__pane', { position: { x: 50, y: 50 } });
+    expect(await page.locator('[data-testid=inspector-label]').count()).toBe(0);
+    await page.click('[data-testid=problems] button:has-text("conv1")');
+    expect(await page.inputValue('[data-testid=inspector-label]')).toBe('conv1');
     await page.click('.svelte-flow__pane', { position: { x: 50, y: 50 } });
     await page.keyboard.press('Control+z');
     await expect.poll(() => problem.count()).toBe(0);
     expect(await trainable()).toBe('200');
+  });
+
+  it('multi-selects with shift-click, copies and pastes with the keyboard, and undoes the paste', async () => {
+    const { page } = studio;
+    const blocks = page.locator('[data-testid^=block-]');
+    const before = await blocks.count();
+    await page.click('button:has-text("Fit")');
+    await page.waitForTimeout(300);
+    await page.click('[data-testid=block-input]');
+    await page.click('[data-testid=block-conv1]', { modifiers: ['Shift'] });
+    expect(await page.locator('.svelte-flow__node.selected').count()).toBe(2);
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect.poll(() => blocks.count()).toBe(before + 2);
+    // The pasted copy keeps its edge and its counters: a second 5×5 conv of 200 parameters.
+    await expect.poll(() => page.textContent('[data-testid=trainable]')).toBe('400');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => blocks.count()).toBe(before);
+    expect(await page.textContent('[data-testid=trainable]')).toBe('200');
   });
 
   it('saves the design to the workspace and clears the dirty marker', async () => {

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { createStudioService } from '../../main/api/studio-service.ts';
 import { startWebServer, type WebServer } from '../../main/server/web-server.ts';
-import { REPO } from '../support/cli.ts';
 import { fakeService } from '../support/fake-service.ts';
+import { browserService } from '../support/studio.ts';
 
 const TOKEN = 'the-right-token';
 let server: WebServer;
@@ -85,14 +84,7 @@ describe('the browser-mode server', () => {
 
 describe('the browser-mode service', () => {
   const workspace = mkdtempSync(join(tmpdir(), 'workspace-'));
-  const service = createStudioService({
-    kind: 'browser',
-    workspace,
-    runsRoot: join(workspace, 'runs'),
-    resourcesDir: join(REPO, 'resources'),
-    stateDir: join(workspace, '.state'),
-    emitTrainingEvent: () => {},
-  });
+  const service = browserService(workspace);
 
   it('keeps every path inside the workspace', async () => {
     await expect(service.openGraph('../../etc/passwd')).rejects.toThrow(`"../../etc/passwd" is outside the workspace ${workspace}`);

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createStudioService } from '../../main/api/studio-service.ts';
+import { createStudioService, type StudioServiceOptions } from '../../main/api/studio-service.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, startWebServer, type WebServer } from '../../main/server/web-server.ts';
 import { REPO } from './cli.ts';
 
@@ -21,18 +21,23 @@ export interface Studio {
   close(): Promise<void>;
 }
 
-export async function startStudio(): Promise<Studio> {
-  const workspace = mkdtempSync(join(tmpdir(), 'cnn-studio-e2e-'));
-  const token = 'e2e-token-' + Math.random().toString(36).slice(2);
-  let server: WebServer | undefined;
-  const service = createStudioService({
+/** The browser mode's engine over a scratch workspace, with the shipped presets. */
+export function browserService(workspace: string, emitTrainingEvent: StudioServiceOptions['emitTrainingEvent'] = () => {}) {
+  return createStudioService({
     kind: 'browser',
     workspace,
     runsRoot: join(workspace, 'runs'),
     resourcesDir: join(REPO, 'resources'),
     stateDir: join(workspace, '.state'),
-    emitTrainingEvent: (runId, event) => server?.broadcast('trainingEvent', runId, event),
+    emitTrainingEvent,
   });
+}
+
+export async function startStudio(): Promise<Studio> {
+  const workspace = mkdtempSync(join(tmpdir(), 'cnn-studio-e2e-'));
+  const token = 'e2e-token-' + Math.random().toString(36).slice(2);
+  let server: WebServer | undefined;
+  const service = browserService(workspace, (runId, event) => server?.broadcast('trainingEvent', runId, event));
   server = await startWebServer({ host: '127.0.0.1', port: 0, token, staticDir: join(REPO, 'dist', 'renderer'), service, maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

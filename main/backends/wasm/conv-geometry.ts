@@ -3,7 +3,8 @@
  * (NHWC only), and the padded/cropped copy of an input that makes a convolution 'valid'.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { alloc, f32, type BackendWasm, type TensorFlow, type TensorInfo } from './heap.ts';
+import { alloc, f32, offsetOf, type BackendWasm, type TensorFlow, type TensorInfo } from './heap.ts';
+import { simdFor } from './simd-kernels.ts';
 
 export interface ConvGeometry {
   strides: number | [number, number];
@@ -54,12 +55,17 @@ export function windowed(backend: BackendWasm, x: TensorInfo, hp: number, wp: nu
   const [n, h, w, ci] = x.shape as [number, number, number, number];
   if (pt === 0 && pl === 0 && h >= hp && w >= wp) return { source: x, rows: h, width: w, owned: false };
   const source = alloc(backend, [n, hp, wp, ci]);
-  const dst = f32(backend, source);
-  const src = f32(backend, x);
-  // Only the padding is zeroed; the rest is copied row by row (memcpy through set()).
+  // Only the padding is zeroed; the rest is copied row by row (memcpy).
   const j0 = Math.max(0, pl);
   const j1 = Math.max(j0, Math.min(wp, w + pl));
   const rowFloats = wp * ci;
+  const simd = simdFor(backend);
+  if (simd) {
+    simd.flat.pad(offsetOf(backend, x), offsetOf(backend, source), n, h, hp, pt, h * w * ci * 4, w * ci * 4, (j0 - pl) * ci * 4, rowFloats * 4, j0 * ci * 4, (j1 - j0) * ci * 4);
+    return { source, rows: hp, width: wp, owned: true };
+  }
+  const dst = f32(backend, source);
+  const src = f32(backend, x);
   for (let b = 0; b < n; b++) {
     for (let i = 0; i < hp; i++) {
       const si = i - pt;

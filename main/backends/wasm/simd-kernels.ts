@@ -20,6 +20,10 @@
  * sums in float64, and shift by a value near the mean, so variances do not cancel.
  * Flat functions (n4 = number of 4-float vectors; callers finish the last n mod 4 elements):
  *   reluGrad(dy, x, out, n4)             out = x > 0 ? dy : 0 (NaN where x is NaN)
+ *   pad(src, dst, n, h, hp, pt, srcImageBytes, srcRowBytes, srcColBytes, dstRowBytes, leftBytes, copyBytes)
+ *       [n, h, ·] → [n, hp, ·] rows: row i of dst is src row i − pt (from byte srcColBytes,
+ *       copyBytes long, after leftBytes of zeros, zeros to the end) or all zeros; bulk-memory
+ *       copy/fill, for the zero-padded inputs of convolutions.
  *   dropout(x, y, n4, state, threshold, scale)
  *       four xoshiro128** streams, lane l of every vector drawing from stream l (state: 4×4 u32 at
  *       `state`, s0 of the four streams first, written back at the end); keep where the u32 ≥
@@ -40,6 +44,7 @@ export interface ChannelFunctions {
 
 export interface FlatFunctions {
   reluGrad(dy: number, x: number, out: number, n4: number): void;
+  pad(src: number, dst: number, n: number, h: number, hp: number, pt: number, srcImageBytes: number, srcRowBytes: number, srcColBytes: number, dstRowBytes: number, leftBytes: number, copyBytes: number): void;
   dropout(x: number, y: number, n4: number, state: number, threshold: number, scale: number): void;
 }
 
@@ -262,7 +267,37 @@ function flatModule(): FunctionWriter[] {
     });
     s.forEach((local, k) => f.get(state).get(local).v128Store(16 * k));
   }
-  return [reluGrad, dropout];
+  const pad = new FunctionWriter('pad', [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
+  {
+    const f = pad;
+    const [src, dst, n, h, hp, pt, srcImageBytes, srcRowBytes, srcColBytes, dstRowBytes, leftBytes, copyBytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+    const b = f.local(I32);
+    const i = f.local(I32);
+    const row = f.local(I32);
+    const image = f.local(I32);
+    const rightBytes = f.local(I32);
+    f.get(dstRowBytes).get(leftBytes).i32Sub().get(copyBytes).i32Sub().set(rightBytes);
+    f.get(src).get(srcColBytes).i32Add().set(image);
+    f.loopWhileBelow(b, n, 1, () => {
+      f.i32(0).set(i);
+      f.loopWhileBelow(i, hp, 1, () => {
+        // source row i − pt, as unsigned: out of range ⇔ ≥ h
+        f.get(i).get(pt).i32Sub().tee(row).get(h).i32LtU().ifElse(
+          () => {
+            f.get(dst).i32(0).get(leftBytes).memoryFill();
+            f.get(dst).get(leftBytes).i32Add().get(image).get(row).get(srcRowBytes).i32Mul().i32Add().get(copyBytes).memoryCopy();
+            f.get(dst).get(leftBytes).i32Add().get(copyBytes).i32Add().i32(0).get(rightBytes).memoryFill();
+          },
+          () => {
+            f.get(dst).i32(0).get(dstRowBytes).memoryFill();
+          },
+        );
+        f.get(dst).get(dstRowBytes).i32Add().set(dst);
+      });
+      f.get(image).get(srcImageBytes).i32Add().set(image);
+    });
+  }
+  return [reluGrad, dropout, pad];
 }
 
 /** The wasm module's linear memory (the threaded build's is shared). */
@@ -312,6 +347,7 @@ export class SimdKernels {
     const at = this.scratch;
     warmUp(() => this.flat.reluGrad(at, at, at + 1024, 1));
     warmUp(() => this.flat.dropout(at, at + 1024, 1, at + 4096, 0, 1));
+    warmUp(() => this.flat.pad(at, at + 1024, 1, 1, 2, 0, 16, 16, 0, 32, 8, 16));
   }
 
   channels(c: number): ChannelFunctions | undefined {
@@ -351,7 +387,8 @@ export function simdFor(backend: BackendWasm): SimdKernels | undefined {
     if (memory && malloc && free) {
       try {
         kernels = new SimdKernels(memory, malloc, free);
-      } catch {
+      } catch (error) {
+        console.warn(`wasm SIMD kernels unavailable, using JavaScript loops: ${(error as Error).message}`);
         kernels = null;
       }
     }

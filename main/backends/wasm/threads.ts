@@ -16,6 +16,8 @@
  *     ourselves (Module.instantiateWasm) and answer that import with twice the wanted count.
  * Emscripten pre-starts 8 workers, so at most 8 threads. Only XNNPACK operators (convolutions,
  * some binary ops) use the pool; kernels written in JavaScript run on the main thread.
+ * The pool's threads run for ever and Emscripten ref()s the worker of every running pthread, so
+ * Node would never exit; once they have started we unref() them.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,10 +26,26 @@ import { dirname, join } from 'node:path';
 import * as wasmBackend from '@tensorflow/tfjs-backend-wasm';
 import type { TensorFlow } from './heap.ts';
 
+interface PthreadWorker {
+  loaded?: boolean;
+  runPthread?: unknown;
+  unref(): void;
+}
+
 interface EmscriptenModule {
   cwrap(name: string, ret: string | null, args: string[]): (...args: number[]) => number;
   tfjs?: Record<string, unknown>;
   wasmMemory?: WebAssembly.Memory;
+  PThread?: { runningWorkers: PthreadWorker[]; unusedWorkers: PthreadWorker[] };
+}
+
+/** Waits (≤ 5 s) until the pool's pthreads run, then lets Node exit regardless of them. */
+async function releasePoolWorkers(module: EmscriptenModule): Promise<void> {
+  const pthread = module.PThread;
+  if (!pthread) return;
+  const started = () => pthread.runningWorkers.every((w) => w.loaded && w.runPthread === undefined);
+  for (let waited = 0; !started() && waited < 5000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+  for (const worker of [...pthread.runningWorkers, ...pthread.unusedWorkers]) worker.unref();
 }
 
 type Factory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
@@ -93,5 +111,15 @@ export function registerThreadedWasmBackend(tf: TensorFlow, threads: number): vo
   const count = Math.max(1, Math.min(8, Math.floor(threads)));
   wasmBackend.setThreadsCount(count);
   if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
-  tf.registerBackend('wasm', async () => new wasmBackend.BackendWasm((await loadThreadedModule(count)) as unknown as ConstructorParameters<typeof wasmBackend.BackendWasm>[0]), 2);
+  tf.registerBackend(
+    'wasm',
+    async () => {
+      const module = await loadThreadedModule(count);
+      // The constructor creates XNNPACK's thread pool (pthread_create for count − 1 threads).
+      const backend = new wasmBackend.BackendWasm(module as unknown as ConstructorParameters<typeof wasmBackend.BackendWasm>[0]);
+      await releasePoolWorkers(module);
+      return backend;
+    },
+    2,
+  );
 }

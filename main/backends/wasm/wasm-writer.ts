@@ -119,6 +119,20 @@ export class FunctionWriter {
   f32Load(offset = 0): this { return this.op(0x2a, 2, ...uleb(offset)); }
   f32Store(offset = 0): this { return this.op(0x38, 2, ...uleb(offset)); }
   drop(): this { return this.op(0x1a); }
+  /** memory.copy (bulk memory): [dst, src, bytes] → []. */
+  memoryCopy(): this { return this.op(0xfc, 10, 0, 0); }
+  /** memory.fill (bulk memory): [dst, byte value, bytes] → []. */
+  memoryFill(): this { return this.op(0xfc, 11, 0); }
+  /** if (top of stack ≠ 0) { then() } else { otherwise() } */
+  ifElse(then: () => void, otherwise?: () => void): this {
+    this.op(0x04, 0x40);
+    then();
+    if (otherwise) {
+      this.op(0x05);
+      otherwise();
+    }
+    return this.op(0x0b);
+  }
   simd(opcode: number, ...immediates: number[]): this { return this.op(0xfd, ...uleb(opcode), ...immediates); }
   v128Load(offset = 0): this { return this.simd(SIMD.load, 4, ...uleb(offset)); }
   v128Store(offset = 0): this { return this.simd(SIMD.store, 4, ...uleb(offset)); }
