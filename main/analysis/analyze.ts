@@ -104,7 +104,9 @@ function checkEnds(graph: GraphDocument, topology: Topology, report: Report): [G
 }
 
 function checkArity(node: GraphNode, topology: Topology, report: Report): boolean {
-  const { min, max, title } = { ...spec(node).inputs, title: spec(node).title };
+  const block = spec(node);
+  const { min, max } = block.inputs;
+  const title = block.title;
   const count = topology.incoming.get(node.id)!.length;
   if (count >= min && count <= max) return true;
   if (max === 0) report('input-has-inputs', 'an Input block takes no inputs', node.id);

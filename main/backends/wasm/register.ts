@@ -4,7 +4,9 @@
  * wasm backend's own kernels are captured once, before anything is replaced, and later calls do
  * nothing. Everything checks tf.getBackend() === 'wasm' where it could affect another backend.
  *
- *   Conv2D, Conv2DBackpropInput/Filter   conv2d-backprop.ts (+ conv-simd.ts, filter-grad-simd.ts)
+ *   Conv2D                                conv2d.ts (conv-simd.ts or XNNPACK)
+ *   Conv2DBackpropInput/Filter            conv2d-backprop.ts (filter-grad-simd.ts,
+ *                                         filter-grad-xnnpack.ts, conv2d.ts)
  *   DepthwiseConv2dNativeBackpropInput/Filter   depthwise-backprop.ts
  *   MaxPoolGrad, AvgPoolGrad              pool-grad.ts
  *   Identity, Cast (same dtype)           identity.ts
