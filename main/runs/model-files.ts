@@ -1,0 +1,49 @@
+/**
+ * Saving and loading models in TensorFlow.js' LayersModel format (`model.json` + `weights.bin`)
+ * on the local disk, for every backend: only tfjs-node has a file:// handler of its own.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs';
+import type { TensorFlow } from '../compile/to-tfjs.ts';
+
+const WEIGHTS_FILE = 'weights.bin';
+
+export async function saveModel(tf: TensorFlow, model: tfjs.LayersModel, folder: string): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weights = artifacts.weightData;
+      const bytes = weights === undefined ? new ArrayBuffer(0) : Array.isArray(weights) ? tf.io.concatenateArrayBuffers(weights) : weights;
+      const modelJson = {
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+      };
+      // Weights first, then model.json by rename: a model.json on disk always has its weights.
+      await writeFile(join(folder, WEIGHTS_FILE), new Uint8Array(bytes));
+      await writeFile(join(folder, 'model.json.tmp'), JSON.stringify(modelJson));
+      await rename(join(folder, 'model.json.tmp'), join(folder, 'model.json'));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+  );
+}
+
+export async function loadModel(tf: TensorFlow, folder: string): Promise<tfjs.LayersModel> {
+  const modelJson = JSON.parse(await readFile(join(folder, 'model.json'), 'utf8')) as {
+    modelTopology: object;
+    weightsManifest: { paths: string[]; weights: tfjs.io.WeightsManifestEntry[] }[];
+  };
+  const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
+  const buffers = await Promise.all(
+    modelJson.weightsManifest.flatMap((group) => group.paths).map(async (path) => {
+      const bytes = await readFile(join(folder, path));
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    }),
+  );
+  return tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs, weightData: tf.io.concatenateArrayBuffers(buffers) }),
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * A run's folder: everything needed to understand, compare and reuse it later.
+ *
+ *   graph.json      the graph as it was trained
+ *   settings.json   the training settings
+ *   run.json        status (running, finished, failed, cancelled), backend, timings, best result
+ *   metrics.jsonl   one line per epoch, appended as each ends, so a crash loses nothing reported
+ *   models/best/    the model at the best test accuracy so far (TensorFlow.js LayersModel)
+ *   models/last/    the model after the last finished epoch
+ */
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GraphDocument } from '../graph/types.ts';
+import type { TrainingSettings } from '../graph/training-settings.ts';
+import type { EpochEvent } from '../train/events.ts';
+
+export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled';
+
+export interface RunRecord {
+  status: RunStatus;
+  name: string;
+  startedAt: string;
+  endedAt: string | null;
+  backend: string;
+  params: { trainable: number; nonTrainable: number };
+  epochsDone: number;
+  bestTestAccuracy: number | null;
+  bestEpoch: number | null;
+  seconds: number | null;
+  error: string | null;
+}
+
+export const RUN_FILES = {
+  graph: 'graph.json',
+  settings: 'settings.json',
+  record: 'run.json',
+  metrics: 'metrics.jsonl',
+  bestModel: join('models', 'best'),
+  lastModel: join('models', 'last'),
+} as const;
+
+/** Makes a new, uniquely named folder under `root` and writes the graph and settings into it. */
+export async function createRunFolder(root: string, graph: GraphDocument, settings: TrainingSettings, now = new Date()): Promise<string> {
+  const stamp = now.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
+  const slug = (graph.name ?? 'graph').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'graph';
+  await mkdir(root, { recursive: true });
+  for (let n = 1; ; n++) {
+    const dir = join(root, `${stamp}_${slug}${n > 1 ? `-${n}` : ''}`);
+    try {
+      await mkdir(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+    await writeFile(join(dir, RUN_FILES.graph), `${JSON.stringify(graph, null, 2)}\n`);
+    await writeFile(join(dir, RUN_FILES.settings), `${JSON.stringify(settings, null, 2)}\n`);
+    return dir;
+  }
+}
+
+/** Rewrites run.json atomically (temporary file, then rename). */
+export async function writeRunRecord(dir: string, record: RunRecord): Promise<void> {
+  const path = join(dir, RUN_FILES.record);
+  await writeFile(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+export async function readRunRecord(dir: string): Promise<RunRecord> {
+  return JSON.parse(await readFile(join(dir, RUN_FILES.record), 'utf8')) as RunRecord;
+}
+
+export async function appendEpochMetrics(dir: string, epoch: EpochEvent): Promise<void> {
+  await appendFile(join(dir, RUN_FILES.metrics), `${JSON.stringify(epoch)}\n`);
+}
+
+/** Every complete line of metrics.jsonl; a line cut short by a crash is left out. */
+export async function readEpochMetrics(dir: string): Promise<EpochEvent[]> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, RUN_FILES.metrics), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const epochs: EpochEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      epochs.push(JSON.parse(line) as EpochEvent);
+    } catch {
+      break;
+    }
+  }
+  return epochs;
+}

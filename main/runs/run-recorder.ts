@@ -1,0 +1,77 @@
+/**
+ * Keeps a run folder in step with the training events: run.json follows the status, each epoch is
+ * appended to metrics.jsonl, and the models are saved as checkpoints.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { TensorFlow } from '../compile/to-tfjs.ts';
+import type { EpochEvent, TrainingEvent } from '../train/events.ts';
+import { saveModel } from './model-files.ts';
+import { appendEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord, type RunRecord } from './run-folder.ts';
+import { join } from 'node:path';
+
+export function newRunRecord(name: string, backend: string): RunRecord {
+  return {
+    status: 'running',
+    name,
+    startedAt: new Date().toISOString(),
+    endedAt: null,
+    backend,
+    params: { trainable: 0, nonTrainable: 0 },
+    epochsDone: 0,
+    bestTestAccuracy: null,
+    bestEpoch: null,
+    seconds: null,
+    error: null,
+  };
+}
+
+/** Applies one event to the folder; call in event order. */
+export async function recordEvent(dir: string, record: RunRecord, event: TrainingEvent): Promise<void> {
+  switch (event.type) {
+    case 'started':
+      record.params = event.params;
+      await writeRunRecord(dir, record);
+      return;
+    case 'epoch':
+      await appendEpochMetrics(dir, event);
+      record.epochsDone = event.epoch;
+      record.bestTestAccuracy = event.bestTestAccuracy;
+      record.bestEpoch = event.bestEpoch;
+      await writeRunRecord(dir, record);
+      return;
+    case 'finished':
+      await finish(dir, record, 'finished', null, event.seconds);
+      return;
+    case 'cancelled':
+      await finish(dir, record, 'cancelled', null);
+      return;
+    case 'failed':
+      await finish(dir, record, 'failed', event.error);
+      return;
+    case 'batch':
+      return;
+  }
+}
+
+/** Marks a run as ended from outside, e.g. by the parent after its worker was killed. */
+export async function markRunEnded(dir: string, status: 'failed' | 'cancelled', error: string | null): Promise<void> {
+  const record = await readRunRecord(dir);
+  if (record.status !== 'running') return;
+  await finish(dir, record, status, error);
+}
+
+async function finish(dir: string, record: RunRecord, status: RunRecord['status'], error: string | null, seconds?: number): Promise<void> {
+  record.status = status;
+  record.error = error;
+  record.endedAt = new Date().toISOString();
+  record.seconds = seconds ?? (Date.parse(record.endedAt) - Date.parse(record.startedAt)) / 1000;
+  await writeRunRecord(dir, record);
+}
+
+/** The trainer's checkpoint hook: the last model every epoch, the best one when it improved. */
+export function checkpointer(tf: TensorFlow, dir: string) {
+  return async (model: tfjs.LayersModel, _epoch: EpochEvent, best: boolean): Promise<void> => {
+    await saveModel(tf, model, join(dir, RUN_FILES.lastModel));
+    if (best) await saveModel(tf, model, join(dir, RUN_FILES.bestModel));
+  };
+}
