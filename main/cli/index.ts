@@ -3,7 +3,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS } from '../backends/ladder.ts';
 import { describeError } from '../errors.ts';
 import { runBackends } from './backends-command.ts';
+import { runDiff } from './diff-command.ts';
 import { runEval } from './eval-command.ts';
+import { RUN_SORTS, runRuns, type RunSort } from './runs-command.ts';
 import { EXIT_UNREADABLE, runSummary, type Output } from './summary-command.ts';
 import { runTrain, type TrainCommandOptions } from './train-command.ts';
 import { parseAugment, parseInteger, parseNumber, SCHEDULE_CHOICES } from './train-options.ts';
@@ -68,6 +70,26 @@ export function buildProgram(): Command {
     .option('--json', 'print the result as JSON')
     .action(async (runDir: string, options: Parameters<typeof runEval>[1]) => {
       process.exitCode = await runEval(runDir, options, io);
+    });
+
+  program
+    .command('runs')
+    .description('list the runs in a runs folder with their parameters, best accuracies, train-test gap and time')
+    .argument('[dir]', 'the runs folder', 'runs')
+    .addOption(new Option('--sort <by>', 'sort order').choices([...RUN_SORTS]).default('started'))
+    .option('--json', 'print as JSON')
+    .action(async (dir: string, options: { sort: RunSort; json?: boolean }) => {
+      process.exitCode = await runRuns(dir, options, io);
+    });
+
+  program
+    .command('diff')
+    .description('say which blocks were added, removed or changed between two designs (graph files or run folders)')
+    .argument('<before>', 'a graph file or run folder')
+    .argument('<after>', 'a graph file or run folder')
+    .option('--json', 'print as JSON')
+    .action(async (before: string, after: string, options: { json?: boolean }) => {
+      process.exitCode = await runDiff(before, after, options, io);
     });
 
   program

@@ -28,6 +28,8 @@ export interface RunRecord {
   bestEpoch: number | null;
   seconds: number | null;
   error: string | null;
+  /** The user's own words about this run. */
+  note?: string;
 }
 
 export const RUN_FILES = {

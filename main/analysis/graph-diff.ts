@@ -1,0 +1,101 @@
+/**
+ * What changed between two designs: blocks added, removed or changed (setting by setting) and
+ * connections added or removed, matching blocks by id. This is the journey's "what changed this
+ * round", for the run comparison and `cnn-studio diff`.
+ */
+import { blockTitle, describeSettings } from './describe.ts';
+import type { GraphDocument, GraphNode } from '../graph/types.ts';
+
+export interface BlockRef {
+  id: string;
+  type: string;
+  /** e.g. "Dropout rate 0.1". */
+  description: string;
+}
+
+export interface SettingChange {
+  key: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface GraphDiff {
+  added: BlockRef[];
+  removed: BlockRef[];
+  changed: (BlockRef & { changes: SettingChange[] })[];
+  edgesAdded: [source: string, target: string][];
+  edgesRemoved: [source: string, target: string][];
+  /** Training settings that differ, by dotted key (`schedule.type`, `learningRate`). */
+  training: SettingChange[];
+}
+
+export function diffGraphs(before: GraphDocument, after: GraphDocument): GraphDiff {
+  const old = new Map(before.nodes.map((node) => [node.id, node]));
+  const now = new Map(after.nodes.map((node) => [node.id, node]));
+  const changed: GraphDiff['changed'] = [];
+  for (const node of after.nodes) {
+    const previous = old.get(node.id);
+    if (!previous) continue;
+    const changes = settingChanges(previous, node);
+    if (changes.length > 0) changed.push({ ...ref(node), changes });
+  }
+  const edgeKey = (e: { source: string; target: string }) => `${e.source}\u0000${e.target}`;
+  const oldEdges = new Set(before.edges.map(edgeKey));
+  const newEdges = new Set(after.edges.map(edgeKey));
+  return {
+    added: after.nodes.filter((node) => !old.has(node.id)).map(ref),
+    removed: before.nodes.filter((node) => !now.has(node.id)).map(ref),
+    changed,
+    edgesAdded: after.edges.filter((e) => !oldEdges.has(edgeKey(e))).map((e) => [e.source, e.target]),
+    edgesRemoved: before.edges.filter((e) => !newEdges.has(edgeKey(e))).map((e) => [e.source, e.target]),
+    training: objectChanges(flatten(before.training ?? {}), flatten(after.training ?? {})),
+  };
+}
+
+export function isEmptyDiff(diff: GraphDiff): boolean {
+  return (
+    diff.added.length + diff.removed.length + diff.changed.length + diff.edgesAdded.length + diff.edgesRemoved.length + diff.training.length === 0
+  );
+}
+
+/** One line per change, for terminals and tooltips. */
+export function describeDiff(diff: GraphDiff): string[] {
+  const show = (value: unknown) => (value === undefined ? 'none' : JSON.stringify(value));
+  const settings = (changes: SettingChange[]) => changes.map((c) => `${c.key} ${show(c.before)} → ${show(c.after)}`).join(', ');
+  const rewired = diff.edgesAdded.length + diff.edgesRemoved.length;
+  return [
+    ...diff.added.map((b) => `+ ${b.id}: ${b.description}`),
+    ...diff.removed.map((b) => `- ${b.id}: ${b.description}`),
+    ...diff.changed.map((b) => `~ ${b.id}: ${settings(b.changes)}`),
+    ...(rewired > 0 ? [`  ${diff.edgesAdded.length} connection${diff.edgesAdded.length === 1 ? '' : 's'} added, ${diff.edgesRemoved.length} removed`] : []),
+    ...(diff.training.length > 0 ? [`~ training: ${settings(diff.training)}`] : []),
+  ];
+}
+
+function ref(node: GraphNode): BlockRef {
+  const settings = describeSettings(node);
+  return { id: node.id, type: node.type, description: settings ? `${blockTitle(node)} ${settings}` : blockTitle(node) };
+}
+
+function settingChanges(before: GraphNode, after: GraphNode): SettingChange[] {
+  if (before.type !== after.type) return [{ key: 'type', before: before.type, after: after.type }];
+  return objectChanges(before.params as Record<string, unknown>, after.params as Record<string, unknown>);
+}
+
+function objectChanges(before: Record<string, unknown>, after: Record<string, unknown>): SettingChange[] {
+  const changes: SettingChange[] = [];
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes.push({ key, before: before[key], after: after[key] });
+  }
+  return changes;
+}
+
+/** `{ schedule: { type: 'step' } }` becomes `{ 'schedule.type': 'step' }`; arrays stay whole. */
+function flatten(value: object, prefix = ''): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (item !== null && typeof item === 'object' && !Array.isArray(item)) Object.assign(flat, flatten(item, `${prefix}${key}.`));
+    else flat[`${prefix}${key}`] = item;
+  }
+  return flat;
+}

@@ -1,0 +1,55 @@
+/** `cnn-studio runs [dir]`: the runs table, as the studio shows it. */
+import Table from 'cli-table3';
+import { formatCount } from '../analysis/format.ts';
+import { listRuns, type RunSummary } from '../runs/run-history.ts';
+import { EXIT_OK, type Output } from './summary-command.ts';
+import { formatDuration } from './train-progress.ts';
+
+export const RUN_SORTS = ['started', 'test', 'train', 'gap', 'params', 'macs', 'time', 'name'] as const;
+export type RunSort = (typeof RUN_SORTS)[number];
+
+const SORTERS: Record<RunSort, (a: RunSummary, b: RunSummary) => number> = {
+  started: (a, b) => b.startedAt.localeCompare(a.startedAt),
+  test: (a, b) => (b.bestTestAccuracy ?? -1) - (a.bestTestAccuracy ?? -1),
+  train: (a, b) => (b.bestTrainAccuracy ?? -1) - (a.bestTrainAccuracy ?? -1),
+  gap: (a, b) => (a.gap ?? Infinity) - (b.gap ?? Infinity),
+  params: (a, b) => a.trainableParams - b.trainableParams,
+  macs: (a, b) => a.macs - b.macs,
+  time: (a, b) => (a.seconds ?? Infinity) - (b.seconds ?? Infinity),
+  name: (a, b) => a.name.localeCompare(b.name),
+};
+
+export async function runRuns(dir: string, options: { sort: RunSort; json?: boolean }, io: Output): Promise<number> {
+  const runs = (await listRuns(dir)).sort(SORTERS[options.sort]);
+  if (options.json) {
+    io.out(JSON.stringify(runs, null, 2));
+    return EXIT_OK;
+  }
+  if (runs.length === 0) {
+    io.out(`No runs in ${dir} yet; cnn-studio train writes them there.`);
+    return EXIT_OK;
+  }
+  const table = new Table({
+    head: ['Run', 'Name', 'Status', 'Params', 'MACs', 'Best train', 'Best test', 'Gap', 'At epoch', 'Time', 'Backend'],
+    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+    style: { head: [], border: [], compact: true },
+  });
+  const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(2)} %`);
+  for (const run of runs) {
+    table.push([
+      run.id,
+      run.name,
+      run.status,
+      formatCount(run.trainableParams),
+      formatCount(run.macs),
+      percent(run.bestTrainAccuracy),
+      percent(run.bestTestAccuracy),
+      run.gap === null ? '–' : `${(run.gap * 100).toFixed(2)} pt`,
+      run.bestEpoch === null ? '–' : `${run.bestEpoch} of ${run.epochs}`,
+      run.seconds === null ? '–' : formatDuration(run.seconds),
+      run.backend,
+    ]);
+  }
+  io.out(table.toString());
+  return EXIT_OK;
+}

@@ -1,0 +1,41 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+
+describe('cnn-studio diff and runs', () => {
+  it('names what changed between two rounds, blocks and training settings', async () => {
+    const result = await runCli(['diff', 'resources/journey/round-07.json', 'resources/journey/round-09.json']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('+ dropout1: Dropout rate 0.1');
+    expect(result.stdout).toContain('~ training: augment.rotate 0 → 7');
+    expect(result.stdout).toContain('Trainable parameters: 9,896 → 9,896 (+0)');
+  });
+
+  it('lists a trained run with its parameters and accuracies, and diffs it against a graph file', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-runs-'));
+    expect((await runCli(['train', 'resources/journey/round-06.json', '--epochs', '1', '--limit', '64', '--batch', '32', '--out', out])).code).toBe(0);
+    const listed = await runCli(['runs', out, '--json']);
+    expect(listed.code).toBe(0);
+    const [run] = JSON.parse(listed.stdout);
+    expect(run).toMatchObject({ name: 'Journey round 6: Global average pooling', status: 'finished', trainableParams: 5688, epochs: 1, backend: 'wasm' });
+    const table = await runCli(['runs', out]);
+    expect(table.stdout).toMatch(/│ Journey round 6: Global average pooling │ finished │\s+5,688 │/);
+    const diff = await runCli(['diff', run.dir, 'resources/journey/round-07.json']);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('Trainable parameters: 5,688 → 9,896 (+4,208)');
+    expect(diff.stdout).toContain('~ training: epochs 1 → 20, limit 64 → none');
+  }, 120_000);
+
+  it('says so when there are no runs yet', async () => {
+    const result = await runCli(['runs', join(tmpdir(), 'no-runs-here')]);
+    expect(result.stdout).toContain('No runs in');
+  });
+
+  it('refuses a design it cannot read', async () => {
+    const result = await runCli(['diff', 'nope.json', 'resources/journey/round-07.json']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot read nope.json: no such file/);
+  });
+});

@@ -1,0 +1,67 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { trainingSettingsSchema } from '../../main/graph/training-settings.ts';
+import { appendEpochMetrics, createRunFolder, readRunRecord, writeRunRecord } from '../../main/runs/run-folder.ts';
+import { deleteRun, listRuns, renameRun, setRunNote } from '../../main/runs/run-history.ts';
+import { newRunRecord } from '../../main/runs/run-recorder.ts';
+import type { EpochEvent } from '../../main/train/events.ts';
+import { journeyPath, loadPreset } from '../support/presets.ts';
+
+function epoch(n: number, train: number, test: number): EpochEvent {
+  return { type: 'epoch', epoch: n, trainLoss: 1 - train, trainAccuracy: train, testLoss: 1 - test, testAccuracy: test, learningRate: 0.01, seconds: 10, imagesPerSecond: 1000, bestTestAccuracy: test, bestEpoch: n, tensors: 50 };
+}
+
+/** Two finished runs, made the way the trainer makes them. */
+async function makeRuns(root: string) {
+  const settings = trainingSettingsSchema.parse({});
+  const dirs: string[] = [];
+  for (const [round, epochs, when] of [[7, [epoch(1, 0.98, 0.985), epoch(2, 0.995, 0.992)], '2026-11-01T10:00:00Z'], [3, [epoch(1, 0.97, 0.975)], '2026-11-02T10:00:00Z']] as const) {
+    const dir = await createRunFolder(root, loadPreset(journeyPath(round)), settings, new Date(when));
+    const record = { ...newRunRecord(`round ${round}`, 'wasm'), startedAt: when, status: 'finished' as const, seconds: 60, bestEpoch: epochs.length };
+    await writeRunRecord(dir, record);
+    for (const e of epochs) await appendEpochMetrics(dir, e);
+    dirs.push(dir);
+  }
+  return dirs;
+}
+
+describe('the runs of a project', () => {
+  const root = mkdtempSync(join(tmpdir(), 'runs-'));
+  let dirs: string[];
+  beforeAll(async () => {
+    dirs = await makeRuns(root);
+  });
+
+  it('summarises each run, newest first, with parameters, MACs, best accuracies and the gap', async () => {
+    const runs = await listRuns(root);
+    expect(runs.map((r) => r.name)).toEqual(['round 3', 'round 7']);
+    const seven = runs[1]!;
+    expect(seven).toMatchObject({ trainableParams: 9896, macs: 1_295_552, epochs: 2, bestTrainAccuracy: 0.995, bestTestAccuracy: 0.992, bestEpoch: 2, backend: 'wasm', status: 'finished' });
+    expect(seven.gap).toBeCloseTo(0.003);
+  });
+
+  it('renames and annotates a run', async () => {
+    await renameRun(dirs[0]!, 'more capacity');
+    await setRunNote(dirs[0]!, 'pool earlier than round 6');
+    expect(await readRunRecord(dirs[0]!)).toMatchObject({ name: 'more capacity', note: 'pool earlier than round 6' });
+  });
+
+  it('skips folders that are not runs', async () => {
+    const other = mkdtempSync(join(root, 'not-a-run-'));
+    expect((await listRuns(root)).map((r) => r.dir)).not.toContain(other);
+  });
+
+  it('deletes a run, but only a run folder inside the runs folder', async () => {
+    await expect(deleteRun(root, tmpdir())).rejects.toThrow('is not inside the runs folder');
+    const notRun = mkdtempSync(join(root, 'plain-'));
+    await expect(deleteRun(root, notRun)).rejects.toThrow('is not a run folder');
+    await deleteRun(root, dirs[1]!);
+    expect(readdirSync(root)).not.toContain(dirs[1]!.split('/').at(-1));
+  });
+
+  it('reads an empty list from a runs folder that does not exist yet', async () => {
+    expect(await listRuns(join(root, 'nowhere'))).toEqual([]);
+  });
+});
