@@ -25,7 +25,7 @@ describe('cnn-studio diff and runs', () => {
     const diff = await runCli(['diff', run.dir, 'resources/journey/round-07.json']);
     expect(diff.code).toBe(0);
     expect(diff.stdout).toContain('Trainable parameters: 5,688 → 9,896 (+4,208)');
-    expect(diff.stdout).toContain('~ training: epochs 1 → 20, limit 64 → none');
+    expect(diff.stdout).toMatch(/~ training: epochs 1 → 20, batchSize 32 → 128, limit 64 → none/);
   }, 120_000);
 
   it('says so when there are no runs yet', async () => {
