@@ -8,7 +8,8 @@
 import type { BackendName, BackendStatus } from '../backends/types.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import type { TrainingSettingsInput } from '../graph/training-settings.ts';
-import type { TrainingEvent } from '../train/events.ts';
+import type { RunSummary } from '../runs/types.ts';
+import type { EpochEvent, TrainingEvent } from '../train/events.ts';
 
 export interface PresetInfo {
   /** e.g. "journey/round-10", "presets/lenet-5". */
@@ -43,6 +44,13 @@ export interface TrainingStart {
   backend: BackendName | 'auto';
 }
 
+export interface RunDetails {
+  summary: RunSummary;
+  epochs: EpochEvent[];
+  /** The graph as it was trained, with the settings the run used as its training section. */
+  graph: GraphDocument;
+}
+
 export interface StudioApi {
   hostInfo(): Promise<HostInfo>;
   listPresets(): Promise<PresetInfo[]>;
@@ -57,6 +65,12 @@ export interface StudioApi {
   listBackends(): Promise<BackendStatus[]>;
   startTraining(request: TrainingStart): Promise<{ runId: string }>;
   stopTraining(runId: string): Promise<void>;
+  /** The project's runs, newest first. */
+  listRuns(): Promise<RunSummary[]>;
+  runDetails(id: string): Promise<RunDetails>;
+  renameRun(id: string, name: string): Promise<void>;
+  setRunNote(id: string, note: string): Promise<void>;
+  deleteRun(id: string): Promise<void>;
   onTrainingEvent(listener: (runId: string, event: TrainingEvent) => void): () => void;
   /** File commands from the desktop app's menu; the browser mode has no menu and never sends them. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
@@ -89,6 +103,11 @@ export const CALL_NAMES = [
   'listBackends',
   'startTraining',
   'stopTraining',
+  'listRuns',
+  'runDetails',
+  'renameRun',
+  'setRunNote',
+  'deleteRun',
 ] as const satisfies readonly CallName[];
 
 /** An error the engine reports to the interface: a message for the user, never a stack. */

@@ -5,6 +5,9 @@ import type { CallName } from './contract.ts';
 
 const path = z.string().min(1, 'a path is needed').max(4096, 'the path is too long');
 
+/** A run folder's name: no path separators, so no call can reach outside the runs folder. */
+const runId = z.string().regex(/^[\w][\w.-]{0,199}$/, 'not a run id');
+
 /** Graph documents are validated by the graph loader, which names the field at fault. */
 const graph = z.unknown();
 
@@ -22,6 +25,11 @@ export const CALL_ARGUMENTS = {
     z.strictObject({ graph, settings: z.record(z.string(), z.unknown()), backend: z.enum([...BACKENDS, 'auto']) }),
   ]),
   stopTraining: z.tuple([z.string().min(1).max(100)]),
+  listRuns: z.tuple([]),
+  runDetails: z.tuple([runId]),
+  renameRun: z.tuple([runId, z.string().trim().min(1, 'a run needs a name').max(200)]),
+  setRunNote: z.tuple([runId, z.string().max(10_000)]),
+  deleteRun: z.tuple([runId]),
 } satisfies Record<CallName, z.ZodType>;
 
 /** Checks a call's arguments; the message names the call and what is wrong. */

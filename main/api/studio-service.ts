@@ -13,6 +13,8 @@ import { readGraphFile } from '../files/read-graph-file.ts';
 import { writeGraphFile } from '../files/write-graph-file.ts';
 import { parseGraphDocument } from '../graph/load.ts';
 import { trainingSettingsSchema } from '../graph/training-settings.ts';
+import { readEpochMetrics } from '../runs/run-folder.ts';
+import { deleteRun, listRuns, readRunGraph, renameRun, setRunNote, summarizeRun } from '../runs/run-history.ts';
 import type { TrainingEvent } from '../train/events.ts';
 import { startTrainingProcess, type TrainingHandle } from '../train/worker/controller.ts';
 import type { GraphFileInfo, HostInfo, PresetInfo, StudioCalls, TrainingStart } from './contract.ts';
@@ -137,6 +139,20 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     async stopTraining(runId) {
       runs.get(runId)?.cancel();
     },
+
+    listRuns: () => listRuns(options.runsRoot),
+
+    async runDetails(id) {
+      const dir = join(options.runsRoot, id);
+      const summary = await summarizeRun(dir).catch(() => {
+        throw new StudioError(`there is no run "${id}" in ${options.runsRoot}`);
+      });
+      return { summary, epochs: await readEpochMetrics(dir), graph: await readRunGraph(dir) };
+    },
+
+    renameRun: (id, name) => renameRun(join(options.runsRoot, id), name),
+    setRunNote: (id, note) => setRunNote(join(options.runsRoot, id), note),
+    deleteRun: (id) => deleteRun(options.runsRoot, join(options.runsRoot, id)),
 
     dispose() {
       for (const handle of runs.values()) handle.kill();

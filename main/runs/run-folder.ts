@@ -13,24 +13,9 @@ import { join } from 'node:path';
 import type { GraphDocument } from '../graph/types.ts';
 import type { TrainingSettings } from '../graph/training-settings.ts';
 import type { EpochEvent } from '../train/events.ts';
+import type { RunRecord } from './types.ts';
 
-export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled';
-
-export interface RunRecord {
-  status: RunStatus;
-  name: string;
-  startedAt: string;
-  endedAt: string | null;
-  backend: string;
-  params: { trainable: number; nonTrainable: number };
-  epochsDone: number;
-  bestTestAccuracy: number | null;
-  bestEpoch: number | null;
-  seconds: number | null;
-  error: string | null;
-  /** The user's own words about this run. */
-  note?: string;
-}
+export type { RunRecord, RunStatus } from './types.ts';
 
 export const RUN_FILES = {
   graph: 'graph.json',

@@ -10,27 +10,10 @@ import { StudioError } from '../errors.ts';
 import { parseGraphDocument } from '../graph/load.ts';
 import { trainingSettingsSchema } from '../graph/training-settings.ts';
 import type { GraphDocument } from '../graph/types.ts';
-import { readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord, type RunRecord } from './run-folder.ts';
+import { readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord } from './run-folder.ts';
+import type { RunSummary } from './types.ts';
 
-export interface RunSummary {
-  /** The folder's name, unique within the runs folder. */
-  id: string;
-  dir: string;
-  name: string;
-  note: string;
-  status: RunRecord['status'];
-  startedAt: string;
-  backend: string;
-  trainableParams: number;
-  macs: number;
-  epochs: number;
-  bestTrainAccuracy: number | null;
-  bestTestAccuracy: number | null;
-  /** Best train accuracy minus best test accuracy, as the journey compares rounds. */
-  gap: number | null;
-  bestEpoch: number | null;
-  seconds: number | null;
-}
+export type { RunSummary };
 
 export async function listRuns(root: string): Promise<RunSummary[]> {
   let names: string[];

@@ -21,5 +21,10 @@ export function fakeService(): StudioCalls & { received: [string, unknown[]][] }
     listBackends: () => record('listBackends', [], []),
     startTraining: (request) => record('startTraining', [request], { runId: 'run-1' }),
     stopTraining: (runId) => record('stopTraining', [runId], undefined),
+    listRuns: () => record('listRuns', [], []),
+    runDetails: (id) => Promise.reject(new StudioError(`there is no run "${id}"`)),
+    renameRun: (id, name) => record('renameRun', [id, name], undefined),
+    setRunNote: (id, note) => record('setRunNote', [id, note], undefined),
+    deleteRun: (id) => record('deleteRun', [id], undefined),
   };
 }

@@ -1,0 +1,41 @@
+/** What the studio knows of a run, as plain data shared with the user interface. */
+
+export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled';
+
+/** run.json: a run's status and headline results, rewritten as the run goes. */
+export interface RunRecord {
+  status: RunStatus;
+  name: string;
+  startedAt: string;
+  endedAt: string | null;
+  backend: string;
+  params: { trainable: number; nonTrainable: number };
+  epochsDone: number;
+  bestTestAccuracy: number | null;
+  bestEpoch: number | null;
+  seconds: number | null;
+  error: string | null;
+  /** The user's own words about this run. */
+  note?: string;
+}
+
+/** One row of the runs table. */
+export interface RunSummary {
+  /** The folder's name, unique within the runs folder. */
+  id: string;
+  dir: string;
+  name: string;
+  note: string;
+  status: RunStatus;
+  startedAt: string;
+  backend: string;
+  trainableParams: number;
+  macs: number;
+  epochs: number;
+  bestTrainAccuracy: number | null;
+  bestTestAccuracy: number | null;
+  /** Best train accuracy minus best test accuracy, as the journey compares rounds. */
+  gap: number | null;
+  bestEpoch: number | null;
+  seconds: number | null;
+}

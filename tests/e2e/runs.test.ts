@@ -1,0 +1,45 @@
+/** The journey's loop in Chromium: train two rounds, then compare them side by side with their difference named. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPreset, screenshotPath, startStudio, type Studio } from '../support/studio.ts';
+
+let studio: Studio;
+beforeAll(async () => {
+  studio = await startStudio();
+}, 60_000);
+afterAll(async () => {
+  await studio?.close();
+});
+
+async function trainShort(round: string) {
+  const { page } = studio;
+  await openPreset(page, `journey/${round}`);
+  await page.click('[data-testid=view-train]');
+  await page.waitForSelector('[data-testid=train-backend] option[value=wasm]', { state: 'attached' });
+  await page.fill('[data-testid=train-epochs]', '2');
+  await page.fill('[data-testid=train-batch]', '32');
+  await page.fill('[data-testid=train-limit]', '128');
+  await page.click('[data-testid=train-start]');
+  await expect.poll(() => page.getAttribute('[data-testid=train-status]', 'data-status'), { timeout: 90_000 }).toBe('finished');
+}
+
+describe('comparing runs', () => {
+  it('trains rounds 9 and 10, lists both, overlays their curves and names what changed', async () => {
+    const { page } = studio;
+    await trainShort('round-09');
+    await page.click('button:has-text("Design")');
+    await trainShort('round-10');
+
+    await page.click('[data-testid=view-runs]');
+    const rows = page.locator('[data-testid=run-row]');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await page.locator('[data-testid=run-row][data-status=finished]').count()).toBe(2);
+    await expect.poll(() => page.getAttribute('[data-testid=chart-tradeoff]', 'data-points').then(Number)).toBeGreaterThanOrEqual(2);
+
+    for (const box of await page.locator('[data-testid=run-row] input[type=checkbox]').all()) await box.check();
+    await expect.poll(() => page.getAttribute('[data-testid=chart-compare-test]', 'data-points').then(Number), { timeout: 10_000 }).toBe(4);
+    const diff = await page.textContent('[data-testid=run-diff]');
+    expect(diff).toContain('learningRate 0.01 → 0.05');
+    expect(diff).toContain('schedule.type "constant" → "step"');
+    await page.screenshot({ path: screenshotPath('screenshot-runs.png'), fullPage: true });
+  }, 240_000);
+});
