@@ -41,5 +41,11 @@ describe('comparing runs', () => {
     expect(diff).toContain('learningRate 0.01 → 0.05');
     expect(diff).toContain('schedule.type "constant" → "step"');
     await page.screenshot({ path: screenshotPath('screenshot-runs.png'), fullPage: true });
+
+    // Rename a run in place; the table shows the new name.
+    await page.locator('[data-testid=run-row]').first().locator('button:has-text("Rename")').click();
+    await page.fill('[data-testid=run-edit]', 'round 10, short');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid=run-row]').first().textContent()).toContain('round 10, short');
   }, 240_000);
 });
