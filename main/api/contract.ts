@@ -8,6 +8,7 @@
 import type { BackendName, BackendStatus } from '../backends/types.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import type { TrainingSettingsInput } from '../graph/training-settings.ts';
+import type { Evaluation } from '../evaluate/types.ts';
 import type { RunSummary } from '../runs/types.ts';
 import type { EpochEvent, TrainingEvent } from '../train/events.ts';
 
@@ -71,6 +72,8 @@ export interface StudioApi {
   renameRun(id: string, name: string): Promise<void>;
   setRunNote(id: string, note: string): Promise<void>;
   deleteRun(id: string): Promise<void>;
+  /** A run's saved model on its test split: confusion matrix, per-class accuracy, worst mistakes. */
+  evaluateRun(id: string, model: 'best' | 'last'): Promise<Evaluation>;
   onTrainingEvent(listener: (runId: string, event: TrainingEvent) => void): () => void;
   /** File commands from the desktop app's menu; the browser mode has no menu and never sends them. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
@@ -108,6 +111,7 @@ export const CALL_NAMES = [
   'renameRun',
   'setRunNote',
   'deleteRun',
+  'evaluateRun',
 ] as const satisfies readonly CallName[];
 
 /** An error the engine reports to the interface: a message for the user, never a stack. */

@@ -30,6 +30,7 @@ export const CALL_ARGUMENTS = {
   renameRun: z.tuple([runId, z.string().trim().min(1, 'a run needs a name').max(200)]),
   setRunNote: z.tuple([runId, z.string().max(10_000)]),
   deleteRun: z.tuple([runId]),
+  evaluateRun: z.tuple([runId, z.enum(['best', 'last'])]),
 } satisfies Record<CallName, z.ZodType>;
 
 /** Checks a call's arguments; the message names the call and what is wrong. */

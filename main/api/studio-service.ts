@@ -9,6 +9,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { detectBackends } from '../backends/ladder.ts';
 import { StudioError } from '../errors.ts';
+import { evaluateRun } from '../evaluate/evaluate-run.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import { writeGraphFile } from '../files/write-graph-file.ts';
 import { parseGraphDocument } from '../graph/load.ts';
@@ -153,6 +154,9 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     renameRun: (id, name) => renameRun(join(options.runsRoot, id), name),
     setRunNote: (id, note) => setRunNote(join(options.runsRoot, id), note),
     deleteRun: (id) => deleteRun(options.runsRoot, join(options.runsRoot, id)),
+
+    // Inference on 10,000 images takes a few seconds on the wasm backend, in this process.
+    evaluateRun: (id, model) => evaluateRun(join(options.runsRoot, id), { model, backend: 'auto' }),
 
     dispose() {
       for (const handle of runs.values()) handle.kill();

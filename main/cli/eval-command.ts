@@ -1,16 +1,10 @@
-/** `cnn-studio eval <run-dir>`: reloads a saved model and measures it on the test split. */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { loadBackend, loadFastestBackend, type BackendName } from '../backends/ladder.ts';
+/** `cnn-studio eval <run-dir>`: reloads a saved model and measures it on the test split, class by class. */
+import Table from 'cli-table3';
 import { formatCount } from '../analysis/format.ts';
-import { limitDataset } from '../data/dataset.ts';
-import { loadDataset } from '../data/datasets.ts';
+import type { BackendName } from '../backends/types.ts';
 import { describeError } from '../errors.ts';
-import { parseGraphDocument } from '../graph/load.ts';
-import { trainingSettingsSchema } from '../graph/training-settings.ts';
-import { loadModel } from '../runs/model-files.ts';
-import { RUN_FILES } from '../runs/run-folder.ts';
-import { evaluate } from '../train/trainer.ts';
+import { evaluateRun } from '../evaluate/evaluate-run.ts';
+import type { Evaluation } from '../evaluate/types.ts';
 import { EXIT_OK, EXIT_UNREADABLE, type Output } from './summary-command.ts';
 
 export interface EvalOptions {
@@ -20,40 +14,36 @@ export interface EvalOptions {
 }
 
 export async function runEval(runDir: string, options: EvalOptions, io: Output): Promise<number> {
+  let result: Awaited<ReturnType<typeof evaluateRun>>;
   try {
-    const graph = parseGraphDocument(JSON.parse(await readRunFile(runDir, RUN_FILES.graph)));
-    if (!graph.ok) throw new Error(`${RUN_FILES.graph} in ${runDir} does not load: ${graph.problems[0]!.path}: ${graph.problems[0]!.message}`);
-    const settings = trainingSettingsSchema.parse(JSON.parse(await readRunFile(runDir, RUN_FILES.settings)));
-    const backend = options.backend === 'auto' ? await loadFastestBackend() : await loadBackend(options.backend);
-    const modelDir = join(runDir, options.model === 'best' ? RUN_FILES.bestModel : RUN_FILES.lastModel);
-    const model = await loadModel(backend.tf, modelDir).catch((error: unknown) => {
-      throw new Error(`cannot load the ${options.model} model from ${modelDir}: ${describeError(error)}`);
-    });
-    const dataset = limitDataset(await loadDataset(settings.dataset), settings.limit);
-    const logits = graph.graph.nodes.some((n) => n.type === 'output' && n.params.activation === 'none');
-    const result = await evaluate(backend.tf, model, dataset, dataset.test, logits);
-    model.dispose();
-    const correct = Math.round(result.accuracy * dataset.test.count);
-    if (options.json) {
-      io.out(JSON.stringify({ runDir, model: options.model, backend: backend.name, dataset: dataset.name, images: dataset.test.count, correct, accuracy: result.accuracy, loss: result.loss }));
-    } else {
-      io.out(
-        `Test accuracy ${(result.accuracy * 100).toFixed(2)} % (${formatCount(correct)} of ${formatCount(dataset.test.count)} ${dataset.name} test images), ` +
-          `loss ${result.loss.toFixed(4)}; ${options.model} model of ${runDir}, on ${backend.name}`,
-      );
-    }
-    return EXIT_OK;
+    result = await evaluateRun(runDir, options);
   } catch (error) {
-    io.err(`error: ${describeError(error).replace(/^Error: /, '')}`);
+    io.err(`error: ${describeError(error)}`);
     return EXIT_UNREADABLE;
   }
+  const correct = Math.round(result.accuracy * result.images);
+  if (options.json) {
+    const misclassified = result.misclassified.map(({ pixels: _pixels, ...rest }) => rest);
+    io.out(JSON.stringify({ runDir, model: options.model, backend: result.backend, dataset: result.dataset, images: result.images, correct, accuracy: result.accuracy, loss: result.loss, perClass: result.perClass, confusion: result.confusion, misclassified }));
+    return EXIT_OK;
+  }
+  io.out(
+    `Test accuracy ${(result.accuracy * 100).toFixed(2)} % (${formatCount(correct)} of ${formatCount(result.images)} ${result.dataset} test images), ` +
+      `loss ${result.loss.toFixed(4)}; ${options.model} model of ${runDir}, on ${result.backend}`,
+  );
+  io.out(confusionTable(result));
+  return EXIT_OK;
 }
 
-async function readRunFile(runDir: string, name: string): Promise<string> {
-  try {
-    return await readFile(join(runDir, name), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${runDir} is not a run folder (it has no ${name})` : `cannot read ${join(runDir, name)}: ${(error as Error).message}`);
-  }
+/** Rows are the true class, columns the predicted one, with each class's accuracy at the end. */
+function confusionTable(result: Evaluation): string {
+  const table = new Table({
+    head: ['true \\ predicted', ...result.classNames, 'accuracy'],
+    colAligns: ['left', ...result.classNames.map(() => 'right' as const), 'right'],
+    style: { head: [], border: [], compact: true },
+  });
+  result.confusion.forEach((row, label) => {
+    table.push([result.classNames[label]!, ...row.map((count) => (count === 0 ? '·' : String(count))), `${(result.perClass[label]!.accuracy * 100).toFixed(1)} %`]);
+  });
+  return table.toString();
 }

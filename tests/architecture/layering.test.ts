@@ -41,7 +41,7 @@ describe('layering', () => {
   });
 
   it('lets the renderer reach the engine only through the pure modules and the API contract', () => {
-    const allowed = /^(\.\.\/)+main\/(graph|analysis)\/|^(\.\.\/)+main\/(api\/contract|backends\/types|train\/events|runs\/types)\.ts$/;
+    const allowed = /^(\.\.\/)+main\/(graph|analysis)\/|^(\.\.\/)+main\/(api\/contract|backends\/types|train\/events|runs\/types|evaluate\/types)\.ts$/;
     const engineImports = sourceFiles('renderer/src').flatMap((file) =>
       importsOf(file)
         .filter((specifier) => specifier.includes('main/') && !allowed.test(specifier))

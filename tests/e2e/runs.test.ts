@@ -42,6 +42,13 @@ describe('comparing runs', () => {
     expect(diff).toContain('schedule.type "constant" → "step"');
     await page.screenshot({ path: screenshotPath('screenshot-runs.png'), fullPage: true });
 
+    // Which digits does it get wrong? The confusion matrix and the most confident mistakes.
+    await page.locator('[data-testid=run-row]').first().locator('[data-testid=run-evaluate]').click();
+    await page.waitForSelector('[data-testid=evaluation]', { timeout: 60_000 });
+    expect(await page.locator('[data-testid=confusion] tbody tr').count()).toBe(10);
+    expect(await page.textContent('[data-testid=evaluation] h3')).toMatch(/of 128 test images/);
+    expect(await page.locator('[data-testid=mistakes] figure').count()).toBeGreaterThan(0);
+
     // Rename a run in place; the table shows the new name.
     await page.locator('[data-testid=run-row]').first().locator('button:has-text("Rename")').click();
     await page.fill('[data-testid=run-edit]', 'round 10, short');

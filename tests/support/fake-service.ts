@@ -26,5 +26,6 @@ export function fakeService(): StudioCalls & { received: [string, unknown[]][] }
     renameRun: (id, name) => record('renameRun', [id, name], undefined),
     setRunNote: (id, note) => record('setRunNote', [id, note], undefined),
     deleteRun: (id) => record('deleteRun', [id], undefined),
+    evaluateRun: (id) => Promise.reject(new StudioError(`there is no run "${id}"`)),
   };
 }
