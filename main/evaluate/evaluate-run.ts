@@ -16,9 +16,7 @@ export interface EvaluateRunOptions {
 }
 
 export async function evaluateRun(runDir: string, options: EvaluateRunOptions): Promise<Evaluation & { backend: string }> {
-  const graph = await readRunGraph(runDir).catch((error: unknown) => {
-    throw new StudioError(`${runDir} is not a readable run folder: ${describeError(error)}`);
-  });
+  const graph = await readRunGraph(runDir);
   const settings = graph.training;
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
   const backend = options.backend === 'auto' ? await loadFastestBackend() : await loadBackend(options.backend);

@@ -56,7 +56,10 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
 
 /** The graph a run trained, with the settings it actually used as its training section. */
 export async function readRunGraph(dir: string): Promise<GraphDocument> {
-  const loaded = parseGraphDocument(JSON.parse(await readFile(join(dir, RUN_FILES.graph), 'utf8')));
+  const text = await readFile(join(dir, RUN_FILES.graph), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new StudioError(error.code === 'ENOENT' ? `${dir} is not a run folder (it has no ${RUN_FILES.graph})` : `cannot read the graph of run ${dir}: ${error.message}`);
+  });
+  const loaded = parseGraphDocument(JSON.parse(text));
   if (!loaded.ok) throw new StudioError(`the graph of run ${dir} does not load: ${loaded.problems[0]!.message}`);
   const settings = trainingSettingsSchema.safeParse(JSON.parse(await readFile(join(dir, RUN_FILES.settings), 'utf8')));
   return settings.success ? { ...loaded.graph, training: settings.data } : loaded.graph;
