@@ -22,6 +22,16 @@ describe('the editor in the browser mode', () => {
     await studio.page.screenshot({ path: screenshotPath('screenshot-editor.png') });
   });
 
+  it("points at round 5's heavy 7×7 conv, and forgets the note once dismissed", async () => {
+    const { page } = studio;
+    await openPreset(page, 'journey/round-05');
+    const note = page.locator('[data-testid=advice] li[data-rule=heavy-layer]');
+    await expect.poll(() => note.count()).toBe(1);
+    expect(await note.textContent()).toContain('conv8');
+    await note.locator('button.dismiss').click();
+    await expect.poll(() => note.count()).toBe(0);
+  });
+
   it('builds from the palette: drag Input and Conv2d onto the canvas, connect them, and the total changes to 72', async () => {
     const { page } = studio;
     page.once('dialog', (dialog) => void dialog.accept());
