@@ -5,6 +5,7 @@ import { describeError } from '../errors.ts';
 import { runBackends } from './backends-command.ts';
 import { runDiff } from './diff-command.ts';
 import { runEval } from './eval-command.ts';
+import { runImport } from './import-command.ts';
 import { RUN_SORTS, runRuns, type RunSort } from './runs-command.ts';
 import { EXIT_UNREADABLE, runSummary, type Output } from './summary-command.ts';
 import { runTrain, type TrainCommandOptions } from './train-command.ts';
@@ -90,6 +91,15 @@ export function buildProgram(): Command {
     .option('--json', 'print as JSON')
     .action(async (before: string, after: string, options: { json?: boolean }) => {
       process.exitCode = await runDiff(before, after, options, io);
+    });
+
+  program
+    .command('import')
+    .description('turn a Keras model.to_json() or TensorFlow.js model.json topology into a CNN Studio graph')
+    .argument('<file>', 'the Keras or TensorFlow.js file')
+    .option('--out <graph.json>', 'where to write the graph (default: print it)')
+    .action(async (file: string, options: { out?: string }) => {
+      process.exitCode = await runImport(file, options, io);
     });
 
   program

@@ -39,3 +39,20 @@ describe('cnn-studio diff and runs', () => {
     expect(result.stderr).toMatch(/cannot read nope.json: no such file/);
   });
 });
+
+describe('cnn-studio import', () => {
+  it('writes a Keras topology as a graph that summarises to the same parameters', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'cli-import-')), 'resnet.json');
+    const imported = await runCli(['import', 'tests/fixtures/keras/keras3-functional-resnet.json', '--out', out]);
+    expect(imported.code).toBe(0);
+    expect(imported.stderr).toMatch(/Wrote .*resnet\.json: 23 blocks/);
+    const summary = JSON.parse((await runCli(['summary', out, '--json'])).stdout);
+    expect(summary.params).toMatchObject({ trainable: 19_994, nonTrainable: 288 });
+  });
+
+  it('lists the layers it does not know, by name', async () => {
+    const result = await runCli(['import', 'tests/fixtures/keras/keras2-functional-unsupported.json']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unsupported layers: "[^"]+" \(\w+\)/);
+  });
+});
