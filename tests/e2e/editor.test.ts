@@ -1,29 +1,23 @@
 /** The studio in Chromium, as a person uses it: presets, building from the palette, errors on blocks. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPreset, screenshotPath, startStudio, type Studio } from '../support/studio.ts';
+import { describe, expect, it } from 'vitest';
+import { openPreset, screenshotPath, useStudio } from '../support/studio.ts';
 
-let studio: Studio;
-beforeAll(async () => {
-  studio = await startStudio();
-}, 60_000);
-afterAll(async () => {
-  await studio?.close();
-});
+const studio = useStudio();
 
-const trainable = () => studio.page.textContent('[data-testid=trainable]');
+const trainable = () => studio().page.textContent('[data-testid=trainable]');
 
 describe('the editor in the browser mode', () => {
   it('opens round 10 from the gallery and shows 9,896 parameters and a 28×28 receptive field', async () => {
-    await openPreset(studio.page, 'journey/round-10');
+    await openPreset(studio().page, 'journey/round-10');
     expect(await trainable()).toBe('9,896');
-    expect(await studio.page.textContent('[data-testid=receptive-field]')).toContain('28×28');
-    expect(await studio.page.textContent('[data-testid=block-conv4] [data-role=params]')).toBe('4,608 p');
-    await studio.page.click('[data-testid=block-conv4]');
-    await studio.page.screenshot({ path: screenshotPath('screenshot-editor.png') });
+    expect(await studio().page.textContent('[data-testid=receptive-field]')).toContain('28×28');
+    expect(await studio().page.textContent('[data-testid=block-conv4] [data-role=params]')).toBe('4,608 p');
+    await studio().page.click('[data-testid=block-conv4]');
+    await studio().page.screenshot({ path: screenshotPath('screenshot-editor.png') });
   });
 
   it("points at round 5's heavy 7×7 conv, and forgets the note once dismissed", async () => {
-    const { page } = studio;
+    const { page } = studio();
     await openPreset(page, 'journey/round-05');
     const note = page.locator('[data-testid=advice] li[data-rule=heavy-layer]');
     await expect.poll(() => note.count()).toBe(1);
@@ -33,7 +27,7 @@ describe('the editor in the browser mode', () => {
   });
 
   it('builds from the palette: drag Input and Conv2d onto the canvas, connect them, and the total changes to 72', async () => {
-    const { page } = studio;
+    const { page } = studio();
     page.once('dialog', (dialog) => void dialog.accept());
     await page.click('button:has-text("New")');
     expect(await trainable()).toBe('0');
@@ -56,7 +50,7 @@ describe('the editor in the browser mode', () => {
   });
 
   it('refuses a kernel of 0 in the inspector and never stores it', async () => {
-    const { page } = studio;
+    const { page } = studio();
     await page.click('[data-testid=block-conv1]');
     await page.fill('[data-testid=field-kernelSize]', '0');
     expect(await page.textContent('.field-error')).toBe('Kernel size must be at least 1 (got 0)');
@@ -66,7 +60,7 @@ describe('the editor in the browser mode', () => {
   });
 
   it('shows a kernel that does not fit on the block and in the problems list, and undo takes it back', async () => {
-    const { page } = studio;
+    const { page } = studio();
     await page.click('[data-testid=block-conv1]');
     await page.fill('[data-testid=field-kernelSize]', '30');
     await page.locator('[data-testid=field-kernelSize]').blur();
@@ -85,7 +79,7 @@ describe('the editor in the browser mode', () => {
   });
 
   it('multi-selects with shift-click, copies and pastes with the keyboard, and undoes the paste', async () => {
-    const { page } = studio;
+    const { page } = studio();
     const blocks = page.locator('[data-testid^=block-]');
     const before = await blocks.count();
     await page.click('button:has-text("Fit")');
@@ -104,7 +98,7 @@ describe('the editor in the browser mode', () => {
   });
 
   it('saves the design to the workspace and clears the dirty marker', async () => {
-    const { page } = studio;
+    const { page } = studio();
     expect(await page.textContent('[data-testid=document-title]')).toMatch(/^• /);
     await page.click('[data-testid=save]');
     await page.fill('[data-testid=file-name]', 'my-first.json');

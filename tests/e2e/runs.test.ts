@@ -1,17 +1,11 @@
 /** The journey's loop in Chromium: train two rounds, then compare them side by side with their difference named. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPreset, screenshotPath, startStudio, type Studio } from '../support/studio.ts';
+import { describe, expect, it } from 'vitest';
+import { openPreset, screenshotPath, useStudio } from '../support/studio.ts';
 
-let studio: Studio;
-beforeAll(async () => {
-  studio = await startStudio();
-}, 60_000);
-afterAll(async () => {
-  await studio?.close();
-});
+const studio = useStudio();
 
 async function trainShort(round: string) {
-  const { page } = studio;
+  const { page } = studio();
   await openPreset(page, `journey/${round}`);
   await page.click('[data-testid=view-train]');
   await page.waitForSelector('[data-testid=train-backend] option[value=wasm]', { state: 'attached' });
@@ -24,7 +18,7 @@ async function trainShort(round: string) {
 
 describe('comparing runs', () => {
   it('trains rounds 9 and 10, lists both, overlays their curves and names what changed', async () => {
-    const { page } = studio;
+    const { page } = studio();
     await trainShort('round-09');
     await page.click('button:has-text("Design")');
     await trainShort('round-10');

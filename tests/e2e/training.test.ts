@@ -1,18 +1,12 @@
 /** Training from the studio in Chromium: progress and charts move while it runs, and Stop stops it. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPreset, screenshotPath, startStudio, type Studio } from '../support/studio.ts';
+import { describe, expect, it } from 'vitest';
+import { openPreset, screenshotPath, useStudio } from '../support/studio.ts';
 
-let studio: Studio;
-beforeAll(async () => {
-  studio = await startStudio();
-}, 60_000);
-afterAll(async () => {
-  await studio?.close();
-});
+const studio = useStudio();
 
 describe('the training panel', () => {
   it('trains round 10 on a small subset, with the progress bar and the charts moving, then stops it', async () => {
-    const { page } = studio;
+    const { page } = studio();
     await openPreset(page, 'journey/round-10');
     await page.click('[data-testid=view-train]');
     await page.waitForSelector('[data-testid=train-backend] option[value=wasm]', { state: 'attached' });

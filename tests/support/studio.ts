@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { createStudioService, type StudioServiceOptions } from '../../main/api/studio-service.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, startWebServer, type WebServer } from '../../main/server/web-server.ts';
 import { REPO } from './cli.ts';
@@ -62,6 +63,18 @@ export async function startStudio(): Promise<Studio> {
       if (errors.length > 0) throw new Error(`the page threw: ${errors.join('; ')}`);
     },
   };
+}
+
+/** One studio for a test file: started before its tests, closed after; call the getter inside a test. */
+export function useStudio(): () => Studio {
+  let studio: Studio | undefined;
+  beforeAll(async () => {
+    studio = await startStudio();
+  }, 60_000);
+  afterAll(async () => {
+    await studio?.close();
+  });
+  return () => studio!;
 }
 
 export async function openPreset(page: Page, id: string): Promise<void> {
