@@ -5,6 +5,7 @@ import { describeError } from '../errors.ts';
 import { runBackends } from './backends-command.ts';
 import { runDiff } from './diff-command.ts';
 import { runEval } from './eval-command.ts';
+import { CLI_EXPORT_FORMATS, runExport, type ExportOptions } from './export-command.ts';
 import { runImport } from './import-command.ts';
 import { RUN_SORTS, runRuns, type RunSort } from './runs-command.ts';
 import { EXIT_UNREADABLE, runSummary, type Output } from './summary-command.ts';
@@ -91,6 +92,17 @@ export function buildProgram(): Command {
     .option('--json', 'print as JSON')
     .action(async (before: string, after: string, options: { json?: boolean }) => {
       process.exitCode = await runDiff(before, after, options, io);
+    });
+
+  program
+    .command('export')
+    .description("write a design as PyTorch or Keras code or Keras JSON, or copy a run's trained model in TensorFlow.js format")
+    .argument('<source>', 'a graph file or a run folder')
+    .addOption(new Option('--format <format>', 'what to write').choices([...CLI_EXPORT_FORMATS]).makeOptionMandatory())
+    .option('--out <path>', 'file to write (a folder for tfjs); prints the code when left out')
+    .addOption(new Option('--model <which>', 'tfjs: which saved model').choices(['best', 'last']).default('best'))
+    .action(async (source: string, options: ExportOptions) => {
+      process.exitCode = await runExport(source, options, io);
     });
 
   program

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,5 +54,28 @@ describe('cnn-studio import', () => {
     const result = await runCli(['import', 'tests/fixtures/keras/keras2-functional-unsupported.json']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unsupported layers: "[^"]+" \(\w+\)/);
+  });
+});
+
+describe('cnn-studio export', () => {
+  it('prints round 10 as a PyTorch module that expects 9,896 trainable parameters', async () => {
+    const result = await runCli(['export', 'resources/journey/round-10.json', '--format', 'pytorch']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('EXPECTED_TRAINABLE_PARAMS = 9896');
+    expect(result.stdout).toContain('self.conv4 = nn.Conv2d(16, 32, kernel_size=3, bias=False)');
+  });
+
+  it('writes Keras code and Keras JSON to files', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cli-export-'));
+    expect((await runCli(['export', 'resources/presets/small-resnet.json', '--format', 'keras', '--out', join(folder, 'resnet.py')])).code).toBe(0);
+    expect(readFileSync(join(folder, 'resnet.py'), 'utf8')).toContain('keras.Model(');
+    expect((await runCli(['export', 'resources/presets/small-resnet.json', '--format', 'keras-json', '--out', join(folder, 'resnet.json')])).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(folder, 'resnet.json'), 'utf8')).class_name).toBe('Model');
+  });
+
+  it("refuses a tfjs export of a design that was never trained", async () => {
+    const result = await runCli(['export', 'resources/journey/round-10.json', '--format', 'tfjs', '--out', tmpdir()]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--format tfjs exports a trained model: give a run folder');
   });
 });

@@ -1,0 +1,51 @@
+/**
+ * Writing an exported design to disk: PyTorch or Keras source, Keras JSON, or a run's trained model
+ * in TensorFlow.js LayersModel format (its model.json and weights, copied as they are).
+ */
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { analyzeGraph } from '../analysis/analyze.ts';
+import { StudioError } from '../errors.ts';
+import { writeAtomically } from './write-graph-file.ts';
+import type { GraphDocument } from '../graph/types.ts';
+import { RUN_FILES } from '../runs/run-folder.ts';
+import { GraphNotExportableError } from '../export/export-plan.ts';
+import { exportKerasJson } from '../export/keras-json.ts';
+import { exportKerasPython } from '../export/keras-python.ts';
+import { exportPyTorch } from '../export/pytorch.ts';
+
+export const EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { pytorch: '.py', keras: '.py', 'keras-json': '.json' };
+
+/** The exported text of a design. */
+export async function exportText(graph: GraphDocument, format: ExportFormat): Promise<string> {
+  const analysis = analyzeGraph(graph);
+  try {
+    if (format === 'pytorch') return exportPyTorch(graph, analysis);
+    if (format === 'keras') return exportKerasPython(graph, analysis);
+    // Keras JSON comes from a compiled model, which needs a backend for its (unused) weights.
+    if (tf.engine().backendName == null) await tf.setBackend('cpu');
+    return `${JSON.stringify(exportKerasJson(tf, graph, analysis), null, 2)}\n`;
+  } catch (error) {
+    if (error instanceof GraphNotExportableError) throw new StudioError(error.message);
+    throw error;
+  }
+}
+
+export async function writeExport(path: string, graph: GraphDocument, format: ExportFormat): Promise<void> {
+  await writeAtomically(path, await exportText(graph, format));
+}
+
+/** Copies a run's saved model (best or last) into `folder`, ready for tf.loadLayersModel. */
+export async function exportRunModel(runDir: string, which: 'best' | 'last', folder: string): Promise<string[]> {
+  const source = join(runDir, which === 'best' ? RUN_FILES.bestModel : RUN_FILES.lastModel);
+  const files = await readdir(source).catch(() => {
+    throw new StudioError(`${runDir} has no ${which} model yet (no finished epoch)`);
+  });
+  await mkdir(folder, { recursive: true });
+  for (const file of files) await copyFile(join(source, file), join(folder, file));
+  return files.map((file) => join(folder, file));
+}
