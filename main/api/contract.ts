@@ -45,6 +45,9 @@ export interface TrainingStart {
   backend: BackendName | 'auto';
 }
 
+export const EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
 export interface RunDetails {
   summary: RunSummary;
   epochs: EpochEvent[];
@@ -74,6 +77,10 @@ export interface StudioApi {
   deleteRun(id: string): Promise<void>;
   /** A run's saved model on its test split: confusion matrix, per-class accuracy, worst mistakes. */
   evaluateRun(id: string, model: 'best' | 'last'): Promise<Evaluation>;
+  /** Writes the design as PyTorch code, Keras code or Keras JSON. */
+  exportDesign(path: string, format: ExportFormat, graph: GraphDocument): Promise<{ path: string }>;
+  /** Copies a run's best trained model (TensorFlow.js LayersModel) into a folder. */
+  exportRunModel(id: string, folder: string): Promise<{ files: string[] }>;
   onTrainingEvent(listener: (runId: string, event: TrainingEvent) => void): () => void;
   /** File commands from the desktop app's menu; the browser mode has no menu and never sends them. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
@@ -112,6 +119,8 @@ export const CALL_NAMES = [
   'setRunNote',
   'deleteRun',
   'evaluateRun',
+  'exportDesign',
+  'exportRunModel',
 ] as const satisfies readonly CallName[];
 
 /** An error the engine reports to the interface: a message for the user, never a stack. */

@@ -1,7 +1,7 @@
 /** Argument schemas for every call of the API contract, checked where a call arrives. */
 import { z } from 'zod';
 import { BACKENDS } from '../backends/types.ts';
-import type { CallName } from './contract.ts';
+import { EXPORT_FORMATS, type CallName } from './contract.ts';
 
 const path = z.string().min(1, 'a path is needed').max(4096, 'the path is too long');
 
@@ -31,6 +31,8 @@ export const CALL_ARGUMENTS = {
   setRunNote: z.tuple([runId, z.string().max(10_000)]),
   deleteRun: z.tuple([runId]),
   evaluateRun: z.tuple([runId, z.enum(['best', 'last'])]),
+  exportDesign: z.tuple([path, z.enum(EXPORT_FORMATS), graph]),
+  exportRunModel: z.tuple([runId, path]),
 } satisfies Record<CallName, z.ZodType>;
 
 /** Checks a call's arguments; the message names the call and what is wrong. */

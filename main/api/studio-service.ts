@@ -11,6 +11,7 @@ import { detectBackends } from '../backends/ladder.ts';
 import { StudioError } from '../errors.ts';
 import { evaluateRun } from '../evaluate/evaluate-run.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
+import { EXPORT_EXTENSIONS, exportRunModel, writeExport } from '../files/write-export.ts';
 import { writeGraphFile } from '../files/write-graph-file.ts';
 import { parseGraphDocument } from '../graph/load.ts';
 import { trainingSettingsSchema } from '../graph/training-settings.ts';
@@ -157,6 +158,18 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
 
     // Inference on 10,000 images takes a few seconds on the wasm backend, in this process.
     evaluateRun: (id, model) => evaluateRun(join(options.runsRoot, id), { model, backend: 'auto' }),
+
+    async exportDesign(path, format, graph) {
+      const loaded = parseGraphDocument(graph);
+      if (!loaded.ok) throw new StudioError(`the graph is malformed: ${loaded.problems[0]!.path}: ${loaded.problems[0]!.message}`);
+      const full = resolvePath(path.endsWith(EXPORT_EXTENSIONS[format]) ? path : `${path}${EXPORT_EXTENSIONS[format]}`);
+      await writeExport(full, loaded.graph, format);
+      return { path: full };
+    },
+
+    async exportRunModel(id, folder) {
+      return { files: await exportRunModel(join(options.runsRoot, id), 'best', resolvePath(folder)) };
+    },
 
     dispose() {
       for (const handle of runs.values()) handle.kill();

@@ -15,8 +15,9 @@ import { exportKerasJson } from '../export/keras-json.ts';
 import { exportKerasPython } from '../export/keras-python.ts';
 import { exportPyTorch } from '../export/pytorch.ts';
 
-export const EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import { EXPORT_FORMATS, type ExportFormat } from '../api/contract.ts';
+
+export { EXPORT_FORMATS, type ExportFormat };
 
 export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { pytorch: '.py', keras: '.py', 'keras-json': '.json' };
 

@@ -1,4 +1,6 @@
 /** The studio in Chromium, as a person uses it: presets, building from the palette, errors on blocks. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPreset, screenshotPath, useStudio } from '../support/studio.ts';
 
@@ -105,5 +107,18 @@ describe('the editor in the browser mode', () => {
     await page.click('.file-dialog button[type=submit]');
     await expect.poll(() => page.textContent('[data-testid=notice]')).toContain('Saved');
     expect(await page.textContent('[data-testid=document-title]')).not.toMatch(/^• /);
+  });
+
+  it('exports the design as a PyTorch module into the workspace', async () => {
+    const { page } = studio();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await openPreset(page, 'journey/round-10');
+    await page.selectOption('[data-testid=export]', 'pytorch');
+    expect(await page.inputValue('[data-testid=file-name]')).toMatch(/_pytorch\.py$/);
+    await page.fill('[data-testid=file-name]', 'my_first.py');
+    await page.click('.file-dialog button[type=submit]');
+    await expect.poll(() => page.textContent('[data-testid=notice]')).toContain('Exported');
+    const source = readFileSync(join(studio().workspace, 'my_first.py'), 'utf8');
+    expect(source).toContain('EXPECTED_TRAINABLE_PARAMS = 9896');
   });
 });
