@@ -9,7 +9,8 @@ import { isRecord, type KerasLayer } from './keras-format.ts';
 
 /** A block to create: the first of a layer takes the layer's name as id, the others `${name}_${suffix}`. */
 export interface Piece {
-  type: BlockType;
+  /** A block type, or `zeroPadding2d`, which keras.ts folds into the convolution that follows it. */
+  type: BlockType | 'zeroPadding2d';
   params: Record<string, unknown>;
   suffix?: string;
 }
@@ -53,6 +54,7 @@ const activation = (fn: ActivationFunction, alpha?: number): Piece => ({
 
 const MAPPERS: Record<string, Mapper> = {
   InputLayer: mapInput,
+  ZeroPadding2D: (r) => ({ pieces: [{ type: 'zeroPadding2d', params: { padding: zeroPadding(r) } }], rank: 3 }),
   Conv2D: (r, ctx) => {
     const groups = r.number('groups', 1);
     if (groups !== 1) r.problem(`groups ${groups} (grouped convolution) is not supported`);
@@ -134,6 +136,19 @@ const MAPPERS: Record<string, Mapper> = {
 
 /** The Keras layer classes the importer understands. */
 export const SUPPORTED_LAYERS = Object.keys(MAPPERS);
+
+/** ZeroPadding2D's `padding`: p, [ph, pw] or [[top, bottom], [left, right]], as [top, bottom, left, right]. */
+function zeroPadding(r: ConfigReader): [number, number, number, number] {
+  const value = r.config.padding ?? 1;
+  if (typeof value === 'number') return [value, value, value, value];
+  if (Array.isArray(value) && value.length === 2) {
+    const [h, w] = value as unknown[];
+    if (typeof h === 'number' && typeof w === 'number') return [h, h, w, w];
+    if (Array.isArray(h) && Array.isArray(w)) return [Number(h[0]), Number(h[1]), Number(w[0]), Number(w[1])];
+  }
+  r.problem(`padding ${JSON.stringify(value)} is not a ZeroPadding2D padding`);
+  return [0, 0, 0, 0];
+}
 
 export function mapLayer(layer: KerasLayer, ctx: LayerContext): LayerMapping {
   const mapper = Object.hasOwn(MAPPERS, layer.className) ? MAPPERS[layer.className] : undefined;

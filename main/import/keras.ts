@@ -86,6 +86,7 @@ function convert(model: KerasModel): ImportResult {
       `unsupported layers: ${unsupported.join(', ')} (CNN Studio can import ${SUPPORTED_LAYERS.join(', ')})`,
     );
   }
+  problems.push(...foldZeroPadding(nodes, edges));
   if (problems.length > 0) return { ok: false, problems };
 
   // Without a softmax at the end the model's output is its last layer's values, taken as logits.
@@ -110,6 +111,27 @@ function convert(model: KerasModel): ImportResult {
     return { ok: false, problems: loaded.problems.map((p) => (p.path === '' ? p.message : `${p.path}: ${p.message}`)) };
   }
   return { ok: true, graph: loaded.graph, notes };
+}
+
+/**
+ * The studio has no padding block: a ZeroPadding2D right before a valid convolution (how PyTorch
+ * models and the studio's own export write `padding=p`) becomes that convolution's explicit padding.
+ */
+function foldZeroPadding(nodes: DraftNode[], edges: DraftEdge[]): string[] {
+  const problems: string[] = [];
+  for (const pad of nodes.filter((n) => n.type === 'zeroPadding2d')) {
+    const outgoing = edges.filter((e) => e.source === pad.id);
+    const conv = outgoing.length === 1 ? nodes.find((n) => n.id === outgoing[0]!.target) : undefined;
+    if (!conv || (conv.type !== 'conv2d' && conv.type !== 'depthwiseConv2d') || conv.params.padding !== 'valid') {
+      problems.push(`"${pad.id}" (ZeroPadding2D) can only be imported right before a Conv2D or DepthwiseConv2D with valid padding`);
+      continue;
+    }
+    conv.params = { ...conv.params, padding: pad.params.padding };
+    for (const edge of edges) if (edge.target === pad.id) edge.target = conv.id;
+    edges.splice(edges.indexOf(outgoing[0]!), 1);
+    nodes.splice(nodes.indexOf(pad), 1);
+  }
+  return problems;
 }
 
 function uniqueId(base: string, ids: Set<string>): string {
