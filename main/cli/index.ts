@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS } from '../backends/ladder.ts';
 import { describeError } from '../errors.ts';
 import { runBackends } from './backends-command.ts';
+import { runDataset } from './dataset-command.ts';
 import { runDiff } from './diff-command.ts';
 import { runEval } from './eval-command.ts';
 import { CLI_EXPORT_FORMATS, runExport, type ExportOptions } from './export-command.ts';
@@ -112,6 +113,15 @@ export function buildProgram(): Command {
     .option('--out <graph.json>', 'where to write the graph (default: print it)')
     .action(async (file: string, options: { out?: string }) => {
       process.exitCode = await runImport(file, options, io);
+    });
+
+  program
+    .command('dataset')
+    .description('show what a dataset holds: image shape, classes and counts per class, and any files skipped')
+    .argument('<name>', `mnist, idx:FOLDER (four IDX files) or images:FOLDER[?size=HxW&grayscale=1] (one sub-folder per class)`)
+    .option('--json', 'print as JSON')
+    .action(async (name: string, options: { json?: boolean }) => {
+      process.exitCode = await runDataset(name, options, io);
     });
 
   program
