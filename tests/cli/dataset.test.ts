@@ -6,7 +6,8 @@ import { runCli } from '../support/cli.ts';
 describe('cnn-studio dataset', () => {
   it('shows the classes and counts of an image folder and lists the files it skipped', async () => {
     const folder = tempFolder('cli-dataset-');
-    for (const [name, colour] of [['cats', [200, 10, 10]], ['dogs', [10, 10, 200]]] as const) {
+    const classes: [string, [number, number, number]][] = [['cats', [200, 10, 10]], ['dogs', [10, 10, 200]]];
+    for (const [name, colour] of classes) {
       for (let i = 0; i < 6; i++) writePng(join(folder, name, `${i}.png`), 12, 10, solid(12, 10, colour));
     }
     writeText(join(folder, 'dogs', 'notes.txt'), 'not an image');
