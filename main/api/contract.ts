@@ -8,7 +8,7 @@
 import type { BackendName, BackendStatus } from '../backends/types.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import type { TrainingSettingsInput } from '../graph/training-settings.ts';
-import type { Evaluation } from '../evaluate/types.ts';
+import type { Evaluation, FeatureMaps } from '../evaluate/types.ts';
 import type { RunSummary } from '../runs/types.ts';
 import type { EpochEvent, TrainingEvent } from '../train/events.ts';
 
@@ -77,6 +77,8 @@ export interface StudioApi {
   deleteRun(id: string): Promise<void>;
   /** A run's saved model on its test split: confusion matrix, per-class accuracy, worst mistakes. */
   evaluateRun(id: string, model: 'best' | 'last'): Promise<Evaluation>;
+  /** What every convolution of a run's best model makes of one test image. */
+  featureMaps(id: string, index: number): Promise<FeatureMaps>;
   /** Writes the design as PyTorch code, Keras code or Keras JSON. */
   exportDesign(path: string, format: ExportFormat, graph: GraphDocument): Promise<{ path: string }>;
   /** Copies a run's best trained model (TensorFlow.js LayersModel) into a folder. */
@@ -119,6 +121,7 @@ export const CALL_NAMES = [
   'setRunNote',
   'deleteRun',
   'evaluateRun',
+  'featureMaps',
   'exportDesign',
   'exportRunModel',
 ] as const satisfies readonly CallName[];

@@ -31,6 +31,7 @@ export const CALL_ARGUMENTS = {
   setRunNote: z.tuple([runId, z.string().max(10_000)]),
   deleteRun: z.tuple([runId]),
   evaluateRun: z.tuple([runId, z.enum(['best', 'last'])]),
+  featureMaps: z.tuple([runId, z.number().int().min(0).max(10_000_000)]),
   exportDesign: z.tuple([path, z.enum(EXPORT_FORMATS), graph]),
   exportRunModel: z.tuple([runId, path]),
 } satisfies Record<CallName, z.ZodType>;

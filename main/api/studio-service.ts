@@ -9,7 +9,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { detectBackends } from '../backends/ladder.ts';
 import { StudioError } from '../errors.ts';
-import { evaluateRun } from '../evaluate/evaluate-run.ts';
+import { evaluateRun, runFeatureMaps } from '../evaluate/evaluate-run.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import { EXPORT_EXTENSIONS, exportRunModel, writeExport } from '../files/write-export.ts';
 import { writeGraphFile } from '../files/write-graph-file.ts';
@@ -158,6 +158,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
 
     // Inference on 10,000 images takes a few seconds on the wasm backend, in this process.
     evaluateRun: (id, model) => evaluateRun(join(options.runsRoot, id), { model, backend: 'auto' }),
+    featureMaps: (id, index) => runFeatureMaps(join(options.runsRoot, id), index),
 
     async exportDesign(path, format, graph) {
       const loaded = parseGraphDocument(graph);

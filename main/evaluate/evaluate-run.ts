@@ -7,12 +7,47 @@ import { describeError, StudioError } from '../errors.ts';
 import { loadModel } from '../runs/model-files.ts';
 import { RUN_FILES } from '../runs/run-folder.ts';
 import { readRunGraph } from '../runs/run-history.ts';
+import type * as tfjs from '@tensorflow/tfjs';
+import { fillBatch } from '../data/batches.ts';
 import { evaluateModel } from './evaluate-model.ts';
-import type { Evaluation } from './types.ts';
+import { featureMapsOf } from './feature-maps.ts';
+import type { Evaluation, FeatureMaps } from './types.ts';
 
 export interface EvaluateRunOptions {
   model: 'best' | 'last';
   backend: BackendName | 'auto';
+}
+
+/** The feature maps of a run's best model for one test image. */
+export async function runFeatureMaps(runDir: string, index: number): Promise<FeatureMaps> {
+  const graph = await readRunGraph(runDir);
+  const settings = graph.training;
+  if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
+  const backend = await loadFastestBackend();
+  const model = await loadModel(backend.tf, join(runDir, RUN_FILES.bestModel)).catch((error: unknown) => {
+    throw new StudioError(`cannot load the best model of ${runDir}: ${describeError(error)}`);
+  });
+  try {
+    const dataset = limitDataset(await loadDataset(settings.dataset), settings.limit);
+    if (!Number.isInteger(index) || index < 0 || index >= dataset.test.count) {
+      throw new StudioError(`there is no test image ${index}; the test split has ${dataset.test.count}`);
+    }
+    const batch = fillBatch(dataset, dataset.test, [index], { rotate: 0, shift: 0 }, Math.random);
+    const output = backend.tf.tidy(() => (model.predict(backend.tf.tensor4d(batch.images, [1, ...dataset.shape])) as tfjs.Tensor).argMax(-1));
+    const predicted = (await output.data())[0]!;
+    output.dispose();
+    const size = dataset.shape[0] * dataset.shape[1] * dataset.shape[2];
+    return {
+      index,
+      label: dataset.test.labels[index]!,
+      predicted,
+      imageShape: dataset.shape,
+      pixels: Array.from(dataset.test.pixels.subarray(index * size, (index + 1) * size)),
+      layers: await featureMapsOf(backend.tf, model, graph, batch.images, dataset.shape),
+    };
+  } finally {
+    model.dispose();
+  }
 }
 
 export async function evaluateRun(runDir: string, options: EvaluateRunOptions): Promise<Evaluation & { backend: string }> {

@@ -25,3 +25,24 @@ export interface Evaluation {
   /** The most confident mistakes first. */
   misclassified: Misclassified[];
 }
+
+/** One convolution's output for one image, with the receptive field of its units. */
+export interface FeatureMapLayer {
+  nodeId: string;
+  /** [height, width, channels]. */
+  shape: [number, number, number];
+  /** Channels-last values, `height × width × channels`. */
+  values: number[];
+  /** Where unit (y, x) looks: rows start[0] + y·jump[0] … + size[0] − 1, columns likewise. */
+  receptiveField: { size: [number, number]; jump: [number, number]; start: [number, number] };
+}
+
+export interface FeatureMaps {
+  index: number;
+  label: number;
+  predicted: number;
+  imageShape: [number, number, number];
+  /** The input image, bytes 0–255. */
+  pixels: number[];
+  layers: FeatureMapLayer[];
+}

@@ -41,7 +41,17 @@ describe('comparing runs', () => {
     await page.waitForSelector('[data-testid=evaluation]', { timeout: 60_000 });
     expect(await page.locator('[data-testid=confusion] tbody tr').count()).toBe(10);
     expect(await page.textContent('[data-testid=evaluation] h3')).toMatch(/of 128 test images/);
-    expect(await page.locator('[data-testid=mistakes] figure').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=mistake]').count()).toBeGreaterThan(0);
+
+    // A mistake's feature maps, and the receptive field of a unit of the last convolution as a box.
+    await page.locator('[data-testid=mistake]').first().click();
+    await page.waitForSelector('[data-testid=feature-maps]', { timeout: 30_000 });
+    expect(await page.locator('[data-testid^=channel-conv1-]').count()).toBe(8);
+    await page.locator('[data-testid=channel-conv4-0]').click({ position: { x: 2, y: 2 } });
+    const rf = await page.locator('[data-testid=rf-box]').boundingBox();
+    // conv4's units see 14×14 pixels; the input is drawn 6 times its size.
+    expect(Math.round(rf!.width / 6)).toBe(14);
+    await page.screenshot({ path: screenshotPath('screenshot-evaluation.png'), fullPage: true });
 
     // Rename a run in place; the table shows the new name.
     await page.locator('[data-testid=run-row]').first().locator('button:has-text("Rename")').click();

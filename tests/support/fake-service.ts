@@ -27,6 +27,7 @@ export function fakeService(): StudioCalls & { received: [string, unknown[]][] }
     setRunNote: (id, note) => record('setRunNote', [id, note], undefined),
     deleteRun: (id) => record('deleteRun', [id], undefined),
     evaluateRun: (id) => Promise.reject(new StudioError(`there is no run "${id}"`)),
+    featureMaps: (id) => Promise.reject(new StudioError(`there is no run "${id}"`)),
     exportDesign: (path, format, graph) => record('exportDesign', [path, format, graph], { path }),
     exportRunModel: (id, folder) => record('exportRunModel', [id, folder], { files: [] }),
   };
