@@ -8,6 +8,7 @@
 import type { BackendName, BackendStatus } from '../backends/types.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import type { TrainingSettingsInput } from '../graph/training-settings.ts';
+import type { DatasetSummary } from '../data/inspect.ts';
 import type { Evaluation, FeatureMaps } from '../evaluate/types.ts';
 import type { RunSummary } from '../runs/types.ts';
 import type { EpochEvent, TrainingEvent } from '../train/events.ts';
@@ -55,6 +56,11 @@ export interface RunDetails {
   graph: GraphDocument;
 }
 
+/** What a dataset holds, for the preview before training: counts, sample images, skipped files. */
+export interface DatasetPreview extends DatasetSummary {
+  skipped: { path: string; reason: string }[];
+}
+
 export interface StudioApi {
   hostInfo(): Promise<HostInfo>;
   listPresets(): Promise<PresetInfo[]>;
@@ -67,6 +73,8 @@ export interface StudioApi {
   saveGraph(path: string, graph: GraphDocument): Promise<{ path: string }>;
   recentFiles(): Promise<string[]>;
   listBackends(): Promise<BackendStatus[]>;
+  /** Loads a dataset by name (mnist, idx:FOLDER, images:FOLDER?size=HxW&grayscale=1) and describes it. */
+  previewDataset(name: string): Promise<DatasetPreview>;
   startTraining(request: TrainingStart): Promise<{ runId: string }>;
   stopTraining(runId: string): Promise<void>;
   /** The project's runs, newest first. */
@@ -113,6 +121,7 @@ export const CALL_NAMES = [
   'saveGraph',
   'recentFiles',
   'listBackends',
+  'previewDataset',
   'startTraining',
   'stopTraining',
   'listRuns',

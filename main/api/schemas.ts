@@ -21,6 +21,7 @@ export const CALL_ARGUMENTS = {
   saveGraph: z.tuple([path, graph]),
   recentFiles: z.tuple([]),
   listBackends: z.tuple([]),
+  previewDataset: z.tuple([z.string().min(1, 'name a dataset').max(4096)]),
   startTraining: z.tuple([
     z.strictObject({ graph, settings: z.record(z.string(), z.unknown()), backend: z.enum([...BACKENDS, 'auto']) }),
   ]),

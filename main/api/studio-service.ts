@@ -8,6 +8,8 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { detectBackends } from '../backends/ladder.ts';
+import { openDataset } from '../data/datasets.ts';
+import { inspectDataset } from '../data/inspect.ts';
 import { StudioError } from '../errors.ts';
 import { evaluateRun, runFeatureMaps } from '../evaluate/evaluate-run.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
@@ -60,6 +62,15 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       throw new StudioError(`"${path}" is outside the workspace ${options.workspace}`);
     }
     return full;
+  };
+
+  /** `idx:` and `images:` folders are read relative to the workspace, like graph files. */
+  const resolveDataset = (name: string): string => {
+    const colon = name.indexOf(':');
+    if (colon < 0) return name;
+    const [kind, rest] = [name.slice(0, colon), name.slice(colon + 1)];
+    const query = rest.indexOf('?');
+    return `${kind}:${resolvePath(query < 0 ? rest : rest.slice(0, query))}${query < 0 ? '' : rest.slice(query)}`;
   };
 
   const remember = async (path: string) => {
@@ -115,6 +126,11 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
 
     listBackends: () => detectBackends(),
 
+    async previewDataset(name) {
+      const { dataset, skipped } = await openDataset(resolveDataset(name));
+      return { ...inspectDataset(dataset, { previewPerClass: 8 }), skipped };
+    },
+
     async startTraining(request: TrainingStart) {
       const graph = parseGraphDocument(request.graph);
       if (!graph.ok) throw new StudioError(`the graph is malformed: ${graph.problems[0]!.path}: ${graph.problems[0]!.message}`);
@@ -128,6 +144,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
         const issue = settings.error.issues[0]!;
         throw new StudioError(`invalid training settings: ${issue.path.join('.')}: ${issue.message}`);
       }
+      settings.data.dataset = resolveDataset(settings.data.dataset);
       const runId = randomUUID();
       const handle = start(
         { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: options.runsRoot },

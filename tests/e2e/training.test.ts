@@ -1,5 +1,7 @@
 /** Training from the studio in Chromium: progress and charts move while it runs, and Stop stops it. */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { solid, writePng, writeText } from '../data/image-fixtures.ts';
 import { openPreset, screenshotPath, useStudio } from '../support/studio.ts';
 
 const studio = useStudio();
@@ -31,4 +33,20 @@ describe('the training panel', () => {
     await expect.poll(() => page.getAttribute('[data-testid=train-status]', 'data-status'), { timeout: 5_000 }).toBe('cancelled');
     expect(await page.textContent('[data-testid=train-status]')).toMatch(/^Stopped after \d+ epochs?/);
   }, 180_000);
+
+  it('previews a folder of your own images, lists what it skipped, and sets the Input block to their shape', async () => {
+    const { page, workspace } = studio();
+    for (const [name, colour] of [['circles', [250, 250, 250]], ['squares', [90, 90, 90]]] as [string, [number, number, number]][]) {
+      for (let i = 0; i < 6; i++) writePng(join(workspace, 'shapes', name, `${i}.png`), 16, 16, solid(16, 16, colour));
+    }
+    writeText(join(workspace, 'shapes', 'squares', 'readme.txt'), 'not an image');
+    await page.fill('[data-testid=train-dataset]', 'images:shapes?size=12x12&grayscale=1');
+    await page.click('[data-testid=inspect-dataset]');
+    const preview = page.locator('[data-testid=dataset-preview]');
+    await expect.poll(() => preview.count(), { timeout: 30_000 }).toBe(1);
+    expect(await preview.textContent()).toContain('12×12×1 images, 2 classes, 10 training and 2 test images');
+    expect(await preview.textContent()).toContain('1 file skipped');
+    await page.click('[data-testid=match-input]');
+    await expect.poll(() => page.textContent('[data-testid=block-input] [data-role=shape]')).toBe('12×12×1');
+  });
 });

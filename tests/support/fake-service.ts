@@ -19,6 +19,7 @@ export function fakeService(): StudioCalls & { received: [string, unknown[]][] }
     saveGraph: (path, graph) => record('saveGraph', [path, graph], { path }),
     recentFiles: () => record('recentFiles', [], ['/a.json']),
     listBackends: () => record('listBackends', [], []),
+    previewDataset: (name) => Promise.reject(new StudioError(`unknown dataset "${name}"`)),
     startTraining: (request) => record('startTraining', [request], { runId: 'run-1' }),
     stopTraining: (runId) => record('stopTraining', [runId], undefined),
     listRuns: () => record('listRuns', [], []),
