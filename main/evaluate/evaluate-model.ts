@@ -1,6 +1,7 @@
 /**
  * Runs a trained model over a dataset split and reports what the evaluation views show: accuracy,
- * loss, the confusion matrix, per-class accuracy and the most confident mistakes.
+ * loss, the confusion matrix, per-class accuracy and the most confident mistakes. The trainer uses
+ * it too, for the test split after every epoch.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TensorFlow } from '../compile/to-tfjs.ts';
@@ -38,6 +39,8 @@ export async function evaluateModel(
       confidences[start + i] = values[i * classes + best]!;
       lossSum -= Math.log(Math.max(values[i * classes + split.labels[start + i]!]!, 1e-7));
     }
+    // Let messages in between batches (a cancel reaching a training process mid-evaluation).
+    await new Promise((resolve) => setImmediate(resolve));
   }
   const confusion = confusionMatrix(split.labels.subarray(0, split.count), predictions, classes);
   const correct = confusion.reduce((sum, row, label) => sum + row[label]!, 0);

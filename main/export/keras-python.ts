@@ -9,7 +9,7 @@ import type { GraphAnalysis } from '../analysis/types.ts';
 import { layerNames } from '../compile/layer-names.ts';
 import type { ActivationFunction, GraphDocument, GraphNode } from '../graph/types.ts';
 import { planExport, type PlannedNode } from './export-plan.ts';
-import { grouped, oneLine, pyFloat, pyString, pyTuple, wrap } from './python-names.ts';
+import { docstringOpening, grouped, pyFloat, pyString, pyTuple } from './python-names.ts';
 
 const ACTIVATIONS: Record<Exclude<ActivationFunction, 'leakyRelu' | 'relu6'>, string> = {
   relu: 'relu',
@@ -46,12 +46,8 @@ export function exportKerasPython(graph: GraphDocument, analysis?: GraphAnalysis
     calls.reverse().forEach((layer, index) => body.push(`${target} = ${layer}(${index === 0 ? source : target})`));
   }
 
-  const title = oneLine(graph.name || 'CNN Studio model');
-  const description = graph.description ? [...wrap(oneLine(graph.description), 88), ''] : [];
   return [
-    '"""' + title,
-    '',
-    ...description,
+    ...docstringOpening(graph),
     'Exported from CNN Studio as a Keras (TensorFlow 2) functional model, channels last like the studio.',
     `Parameters: ${grouped(trainable)} trainable + ${grouped(nonTrainable)} non-trainable = ${grouped(total)} (model.count_params()).`,
     '"""',

@@ -133,3 +133,10 @@ export function wrap(text: string, width: number): string[] {
   if (line !== '') lines.push(line);
   return lines;
 }
+
+/** The first lines of a generated file's docstring: the graph's name, then its description. */
+export function docstringOpening(graph: { name?: string; description?: string }): string[] {
+  const title = oneLine(graph.name || 'CNN Studio model');
+  const description = graph.description ? [...wrap(oneLine(graph.description), 88), ''] : [];
+  return ['"""' + title, '', ...description];
+}

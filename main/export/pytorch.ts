@@ -8,7 +8,7 @@
 import type { GraphAnalysis } from '../analysis/types.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { channelsFirst, planExport, type PlannedNode } from './export-plan.ts';
-import { checkedClassName, grouped, oneLine, pythonClassName, pyTuple, wrap } from './python-names.ts';
+import { checkedClassName, docstringOpening, grouped, oneLine, pythonClassName, pyTuple } from './python-names.ts';
 import { torchStep } from './pytorch-layers.ts';
 
 export interface PyTorchExportOptions {
@@ -43,12 +43,8 @@ export function exportPyTorch(graph: GraphDocument, analysis?: GraphAnalysis, op
     forward.push(...torch.notes, `${step.variable} = ${torch.expression}`);
   }
 
-  const title = oneLine(graph.name || 'CNN Studio model');
-  const description = graph.description ? [...wrap(oneLine(graph.description), 88), ''] : [];
   return [
-    '"""' + title,
-    '',
-    ...description,
+    ...docstringOpening(graph),
     'Exported from CNN Studio as a PyTorch model. PyTorch is channels first:',
     `the input is (N, ${inputShape.join(', ')}) (channels, height, width); the output is (N, ${classes}),`,
     softmax ? 'log-probabilities (train with nn.NLLLoss).' : 'logits (train with nn.CrossEntropyLoss).',
@@ -64,7 +60,7 @@ export function exportPyTorch(graph: GraphDocument, analysis?: GraphAnalysis, op
     '',
     '',
     `class ${className}(nn.Module):`,
-    indent(1, `"""${title}: ${grouped(trainable)} trainable parameters."""`),
+    indent(1, `"""${oneLine(graph.name || 'CNN Studio model')}: ${grouped(trainable)} trainable parameters."""`),
     '',
     indent(1, 'def __init__(self):'),
     indent(2, 'super().__init__()'),

@@ -7,8 +7,9 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { compileGraph, type TensorFlow } from '../compile/to-tfjs.ts';
 import { batchRanges, fillBatch } from '../data/batches.ts';
-import type { ImageDataset, ImageSplit } from '../data/dataset.ts';
+import type { ImageDataset } from '../data/dataset.ts';
 import { seededRandom, shuffledIndices, type Random } from '../data/random.ts';
+import { evaluateModel } from '../evaluate/evaluate-model.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import type { TrainingSettings } from '../graph/training-settings.ts';
 import type { EpochEvent, TrainingEvent } from './events.ts';
@@ -31,7 +32,6 @@ export interface TrainOptions {
 }
 
 const PROGRESS_INTERVAL_MS = 100;
-const EVAL_BATCH = 1000;
 
 export async function train(options: TrainOptions): Promise<void> {
   const { tf, dataset, settings, emit } = options;
@@ -108,7 +108,7 @@ export async function train(options: TrainOptions): Promise<void> {
         await new Promise((resolve) => setImmediate(resolve));
       }
 
-      const test = await evaluate(tf, model, dataset, dataset.test, logits);
+      const test = await evaluateModel(tf, model, dataset, dataset.test, { logits, maxMisclassified: 0 });
       const improved = test.accuracy > best.accuracy;
       if (improved) best = { accuracy: test.accuracy, epoch: epoch + 1 };
       schedule.epochEnded(test.loss);
@@ -160,36 +160,4 @@ async function trainBatch(
     x.dispose();
     y.dispose();
   }
-}
-
-/** Mean cross-entropy and accuracy over a whole split, in inference mode. */
-export async function evaluate(
-  tf: TensorFlow,
-  model: tfjs.LayersModel,
-  dataset: ImageDataset,
-  split: ImageSplit,
-  logits: boolean,
-): Promise<{ loss: number; accuracy: number }> {
-  let lossSum = 0;
-  let correct = 0;
-  const noAugmentation = { rotate: 0, shift: 0 };
-  for (const [start, end] of batchRanges(split.count, EVAL_BATCH)) {
-    const indices = Uint32Array.from({ length: end - start }, (_, i) => start + i);
-    const batch = fillBatch(dataset, split, indices, noAugmentation, Math.random);
-    const sums = tf.tidy(() => {
-      const x = tf.tensor4d(batch.images, [batch.size, ...dataset.shape]);
-      const y = tf.tensor2d(batch.labels, [batch.size, dataset.classNames.length]);
-      const output = model.predict(x) as tfjs.Tensor;
-      const probabilities = logits ? tf.softmax(output) : output;
-      const loss = tf.neg(tf.sum(tf.mul(y, tf.log(tf.clipByValue(probabilities, 1e-7, 1)))));
-      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(probabilities, -1), tf.argMax(y, -1)), 'float32'));
-      return tf.stack([loss, hits]);
-    });
-    const [loss, hits] = await sums.data();
-    sums.dispose();
-    lossSum += loss!;
-    correct += hits!;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return { loss: lossSum / split.count, accuracy: correct / split.count };
 }

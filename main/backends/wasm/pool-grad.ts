@@ -32,6 +32,34 @@ function poolInfo(tf: TensorFlow, xShape: number[], a: PoolAttrs) {
   return tf.backend_util.computePool2DInfo(xShape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
 }
 
+type PoolInfo = ReturnType<typeof poolInfo>;
+
+/**
+ * Visits every output position in NHWC order with the part of its window that lies inside the
+ * image: `o` is the offset of its first channel in dy, `imageBase` that of its image in x and dx.
+ */
+function forEachWindow(
+  info: PoolInfo,
+  visit: (o: number, imageBase: number, rMin: number, rMax: number, cMin: number, cMax: number) => void,
+): void {
+  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  let o = 0;
+  for (let b = 0; b < batchSize; b++) {
+    const imageBase = b * inHeight * inWidth * C;
+    for (let r = 0; r < outHeight; r++) {
+      const r0 = r * strideHeight - pt;
+      const rMin = Math.max(0, r0);
+      const rMax = Math.min(inHeight, r0 + fh);
+      for (let c = 0; c < outWidth; c++, o += C) {
+        const c0 = c * strideWidth - pl;
+        visit(o, imageBase, rMin, rMax, Math.max(0, c0), Math.min(inWidth, c0 + fw));
+      }
+    }
+  }
+}
+
 let scratchValue = new Float32Array(0);
 let scratchIndex = new Int32Array(0);
 
@@ -64,71 +92,45 @@ export function maxPoolGrad(tf: TensorFlow, backend: BackendWasm, dy: TensorInfo
   }
   const best = scratchValue;
   const where = scratchIndex;
-  let o = 0;
-  for (let b = 0; b < batchSize; b++) {
-    const imageBase = b * inHeight * inWidth * C;
-    for (let r = 0; r < outHeight; r++) {
-      const r0 = r * strideHeight - pt;
-      const rMin = Math.max(0, r0);
-      const rMax = Math.min(inHeight, r0 + fh);
-      for (let c = 0; c < outWidth; c++, o += C) {
-        const c0 = c * strideWidth - pl;
-        const cMin = Math.max(0, c0);
-        const cMax = Math.min(inWidth, c0 + fw);
-        best.fill(-Infinity, 0, C);
-        where.fill(-1, 0, C);
-        for (let i = rMin; i < rMax; i++) {
-          for (let j = cMin; j < cMax; j++) {
-            const p = imageBase + (i * inWidth + j) * C;
-            for (let d = 0; d < C; d++) {
-              const v = xs[p + d]!;
-              if (v > best[d]!) {
-                best[d] = v;
-                where[d] = p + d;
-              }
-            }
-          }
-        }
+  forEachWindow(info, (o, imageBase, rMin, rMax, cMin, cMax) => {
+    best.fill(-Infinity, 0, C);
+    where.fill(-1, 0, C);
+    for (let i = rMin; i < rMax; i++) {
+      for (let j = cMin; j < cMax; j++) {
+        const p = imageBase + (i * inWidth + j) * C;
         for (let d = 0; d < C; d++) {
-          const at = where[d]!;
-          if (at >= 0) dx[at] = dx[at]! + g[o + d]!;
+          const v = xs[p + d]!;
+          if (v > best[d]!) {
+            best[d] = v;
+            where[d] = p + d;
+          }
         }
       }
     }
-  }
+    for (let d = 0; d < C; d++) {
+      const at = where[d]!;
+      if (at >= 0) dx[at] = dx[at]! + g[o + d]!;
+    }
+  });
   return out;
 }
 
 export function avgPoolGrad(tf: TensorFlow, backend: BackendWasm, dy: TensorInfo, x: TensorInfo, a: PoolAttrs): TensorInfo {
   const info = poolInfo(tf, x.shape, a);
-  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
-  const pt = info.padInfo.top;
-  const pl = info.padInfo.left;
+  const { inWidth, inChannels: C, filterHeight, filterWidth } = info;
   const scale = 1 / (filterHeight * filterWidth);
   const out = alloc(backend, x.shape);
   const dx = f32(backend, out);
   const g = f32(backend, dy);
   dx.fill(0);
-  let o = 0;
-  for (let b = 0; b < batchSize; b++) {
-    const imageBase = b * inHeight * inWidth * C;
-    for (let r = 0; r < outHeight; r++) {
-      const r0 = r * strideHeight - pt;
-      const rMin = Math.max(0, r0);
-      const rMax = Math.min(inHeight, r0 + fh);
-      for (let c = 0; c < outWidth; c++, o += C) {
-        const c0 = c * strideWidth - pl;
-        const cMin = Math.max(0, c0);
-        const cMax = Math.min(inWidth, c0 + fw);
-        for (let i = rMin; i < rMax; i++) {
-          for (let j = cMin; j < cMax; j++) {
-            const p = imageBase + (i * inWidth + j) * C;
-            for (let d = 0; d < C; d++) dx[p + d] = dx[p + d]! + g[o + d]! * scale;
-          }
-        }
+  forEachWindow(info, (o, imageBase, rMin, rMax, cMin, cMax) => {
+    for (let i = rMin; i < rMax; i++) {
+      for (let j = cMin; j < cMax; j++) {
+        const p = imageBase + (i * inWidth + j) * C;
+        for (let d = 0; d < C; d++) dx[p + d] = dx[p + d]! + g[o + d]! * scale;
       }
     }
-  }
+  });
   return out;
 }
 
