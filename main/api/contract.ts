@@ -34,6 +34,27 @@ export interface OpenedGraph {
   graph: GraphDocument;
 }
 
+/** The unsaved design an earlier session left in the recovery file. */
+export interface RecoveryDraft {
+  graph: GraphDocument;
+  /** The file it was opened from or last saved to; null for a design never saved. */
+  path: string | null;
+  savedAt: string;
+}
+
+/** The previous version of a graph file, kept beside it by every save. */
+export interface BackupInfo {
+  path: string;
+  modified: string;
+}
+
+/** A backup opened in place of its damaged file: saving writes `path`, the file it backs up. */
+export interface OpenedBackup extends BackupInfo {
+  /** The graph file this is the backup of. */
+  original: string;
+  graph: GraphDocument;
+}
+
 export interface GraphFileInfo {
   /** Relative to the workspace. */
   path: string;
@@ -72,6 +93,16 @@ export interface StudioApi {
   openGraph(path: string): Promise<OpenedGraph>;
   saveGraph(path: string, graph: GraphDocument): Promise<{ path: string }>;
   recentFiles(): Promise<string[]>;
+  /** The backup of a graph file (its previous save), or null when there is none. */
+  findBackup(path: string): Promise<BackupInfo | null>;
+  /** Loads the backup of a graph file that no longer opens. */
+  openBackup(path: string): Promise<OpenedBackup>;
+  /** Keeps the editor's unsaved design in the recovery file (called every few seconds while dirty). */
+  saveRecovery(graph: GraphDocument, path: string | null): Promise<void>;
+  /** The unsaved design a crashed or killed session left behind, or null. */
+  readRecovery(): Promise<RecoveryDraft | null>;
+  /** Forgets the recovery file: the design was saved or deliberately discarded. */
+  clearRecovery(): Promise<void>;
   listBackends(): Promise<BackendStatus[]>;
   /** Loads a dataset by name (mnist, idx:FOLDER, images:FOLDER?size=HxW&grayscale=1) and describes it. */
   previewDataset(name: string): Promise<DatasetPreview>;
@@ -120,6 +151,11 @@ export const CALL_NAMES = [
   'openGraph',
   'saveGraph',
   'recentFiles',
+  'findBackup',
+  'openBackup',
+  'saveRecovery',
+  'readRecovery',
+  'clearRecovery',
   'listBackends',
   'previewDataset',
   'startTraining',

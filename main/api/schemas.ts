@@ -20,6 +20,11 @@ export const CALL_ARGUMENTS = {
   openGraph: z.tuple([path]),
   saveGraph: z.tuple([path, graph]),
   recentFiles: z.tuple([]),
+  findBackup: z.tuple([path]),
+  openBackup: z.tuple([path]),
+  saveRecovery: z.tuple([graph, path.nullable()]),
+  readRecovery: z.tuple([]),
+  clearRecovery: z.tuple([]),
   listBackends: z.tuple([]),
   previewDataset: z.tuple([z.string().min(1, 'name a dataset').max(4096)]),
   startTraining: z.tuple([

@@ -4,7 +4,7 @@
  * against the schemas; it throws StudioError with a message for the user.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { detectBackends } from '../backends/ladder.ts';
@@ -12,7 +12,10 @@ import { openDataset } from '../data/datasets.ts';
 import { inspectDataset } from '../data/inspect.ts';
 import { StudioError } from '../errors.ts';
 import { evaluateRun, runFeatureMaps } from '../evaluate/evaluate-run.ts';
+import { findBackupFile } from '../files/backup.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
+import { recoveryStore } from '../files/recovery-file.ts';
+import { writeAtomically } from '../files/write-atomically.ts';
 import { EXPORT_EXTENSIONS, exportRunModel, writeExport } from '../files/write-export.ts';
 import { writeGraphFile } from '../files/write-graph-file.ts';
 import { parseGraphDocument } from '../graph/load.ts';
@@ -31,7 +34,7 @@ export interface StudioServiceOptions {
   runsRoot: string;
   /** The studio's own files: presets. */
   resourcesDir: string;
-  /** Small state between sessions (recent files). */
+  /** Small state between sessions: recent files, the recovery file. */
   stateDir: string;
   /** The host's file dialog, when it has one. */
   chooseFile?: (purpose: 'open' | 'save', suggestedName?: string) => Promise<string | null>;
@@ -53,6 +56,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
   const runs = new Map<string, TrainingHandle>();
   const recentPath = join(options.stateDir, 'recent-files.json');
   const start = options.startTraining ?? startTrainingProcess;
+  const recovery = recoveryStore(options.stateDir, options.workspace);
 
   /** Browser mode: relative to the workspace and never outside it. Desktop: as the dialog gave it. */
   const resolvePath = (path: string): string => {
@@ -76,7 +80,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
   const remember = async (path: string) => {
     const recent = [path, ...(await readRecent(recentPath)).filter((p) => p !== path)].slice(0, RECENT_LIMIT);
     await mkdir(options.stateDir, { recursive: true });
-    await writeFile(recentPath, JSON.stringify(recent));
+    await writeAtomically(recentPath, JSON.stringify(recent));
   };
 
   return {
@@ -123,6 +127,26 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     async recentFiles() {
       return readRecent(recentPath);
     },
+
+    async findBackup(path) {
+      return findBackupFile(resolvePath(path));
+    },
+
+    async openBackup(path) {
+      const original = resolvePath(path);
+      const backup = await findBackupFile(original);
+      if (!backup) throw new StudioError(`${original} has no backup (${original}.bak does not exist)`);
+      const read = await readGraphFile(backup.path);
+      if (!read.ok) throw new StudioError(`the backup does not open either: ${read.problems[0]}`);
+      return { ...backup, original, graph: read.graph };
+    },
+
+    async saveRecovery(graph, path) {
+      await recovery.save(graph, path);
+    },
+
+    readRecovery: () => recovery.read(),
+    clearRecovery: () => recovery.clear(),
 
     listBackends: () => detectBackends(),
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { StudioError } from '../errors.ts';
-import { writeAtomically } from './write-graph-file.ts';
+import { writeAtomically } from './write-atomically.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { RUN_FILES } from '../runs/run-folder.ts';
 import { GraphNotExportableError } from '../export/export-plan.ts';
