@@ -2,7 +2,7 @@
  * `npm run web`: the studio in a browser. Serves the built renderer and the engine on loopback,
  * with a fresh random token in the URL it prints (and opens, where a browser can be found).
  *
- *   npm run web -- [--port 5173] [--host 127.0.0.1] [--workspace DIR] [--no-open]
+ *   npm run web -- [--port 5180] [--host 127.0.0.1] [--workspace DIR] [--state-dir DIR] [--no-open]
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,10 +21,11 @@ const program = new Command('cnn-studio-web')
   .addOption(new Option('--port <n>', 'port; 0 picks a free one').default('5180'))
   .option('--host <address>', 'address to bind; anything but loopback exposes the studio to your network', '127.0.0.1')
   .option('--workspace <dir>', 'folder for graph files and runs', process.cwd())
+  .option('--state-dir <dir>', 'folder for recent files and the recovery file of unsaved work', join(homedir(), '.cnn-studio'))
   .option('--no-open', 'do not open a browser')
   .parse();
 
-const options = program.opts<{ port: string; host: string; workspace: string; open: boolean }>();
+const options = program.opts<{ port: string; host: string; workspace: string; stateDir: string; open: boolean }>();
 const workspace = resolve(options.workspace);
 const token = randomBytes(24).toString('base64url');
 
@@ -34,7 +35,7 @@ const service = createStudioService({
   workspace,
   runsRoot: join(workspace, 'runs'),
   resourcesDir: join(REPO, 'resources'),
-  stateDir: join(homedir(), '.cnn-studio'),
+  stateDir: resolve(options.stateDir),
   emitTrainingEvent: (runId, event) => server?.broadcast('trainingEvent', runId, event),
 });
 

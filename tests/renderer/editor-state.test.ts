@@ -183,6 +183,18 @@ describe('files', () => {
     expect(isDirty(run(edited, { type: 'saved', path: '/tmp/r7b.json' }))).toBe(false);
   });
 
+  it('restores a recovered draft dirty, keeping its path and the clipboard, and clean once saved', () => {
+    const draft = loadPreset(journeyPath(9));
+    const withClipboard = run(initialState(loadPreset(journeyPath(7))), { type: 'select', nodes: ['conv1'] }, { type: 'copy' });
+    const restored = run(withClipboard, { type: 'restore', graph: draft, path: '/tmp/r9.json' });
+    expect(isDirty(restored)).toBe(true);
+    expect(restored.path).toBe('/tmp/r9.json');
+    expect(restored.graph.nodes.map((n) => n.id)).toEqual(draft.nodes.map((n) => n.id));
+    expect(restored.clipboard).toBe(withClipboard.clipboard);
+    expect(restored.history.past).toEqual([]);
+    expect(isDirty(run(restored, { type: 'saved', path: '/tmp/r9.json' }))).toBe(false);
+  });
+
   it('lays out a graph that arrives without positions', () => {
     const graph = loadPreset(journeyPath(7));
     const bare = { ...graph, nodes: graph.nodes.map(({ position: _p, ...rest }) => rest as GraphNode) };

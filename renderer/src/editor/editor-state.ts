@@ -36,6 +36,11 @@ export interface EditorState {
 export type EditorCommand =
   | { type: 'new' }
   | { type: 'open'; graph: GraphDocument; path: string | null }
+  /**
+   * Opens a design that differs from what is on disk (a recovered draft, a backup opened in place
+   * of its damaged file): the editor starts dirty, and saving writes `path`.
+   */
+  | { type: 'restore'; graph: GraphDocument; path: string | null }
   | { type: 'saved'; path: string }
   | { type: 'add'; blockType: BlockType; position: Position }
   | { type: 'connect'; source: string; target: string }
@@ -76,6 +81,11 @@ export function applyCommand(state: EditorState, command: EditorCommand): Editor
       return { ...initialState(), clipboard: state.clipboard };
     case 'open':
       return { ...initialState(command.graph, command.path), clipboard: state.clipboard };
+    case 'restore': {
+      const opened = initialState(command.graph, command.path);
+      // Nothing on disk matches the restored design, so no document counts as its saved version.
+      return { ...opened, saved: emptyGraph(), clipboard: state.clipboard };
+    }
     case 'saved':
       return { ...state, saved: state.graph, path: command.path };
     case 'add': {
