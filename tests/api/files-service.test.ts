@@ -1,11 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createStudioService } from '../../main/api/studio-service.ts';
+import type { startTrainingProcess } from '../../main/train/worker/controller.ts';
+import { REPO } from '../support/cli.ts';
+import { journeyPath, loadPreset } from '../support/presets.ts';
 import { browserService } from '../support/studio.ts';
 import { chainOf } from '../support/graphs.ts';
 
 const graph = (name: string) => ({ ...chainOf([8, 8, 1], [{ type: 'conv2d', params: { filters: 2, kernelSize: 3 } }]), name });
+
+type StartRequest = Parameters<typeof startTrainingProcess>[0];
 
 function workspace() {
   const folder = mkdtempSync(join(tmpdir(), 'cnn-studio-files-'));
@@ -51,5 +57,38 @@ describe('graph files through the studio service', () => {
     expect(await restarted.readRecovery()).toMatchObject({ path: join(folder, 'net.json'), graph: { name: 'unsaved work' } });
     await restarted.clearRecovery();
     expect(await restarted.readRecovery()).toBeNull();
+  });
+});
+
+describe('paths inside a file the user opened', () => {
+  it('never decide where the studio writes: names and dataset folders from the file stay data', async () => {
+    const { folder } = workspace();
+    const started: StartRequest[] = [];
+    const service = createStudioService({
+      kind: 'browser',
+      workspace: folder,
+      runsRoot: join(folder, 'runs'),
+      resourcesDir: join(REPO, 'resources'),
+      stateDir: join(folder, '.state'),
+      emitTrainingEvent: () => {},
+      startTraining: (request) => {
+        started.push(request);
+        return { cancel() {}, kill() {}, done: new Promise<never>(() => {}) };
+      },
+    });
+    const hostile = { ...loadPreset(journeyPath(10)), name: '../../../../tmp/escaped', description: '/etc/passwd' };
+    writeFileSync(join(folder, 'hostile.json'), JSON.stringify(hostile));
+    const { graph } = await service.openGraph('hostile.json');
+
+    // A dataset folder outside the workspace is refused before any training starts.
+    await expect(service.startTraining({ graph, settings: { dataset: 'idx:../../../etc' }, backend: 'wasm' })).rejects.toThrow(/outside the workspace/);
+    // The graph's name plays no part in where the run goes.
+    await service.startTraining({ graph, settings: { dataset: 'mnist', epochs: 1 }, backend: 'wasm' });
+    expect(started.map((request) => request.runsRoot)).toEqual([join(folder, 'runs')]);
+    // Saving and the recovery file go where the studio says, not where the document says.
+    await service.saveGraph('copy.json', graph);
+    await service.saveRecovery(graph, null);
+    expect(existsSync(join(folder, '..', '..', '..', '..', 'tmp', 'escaped'))).toBe(false);
+    expect(readdirSync(folder).sort()).toEqual(['.state', 'copy.json', 'hostile.json']);
   });
 });

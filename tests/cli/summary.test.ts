@@ -11,6 +11,12 @@ function scratchFile(name: string, content: string): string {
   return path;
 }
 
+/** A truncated `saved.json` beside the `.bak` an earlier save left. */
+function damagedWithBackup(): string {
+  scratchFile('saved.json.bak', '{}');
+  return scratchFile('saved.json', '{"nodes": [');
+}
+
 describe('cnn-studio summary', () => {
   it('prints round 10 with 9,896 trainable parameters and a 28×28 receptive field', async () => {
     const result = await runCli(['summary', 'resources/journey/round-10.json']);
@@ -71,7 +77,8 @@ describe('cnn-studio summary', () => {
   it.each([
     ['a missing file', ['summary', 'no/such/file.json'], /cannot read no\/such\/file.json: no such file/],
     ['a folder', ['summary', 'resources'], /cannot read resources: it is a folder, not a file/],
-    ['malformed JSON', ['summary', scratchFile('bad.json', '{"format": "cnn-studio/graph",')], /is not valid JSON/],
+    ['malformed JSON', ['summary', scratchFile('bad.json', '{"format": "cnn-studio/graph",')], /is not valid JSON \(it ends early: the file looks truncated\)/],
+    ['a damaged file with a backup', ['summary', damagedWithBackup()], /a backup saved \d{4}-\d\d-\d\d [\d:]+ UTC is in .*saved\.json\.bak/],
     ['an unknown version', ['summary', scratchFile('v9.json', '{"format": "cnn-studio/graph", "version": 9, "nodes": [], "edges": []}')], /version: unsupported version 9/],
     ['an unknown option', ['summary', 'resources/journey/round-10.json', '--colour'], /unknown option '--colour'/],
     ['no file at all', ['summary'], /missing required argument 'file'/],
