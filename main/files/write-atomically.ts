@@ -13,11 +13,11 @@ export interface WriteOptions {
   keepBackup?: boolean;
 }
 
-export async function writeAtomically(path: string, text: string, options: WriteOptions = {}): Promise<void> {
+export async function writeAtomically(path: string, contents: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
   const temporary = siblingTemporary(path);
   const handle = await open(temporary, 'w');
   try {
-    await handle.writeFile(text);
+    await handle.writeFile(contents);
     await handle.sync();
   } catch (error) {
     await handle.close();

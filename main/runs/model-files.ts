@@ -2,10 +2,11 @@
  * Saving and loading models in TensorFlow.js' LayersModel format (`model.json` + `weights.bin`)
  * on the local disk, for every backend: only tfjs-node has a file:// handler of its own.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TensorFlow } from '../compile/to-tfjs.ts';
+import { writeAtomically } from '../files/write-atomically.ts';
 
 const WEIGHTS_FILE = 'weights.bin';
 
@@ -22,10 +23,10 @@ export async function saveModel(tf: TensorFlow, model: tfjs.LayersModel, folder:
         modelTopology: artifacts.modelTopology,
         weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
       };
-      // Weights first, then model.json by rename: a model.json on disk always has its weights.
-      await writeFile(join(folder, WEIGHTS_FILE), new Uint8Array(bytes));
-      await writeFile(join(folder, 'model.json.tmp'), JSON.stringify(modelJson));
-      await rename(join(folder, 'model.json.tmp'), join(folder, 'model.json'));
+      // Each file is replaced whole (a kill mid-save leaves the previous epoch's file). Within a run
+      // the topology never changes, so any model.json pairs with any complete weights.bin.
+      await writeAtomically(join(folder, WEIGHTS_FILE), new Uint8Array(bytes));
+      await writeAtomically(join(folder, 'model.json'), JSON.stringify(modelJson));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
   );

@@ -1,8 +1,10 @@
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStudioService } from '../../main/api/studio-service.ts';
+import type { TrainingSettings } from '../../main/graph/training-settings.ts';
+import { createRunFolder } from '../../main/runs/run-folder.ts';
 import type { startTrainingProcess } from '../../main/train/worker/controller.ts';
 import { REPO } from '../support/cli.ts';
 import { journeyPath, loadPreset } from '../support/presets.ts';
@@ -82,13 +84,15 @@ describe('paths inside a file the user opened', () => {
 
     // A dataset folder outside the workspace is refused before any training starts.
     await expect(service.startTraining({ graph, settings: { dataset: 'idx:../../../etc' }, backend: 'wasm' })).rejects.toThrow(/outside the workspace/);
-    // The graph's name plays no part in where the run goes.
+    // Runs go under the workspace's runs folder, and the name only lends a cleaned-up slug.
     await service.startTraining({ graph, settings: { dataset: 'mnist', epochs: 1 }, backend: 'wasm' });
     expect(started.map((request) => request.runsRoot)).toEqual([join(folder, 'runs')]);
+    const runDir = await createRunFolder(join(folder, 'runs'), graph, started[0]!.settings as TrainingSettings);
+    expect(relative(join(folder, 'runs'), runDir)).toMatch(/^[\w-]+_tmp-escaped$/);
     // Saving and the recovery file go where the studio says, not where the document says.
     await service.saveGraph('copy.json', graph);
     await service.saveRecovery(graph, null);
     expect(existsSync(join(folder, '..', '..', '..', '..', 'tmp', 'escaped'))).toBe(false);
-    expect(readdirSync(folder).sort()).toEqual(['.state', 'copy.json', 'hostile.json']);
+    expect(readdirSync(folder).sort()).toEqual(['.state', 'copy.json', 'hostile.json', 'runs']);
   });
 });
