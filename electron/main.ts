@@ -4,17 +4,18 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, utilityProcess } from 'electron';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createStudioService } from '../main/api/studio-service.ts';
 import { startTrainingProcess } from '../main/train/worker/controller.ts';
 import { sendEvent, setupIpc } from './ipc.ts';
 import { menuTemplate } from './menu.ts';
 import { utilityProcessSpawner } from './training-launcher.ts';
-import { lockDownContents, lockDownSession, windowOptions } from './window.ts';
+import { lockDownContents, lockDownSession } from './lock-down.ts';
+import { createStudioWindow } from './window.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererIndex = join(here, '..', 'renderer', 'index.html');
-const appUrl = `file://${rendererIndex}`;
+const appUrl = pathToFileURL(rendererIndex).href;
 let window: BrowserWindow | null = null;
 
 const documents = app.getPath('documents');
@@ -41,7 +42,7 @@ const service = createStudioService({
 });
 
 function createWindow(): void {
-  window = new BrowserWindow(windowOptions(join(here, 'preload.cjs')));
+  window = createStudioWindow(join(here, 'preload.cjs'));
   lockDownContents(window.webContents, appUrl);
   window.once('ready-to-show', () => window?.show());
   window.on('closed', () => (window = null));

@@ -1,13 +1,22 @@
 /** The desktop shell's security settings, sender checks and menu, with Electron itself mocked. */
 import { describe, expect, it, vi } from 'vitest';
 import { isTrustedSender, setupIpc } from '../../electron/ipc.ts';
+import { lockDownContents, lockDownSession } from '../../electron/lock-down.ts';
 import { menuTemplate } from '../../electron/menu.ts';
-import { CONTENT_SECURITY_POLICY, lockDownContents, lockDownSession, windowOptions } from '../../electron/window.ts';
+import { createStudioWindow } from '../../electron/window.ts';
 import { fakeService } from '../support/fake-service.ts';
 
+vi.mock('electron', () => ({
+  /** Keeps the options it was built with, which is all these tests look at. */
+  BrowserWindow: class {
+    constructor(readonly options: Electron.BrowserWindowConstructorOptions) {}
+  },
+}));
+
 describe('the window', () => {
+  const prefs = (createStudioWindow('/app/preload.cjs') as unknown as { options: Electron.BrowserWindowConstructorOptions }).options.webPreferences!;
+
   it('isolates the page: context isolation and sandbox on, no Node.js integration anywhere', () => {
-    const prefs = windowOptions('/app/preload.cjs').webPreferences!;
     expect(prefs).toMatchObject({
       preload: '/app/preload.cjs',
       contextIsolation: true,
@@ -21,6 +30,12 @@ describe('the window', () => {
     });
   });
 
+  it('turns on no experimental or extra Blink features and keeps no insecure option', () => {
+    expect(prefs.experimentalFeatures).toBe(false);
+    expect(prefs).not.toHaveProperty('enableBlinkFeatures');
+    expect(prefs).not.toHaveProperty('additionalArguments');
+  });
+
   it('refuses navigation away from the app, redirects, webviews and new windows', () => {
     const listeners = new Map<string, (event: { preventDefault(): void }, url?: string) => void>();
     let openHandler: (() => { action: string }) | undefined;
@@ -31,30 +46,44 @@ describe('the window', () => {
       return event.preventDefault.mock.calls.length > 0;
     };
     expect(attempt('will-navigate', 'https://example.com/')).toBe(true);
+    expect(attempt('will-navigate', 'file:///etc/passwd')).toBe(true);
     expect(attempt('will-navigate', 'file:///app/index.html')).toBe(false);
     expect(attempt('will-redirect')).toBe(true);
     expect(attempt('will-attach-webview')).toBe(true);
     expect(openHandler!()).toEqual({ action: 'deny' });
   });
 
-  it('sends a strict Content-Security-Policy and denies every permission', () => {
+  it('sends a strict Content-Security-Policy and denies every permission and device', () => {
     let headers: ((details: { responseHeaders?: Record<string, string[]> }, callback: (r: unknown) => void) => void) | undefined;
     let request: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | undefined;
     let check: (() => boolean) | undefined;
+    let device: (() => boolean) | undefined;
     lockDownSession({
       webRequest: { onHeadersReceived: (h: never) => (headers = h) } as never,
       setPermissionRequestHandler: ((h: never) => (request = h)) as never,
       setPermissionCheckHandler: ((h: never) => (check = h)) as never,
+      setDevicePermissionHandler: ((h: never) => (device = h)) as never,
     });
     const callback = vi.fn();
-    headers!({ responseHeaders: {} }, callback);
-    expect(callback).toHaveBeenCalledWith({ responseHeaders: { 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
-    expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
-    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');
-    const granted = vi.fn();
-    request!({}, 'media', granted);
-    expect(granted).toHaveBeenCalledWith(false);
+    headers!({ responseHeaders: { 'Content-Security-Policy': ["default-src *; script-src 'unsafe-eval'"], 'X-Other': ['kept'] } }, callback);
+    const sent = (callback.mock.calls[0]![0] as { responseHeaders: Record<string, string[]> }).responseHeaders;
+    expect(sent['X-Other']).toEqual(['kept']);
+    const policy = sent['Content-Security-Policy']!;
+    expect(policy).toHaveLength(1);
+    const directives = new Map(policy[0]!.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    expect(directives.get('default-src')).toEqual(["'none'"]);
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directives.get('connect-src')).toEqual(["'self'"]);
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(directives.get('base-uri')).toEqual(["'none'"]);
+    expect(policy[0]).not.toMatch(/unsafe-eval|http:|https:|\*/);
+    for (const permission of ['media', 'notifications', 'geolocation', 'openExternal', 'clipboard-read']) {
+      const granted = vi.fn();
+      request!({}, permission, granted);
+      expect(granted).toHaveBeenCalledWith(false);
+    }
     expect(check!()).toBe(false);
+    expect(device!()).toBe(false);
   });
 });
 
@@ -91,6 +120,8 @@ describe('IPC handlers', () => {
     const event = { sender: { id: 1 }, senderFrame: frame('file:///app/index.html') };
     expect(await handler(event, 'deleteEverything', [])).toEqual({ ok: false, message: 'unknown call "deleteEverything"' });
     expect(await handler(event, 'openGraph', [42])).toMatchObject({ ok: false, message: expect.stringContaining('openGraph: argument 0') });
+    expect(await handler(event, 42, [])).toEqual({ ok: false, message: 'refused: the call has no name' });
+    expect(await handler(event, '__proto__', [])).toEqual({ ok: false, message: 'unknown call "__proto__"' });
     expect(isTrustedSender(event as never, () => contents)).toBe(true);
   });
 });

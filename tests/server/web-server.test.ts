@@ -35,6 +35,19 @@ function tryConnect(token: string, headers: { origin?: string } = { origin: unde
   });
 }
 
+/** Like tryConnect, for any path and query, and with no Origin header unless one is given (as a non-browser client). */
+function tryRaw(pathAndQuery: string, options: { origin?: string } = {}): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(`${origin.replace('http', 'ws')}${pathAndQuery}`, options);
+    socket.on('open', () => {
+      socket.close();
+      resolve('open');
+    });
+    socket.on('unexpected-response', (_request, response) => resolve(String(response.statusCode)));
+    socket.on('error', () => resolve('error'));
+  });
+}
+
 describe('the browser-mode server', () => {
   it('binds to loopback and prints a URL with the token', () => {
     expect(server.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/\\?token=${TOKEN}$`));
@@ -62,6 +75,26 @@ describe('the browser-mode server', () => {
 
   it('refuses a WebSocket from another origin, even with the token', async () => {
     expect(await tryConnect(TOKEN, { origin: 'https://evil.example' })).toBe('403');
+  });
+
+  it('refuses a WebSocket with no token parameter at all, or a token that only starts right', async () => {
+    expect(await tryRaw('/api', { origin })).toBe('401');
+    expect(await tryRaw(`/api?token=${TOKEN}x`, { origin })).toBe('401');
+    expect(await tryRaw(`/api?token=${TOKEN.slice(0, -1)}`, { origin })).toBe('401');
+  });
+
+  it('refuses a WebSocket without an Origin header (a non-browser client), even with the token', async () => {
+    expect(await tryRaw(`/api?token=${TOKEN}`)).toBe('403');
+  });
+
+  it('opens WebSockets on /api only', async () => {
+    expect(await tryRaw(`/other?token=${TOKEN}`, { origin })).toBe('404');
+  });
+
+  it('serves pages with nosniff and no referrer, so the token in the URL does not leak through links', async () => {
+    const response = await fetch(`${origin}/?token=${TOKEN}`);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
   it('closes a connection that sends a message over the size limit', async () => {
