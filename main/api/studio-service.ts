@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { detectBackends } from '../backends/ladder.ts';
 import { openDataset } from '../data/datasets.ts';
@@ -13,6 +13,7 @@ import { inspectDataset } from '../data/inspect.ts';
 import { StudioError } from '../errors.ts';
 import { evaluateRun, runFeatureMaps } from '../evaluate/evaluate-run.ts';
 import { findBackupFile } from '../files/backup.ts';
+import { describeFsError } from '../files/fs-errors.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import { recoveryStore } from '../files/recovery-file.ts';
 import { writeAtomically } from '../files/write-atomically.ts';
@@ -23,8 +24,10 @@ import { trainingSettingsSchema } from '../graph/training-settings.ts';
 import { readEpochMetrics } from '../runs/run-folder.ts';
 import { deleteRun, listRuns, readRunGraph, renameRun, setRunNote, summarizeRun } from '../runs/run-history.ts';
 import type { TrainingEvent } from '../train/events.ts';
+import { checkTrainingMemory } from '../train/memory-check.ts';
 import { startTrainingProcess, type TrainingHandle } from '../train/worker/controller.ts';
 import type { GraphFileInfo, HostInfo, PresetInfo, StudioCalls, TrainingStart } from './contract.ts';
+import { pathPolicy } from './path-policy.ts';
 
 export interface StudioServiceOptions {
   kind: HostInfo['kind'];
@@ -58,23 +61,36 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
   const start = options.startTraining ?? startTrainingProcess;
   const recovery = recoveryStore(options.stateDir, options.workspace);
 
-  /** Browser mode: relative to the workspace and never outside it. Desktop: as the dialog gave it. */
-  const resolvePath = (path: string): string => {
-    const full = resolve(options.workspace, path);
-    const inside = relative(options.workspace, full);
-    if (options.kind === 'browser' && (inside.startsWith('..') || isAbsolute(inside))) {
-      throw new StudioError(`"${path}" is outside the workspace ${options.workspace}`);
-    }
-    return full;
-  };
+  const paths = pathPolicy(options.kind, options.workspace, () => readRecent(recentPath));
+  const resolvePath = (path: string) => paths.check(path);
 
-  /** `idx:` and `images:` folders are read relative to the workspace, like graph files. */
+  /**
+   * `idx:` and `images:` folders are read relative to the workspace. Only read, and typed by the
+   * user in the training panel (there is no folder dialog), so the desktop lets them be anywhere;
+   * the browser mode keeps them in the workspace like every other path.
+   */
   const resolveDataset = (name: string): string => {
     const colon = name.indexOf(':');
     if (colon < 0) return name;
     const [kind, rest] = [name.slice(0, colon), name.slice(colon + 1)];
     const query = rest.indexOf('?');
-    return `${kind}:${resolvePath(query < 0 ? rest : rest.slice(0, query))}${query < 0 ? '' : rest.slice(query)}`;
+    const folder = resolve(options.workspace, query < 0 ? rest : rest.slice(0, query));
+    const inside = relative(options.workspace, folder);
+    if (options.kind === 'browser' && (inside.startsWith('..') || isAbsolute(inside))) {
+      throw new StudioError(`"${rest}" is outside the workspace ${options.workspace}`);
+    }
+    return `${kind}:${folder}${query < 0 ? '' : rest.slice(query)}`;
+  };
+
+  /** Runs a write to `full`, making the workspace's folders on the way, with file-system errors in words. */
+  const writing = async (full: string, write: () => Promise<unknown>) => {
+    try {
+      if (!relative(options.workspace, full).startsWith('..')) await mkdir(dirname(full), { recursive: true });
+      await write();
+    } catch (error) {
+      if (error instanceof StudioError) throw error;
+      throw new StudioError(`cannot write ${full}: ${describeFsError(error)}`);
+    }
   };
 
   const remember = async (path: string) => {
@@ -101,11 +117,13 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     },
 
     async chooseFile(purpose, suggestedName) {
-      return options.chooseFile ? options.chooseFile(purpose, suggestedName) : null;
+      const chosen = options.chooseFile ? await options.chooseFile(purpose, suggestedName) : null;
+      if (chosen) paths.grant(chosen);
+      return chosen;
     },
 
     async openGraph(path) {
-      const full = resolvePath(path);
+      const full = await resolvePath(path);
       const read = await readGraphFile(full);
       if (!read.ok) throw new StudioError(read.problems.join('; '));
       await remember(full);
@@ -113,13 +131,10 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     },
 
     async saveGraph(path, graph) {
-      const full = resolvePath(path.endsWith('.json') ? path : `${path}.json`);
-      try {
-        await writeGraphFile(full, graph);
-      } catch (error) {
-        if (error instanceof StudioError) throw error;
-        throw new StudioError(`cannot save ${full}: ${(error as Error).message}`);
-      }
+      // The check comes before the extension is added: a dialog may return the name without it.
+      const chosen = await resolvePath(path);
+      const full = chosen.endsWith('.json') ? chosen : `${chosen}.json`;
+      await writing(full, () => writeGraphFile(full, graph));
       await remember(full);
       return { path: full };
     },
@@ -129,11 +144,11 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     },
 
     async findBackup(path) {
-      return findBackupFile(resolvePath(path));
+      return findBackupFile(await resolvePath(path));
     },
 
     async openBackup(path) {
-      const original = resolvePath(path);
+      const original = await resolvePath(path);
       const backup = await findBackupFile(original);
       if (!backup) throw new StudioError(`${original} has no backup (${original}.bak does not exist)`);
       const read = await readGraphFile(backup.path);
@@ -169,6 +184,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
         throw new StudioError(`invalid training settings: ${issue.path.join('.')}: ${issue.message}`);
       }
       settings.data.dataset = resolveDataset(settings.data.dataset);
+      checkTrainingMemory(analysis, settings.data, request.backend);
       const runId = randomUUID();
       const handle = start(
         { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: options.runsRoot },
@@ -204,13 +220,14 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     async exportDesign(path, format, graph) {
       const loaded = parseGraphDocument(graph);
       if (!loaded.ok) throw new StudioError(`the graph is malformed: ${loaded.problems[0]!.path}: ${loaded.problems[0]!.message}`);
-      const full = resolvePath(path.endsWith(EXPORT_EXTENSIONS[format]) ? path : `${path}${EXPORT_EXTENSIONS[format]}`);
-      await writeExport(full, loaded.graph, format);
+      const chosen = await resolvePath(path);
+      const full = chosen.endsWith(EXPORT_EXTENSIONS[format]) ? chosen : `${chosen}${EXPORT_EXTENSIONS[format]}`;
+      await writing(full, () => writeExport(full, loaded.graph, format));
       return { path: full };
     },
 
     async exportRunModel(id, folder) {
-      return { files: await exportRunModel(join(options.runsRoot, id), 'best', resolvePath(folder)) };
+      return { files: await exportRunModel(join(options.runsRoot, id), 'best', await resolvePath(folder)) };
     },
 
     dispose() {

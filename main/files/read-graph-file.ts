@@ -9,6 +9,7 @@ import { parseGraphDocument } from '../graph/load.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { importKerasTopology, looksLikeKerasTopology } from '../import/keras.ts';
 import { findBackupFile, type BackupInfo } from './backup.ts';
+import { describeFsError } from './fs-errors.ts';
 
 export type ReadResult =
   | { ok: true; graph: GraphDocument; notes: string[] }
@@ -74,12 +75,4 @@ async function readLimited(path: string): Promise<string> {
     throw new Error(`the file is ${Math.round(info.size / 1048576)} MiB; model files above ${MAX_GRAPH_FILE_BYTES / 1048576} MiB are refused`);
   }
   return readFile(path, 'utf8');
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a folder, not a file';
-  return (error as Error).message;
 }

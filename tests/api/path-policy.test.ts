@@ -1,0 +1,62 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createStudioService } from '../../main/api/studio-service.ts';
+import { REPO } from '../support/cli.ts';
+import { chainOf } from '../support/graphs.ts';
+
+const graph = chainOf([8, 8, 1], [{ type: 'conv2d', params: { filters: 2, kernelSize: 3 } }]);
+
+/** The desktop app's engine, with a file dialog that answers what the test says. */
+function desktop() {
+  const root = mkdtempSync(join(tmpdir(), 'cnn-studio-paths-'));
+  const workspace = join(root, 'workspace');
+  let dialogAnswer: string | null = null;
+  const service = createStudioService({
+    kind: 'desktop',
+    workspace,
+    runsRoot: join(workspace, 'runs'),
+    resourcesDir: join(REPO, 'resources'),
+    stateDir: join(root, 'state'),
+    chooseFile: async () => dialogAnswer,
+    emitTrainingEvent: () => {},
+  });
+  return { root, workspace, service, answerDialog: (path: string) => (dialogAnswer = path) };
+}
+
+describe('paths the desktop page may use', () => {
+  it('are the workspace and what the user picked in a file dialog, nothing the page makes up', async () => {
+    const { root, workspace, service, answerDialog } = desktop();
+    await service.saveGraph('inside.json', graph);
+    const elsewhere = join(root, 'elsewhere', 'net');
+    await expect(service.saveGraph(elsewhere, graph)).rejects.toThrow(/outside the workspace .* and was not chosen in a file dialog; use Open… or Save as…/);
+    await expect(service.openGraph('/etc/passwd')).rejects.toThrow(/was not chosen in a file dialog/);
+    await expect(service.exportDesign(join(root, 'model'), 'pytorch', graph)).rejects.toThrow(/was not chosen in a file dialog/);
+
+    answerDialog(elsewhere);
+    expect(await service.chooseFile('save', 'net.json')).toBe(elsewhere);
+    mkdirSync(join(root, 'elsewhere'));
+    // The dialog may give the name without its extension; the studio adds it.
+    expect(await service.saveGraph(elsewhere, graph)).toEqual({ path: `${elsewhere}.json` });
+    expect(await service.recentFiles()).toContain(`${elsewhere}.json`);
+    expect((await service.openGraph('inside.json')).path).toBe(join(workspace, 'inside.json'));
+  });
+
+  it('include the recent files of earlier sessions, which went through a dialog then', async () => {
+    const first = desktop();
+    first.answerDialog(join(first.root, 'kept.json'));
+    const chosen = await first.service.chooseFile('save');
+    await first.service.saveGraph(chosen!, graph);
+    const restarted = createStudioService({
+      kind: 'desktop',
+      workspace: first.workspace,
+      runsRoot: join(first.workspace, 'runs'),
+      resourcesDir: join(REPO, 'resources'),
+      stateDir: join(first.root, 'state'),
+      emitTrainingEvent: () => {},
+    });
+    expect((await restarted.openGraph(join(first.root, 'kept.json'))).path).toBe(join(first.root, 'kept.json'));
+    await restarted.saveGraph(join(first.root, 'kept.json'), graph);
+  });
+});
