@@ -11,6 +11,7 @@ import { sendEvent, setupIpc } from './ipc.ts';
 import { menuTemplate } from './menu.ts';
 import { utilityProcessSpawner } from './training-launcher.ts';
 import { lockDownContents, lockDownSession } from './lock-down.ts';
+import { confirmCloseWithUnsavedChanges } from './unsaved-changes.ts';
 import { createStudioWindow } from './window.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -44,6 +45,7 @@ const service = createStudioService({
 function createWindow(): void {
   window = createStudioWindow(join(here, 'preload.cjs'));
   lockDownContents(window.webContents, appUrl);
+  confirmCloseWithUnsavedChanges(window, dialog, () => void service.clearRecovery());
   window.once('ready-to-show', () => window?.show());
   window.on('closed', () => (window = null));
   void window.loadFile(rendererIndex);

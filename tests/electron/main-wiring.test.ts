@@ -23,7 +23,7 @@ const electron = vi.hoisted(() => {
     isDestroyed: () => false,
     send: () => {},
   });
-  return { calls, appEvents, sessionHandlers, windows, fakeContents };
+  return { calls, appEvents, sessionHandlers, windows, fakeContents, dialogAnswer: 1, recoveryCleared: 0 };
 });
 
 vi.mock('electron', async () => {
@@ -59,7 +59,7 @@ vi.mock('electron', async () => {
       quit: () => {},
     },
     BrowserWindow,
-    dialog: {},
+    dialog: { showMessageBoxSync: () => electron.dialogAnswer },
     ipcMain: { handle: (channel: string) => calls.push(`ipcMain.handle ${channel}`) },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: () => calls.push('Menu.setApplicationMenu') },
     session: {
@@ -74,7 +74,9 @@ vi.mock('electron', async () => {
     utilityProcess: { fork: () => new Emitter() },
   };
 });
-vi.mock('../../main/api/studio-service.ts', () => ({ createStudioService: () => ({ dispose: () => {} }) }));
+vi.mock('../../main/api/studio-service.ts', () => ({
+  createStudioService: () => ({ dispose: () => {}, clearRecovery: async () => void electron.recoveryCleared++ }),
+}));
 vi.mock('../../main/train/worker/controller.ts', () => ({ startTrainingProcess: () => {} }));
 
 const appUrl = pathToFileURL(`${REPO}renderer/index.html`).href;
@@ -123,5 +125,15 @@ describe('the main process', () => {
     expect(prevented(events, 'will-navigate', 'https://example.com/')).toBe(true);
     expect(prevented(events, 'will-attach-webview')).toBe(true);
     expect(openHandler!()).toEqual({ action: 'deny' });
+  });
+
+  it('asks before closing over unsaved changes; discarding closes and forgets the recovery file', () => {
+    const { contentsEvents } = electron.windows[0]!;
+    electron.dialogAnswer = 1;
+    expect(prevented(contentsEvents, 'will-prevent-unload')).toBe(false);
+    expect(electron.recoveryCleared).toBe(0);
+    electron.dialogAnswer = 0;
+    expect(prevented(contentsEvents, 'will-prevent-unload')).toBe(true);
+    expect(electron.recoveryCleared).toBe(1);
   });
 });
