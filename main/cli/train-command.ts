@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { BackendName } from '../backends/ladder.ts';
 import { describeError } from '../errors.ts';
+import { checkTrainingMemory } from '../train/memory-check.ts';
 import { startTrainingProcess } from '../train/worker/controller.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import { EXIT_INVALID_GRAPH, EXIT_OK, EXIT_UNREADABLE, type Output } from './summary-command.ts';
@@ -43,6 +44,13 @@ export async function runTrain(file: string, options: TrainCommandOptions, io: O
   const print = options.json
     ? (event: unknown) => io.out(JSON.stringify(event))
     : createProgressPrinter({ ...io, ...(process.stderr.isTTY ? { barStream: process.stderr } : {}) });
+  try {
+    checkTrainingMemory(analysis, settings, options.backend);
+  } catch (error) {
+    // Refused like any other run that cannot start: a failed event, exit code 1.
+    print({ type: 'failed', error: describeError(error) });
+    return EXIT_TRAINING_FAILED;
+  }
   const handle = startTrainingProcess(
     { graph: read.graph, settings, backend: options.backend, runsRoot: options.save ? resolve(options.out) : null },
     print,

@@ -3,7 +3,8 @@
  *
  *   graph.json      the graph as it was trained
  *   settings.json   the training settings
- *   run.json        status (running, finished, failed, cancelled), backend, timings, best result
+ *   run.json        status (running, finished, failed, cancelled, interrupted), backend, timings,
+ *                   best result, and the training process's pid and host
  *   metrics.jsonl   one line per epoch, appended as each ends, so a crash loses nothing reported
  *   models/best/    the model at the best test accuracy so far (TensorFlow.js LayersModel)
  *   models/last/    the model after the last finished epoch

@@ -11,6 +11,7 @@ import { parseGraphDocument } from '../graph/load.ts';
 import { trainingSettingsSchema } from '../graph/training-settings.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord } from './run-folder.ts';
+import { liveStatus } from './run-liveness.ts';
 import type { RunSummary } from './types.ts';
 
 export type { RunSummary };
@@ -40,7 +41,7 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
     dir,
     name: record.name,
     note: record.note ?? '',
-    status: record.status,
+    status: liveStatus(record),
     startedAt: record.startedAt,
     backend: record.backend,
     trainableParams: analysis.totals.params.trainable,

@@ -2,13 +2,18 @@
  * Keeps a run folder in step with the training events: run.json follows the status, each epoch is
  * appended to metrics.jsonl, and the models are saved as checkpoints.
  */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TensorFlow } from '../compile/to-tfjs.ts';
 import type { EpochEvent, TrainingEvent } from '../train/events.ts';
 import { saveModel } from './model-files.ts';
-import { appendEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord, type RunRecord } from './run-folder.ts';
-import { join } from 'node:path';
+import { appendEpochMetrics, readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord, type RunRecord } from './run-folder.ts';
 
+/** What run.json says of a run stopped because the program that started it went away. */
+export const INTERRUPTED_MESSAGE = 'the program that started this run stopped while it trained; the epochs already finished are kept';
+
+/** A new record, owned by this process: made in the training process, so its pid is the one that trains. */
 export function newRunRecord(name: string, backend: string): RunRecord {
   return {
     status: 'running',
@@ -22,6 +27,8 @@ export function newRunRecord(name: string, backend: string): RunRecord {
     bestEpoch: null,
     seconds: null,
     error: null,
+    pid: process.pid,
+    host: hostname(),
   };
 }
 
@@ -53,10 +60,25 @@ export async function recordEvent(dir: string, record: RunRecord, event: Trainin
   }
 }
 
-/** Marks a run as ended from outside, e.g. by the parent after its worker was killed. */
+/** Ends the record as interrupted: the training stopped because its parent process went away. */
+export async function recordInterruption(dir: string, record: RunRecord): Promise<void> {
+  await finish(dir, record, 'interrupted', INTERRUPTED_MESSAGE);
+}
+
+/**
+ * Marks a run as ended from outside, e.g. by the parent after its worker was killed. The process
+ * may have died between appending an epoch and rewriting run.json, so the epoch count and best
+ * result are taken from metrics.jsonl, which is written first.
+ */
 export async function markRunEnded(dir: string, status: 'failed' | 'cancelled', error: string | null): Promise<void> {
   const record = await readRunRecord(dir);
   if (record.status !== 'running') return;
+  const last = (await readEpochMetrics(dir)).at(-1);
+  if (last) {
+    record.epochsDone = last.epoch;
+    record.bestTestAccuracy = last.bestTestAccuracy;
+    record.bestEpoch = last.bestEpoch;
+  }
   await finish(dir, record, status, error);
 }
 

@@ -1,6 +1,10 @@
 /** What the studio knows of a run, as plain data shared with the user interface. */
 
-export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled';
+/**
+ * `interrupted`: the program that started the run stopped while it trained (the app or CLI was
+ * killed or crashed, the machine went down); its finished epochs are kept.
+ */
+export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
 
 /** run.json: a run's status and headline results, rewritten as the run goes. */
 export interface RunRecord {
@@ -17,6 +21,12 @@ export interface RunRecord {
   error: string | null;
   /** The user's own words about this run. */
   note?: string;
+  /**
+   * The training process and the machine it runs on, so that a run still marked running whose
+   * process is gone reads as interrupted (run-liveness.ts). Absent from older run folders.
+   */
+  pid?: number;
+  host?: string;
 }
 
 /** One row of the runs table. */

@@ -1,7 +1,9 @@
 /**
- * One training job from start to end: pick the backend, load the data, make the run folder, train,
- * and keep the folder in step. Every failure becomes a `failed` event; nothing is thrown.
+ * One training job from start to end: pick the backend, check the design fits in it, load the
+ * data, make the run folder, train, and keep the folder in step. Every failure becomes a `failed`
+ * event; nothing is thrown.
  */
+import { analyzeGraph } from '../analysis/analyze.ts';
 import { loadBackend, loadFastestBackend, type BackendName } from '../backends/ladder.ts';
 import { limitDataset } from '../data/dataset.ts';
 import { loadDataset } from '../data/datasets.ts';
@@ -9,8 +11,10 @@ import { describeError } from '../errors.ts';
 import type { TrainingSettings } from '../graph/training-settings.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { createRunFolder } from '../runs/run-folder.ts';
-import { checkpointer, newRunRecord, recordEvent } from '../runs/run-recorder.ts';
+import { checkpointer, newRunRecord, recordEvent, recordInterruption } from '../runs/run-recorder.ts';
 import type { TrainingEvent } from './events.ts';
+import { checkTrainingMemory } from './memory-check.ts';
+import { watchWasmHeap } from './out-of-memory.ts';
 import { train } from './trainer.ts';
 
 export interface TrainingRequest {
@@ -21,10 +25,19 @@ export interface TrainingRequest {
   runsRoot: string | null;
 }
 
-export async function runTraining(request: TrainingRequest, emit: (event: TrainingEvent) => void, isCancelled: () => boolean): Promise<void> {
+/**
+ * Why the run should stop at the next batch: the user cancelled it, or the program that started
+ * it went away (then run.json says interrupted rather than cancelled); null to go on.
+ */
+export type StopRequest = () => 'cancel' | 'interrupt' | null;
+
+export async function runTraining(request: TrainingRequest, emit: (event: TrainingEvent) => void, stopRequest: StopRequest): Promise<void> {
   let record: Promise<void> = Promise.resolve();
   try {
     const backend = request.backend === 'auto' ? await loadFastestBackend() : await loadBackend(request.backend);
+    // The caller checked against the backend it expected; `auto` may have landed on another.
+    checkTrainingMemory(analyzeGraph(request.graph), request.settings, backend.name);
+    const heap = watchWasmHeap(backend);
     const dataset = limitDataset(await loadDataset(request.settings.dataset), request.settings.limit);
     const runDir = request.runsRoot === null ? null : await createRunFolder(request.runsRoot, request.graph, request.settings);
     const runRecord = newRunRecord(request.graph.name ?? 'graph', backend.name);
@@ -36,7 +49,8 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
       record = record.then(async () => {
         if (writeFailure !== undefined) return;
         try {
-          await recordEvent(runDir, runRecord, event);
+          if (event.type === 'cancelled' && stopRequest() === 'interrupt') await recordInterruption(runDir, runRecord);
+          else await recordEvent(runDir, runRecord, event);
           emit(event);
         } catch (error) {
           writeFailure = error;
@@ -51,12 +65,12 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
         dataset,
         settings: request.settings,
         emit: sink,
-        isCancelled: () => isCancelled() || writeFailure !== undefined,
+        isCancelled: () => stopRequest() !== null || writeFailure !== undefined,
         runDir,
         ...(runDir ? { checkpoint: checkpointer(backend.tf, runDir) } : {}),
       });
     } catch (error) {
-      sink({ type: 'failed', error: describeError(error) });
+      sink({ type: 'failed', error: heap.describe(error) ?? describeError(error) });
     }
     await record;
     if (writeFailure !== undefined) emit({ type: 'failed', error: `cannot write the run folder ${runDir}: ${describeError(writeFailure)}` });

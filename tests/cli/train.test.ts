@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasStackTrace, runCli } from '../support/cli.ts';
+import { hugeDesign } from '../support/training.ts';
 
 describe('cnn-studio train, eval and backends', () => {
   const out = mkdtempSync(join(tmpdir(), 'cnn-studio-cli-runs-'));
@@ -29,6 +30,17 @@ describe('cnn-studio train, eval and backends', () => {
     const epoch = JSON.parse(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim());
     expect(result.accuracy).toBeCloseTo(epoch.testAccuracy, 6);
   }, 120_000);
+
+  it('refuses a design too large for the backend before training, with the estimate, and writes no run', async () => {
+    const graph = join(mkdtempSync(join(tmpdir(), 'cnn-studio-cli-huge-')), 'huge.json');
+    writeFileSync(graph, JSON.stringify(hugeDesign()));
+    const runs = mkdtempSync(join(tmpdir(), 'cnn-studio-cli-huge-runs-'));
+    const result = await runCli(['train', graph, '--batch', '64', '--backend', 'wasm', '--out', runs]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^error: this design needs about 931\.4 GiB to train at batch 64 \(activations 777\.0 GiB; largest: b1's 2048×2048×64 output\); the wasm backend can use at most 4\.0 GiB — /);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    expect(readdirSync(runs)).toEqual([]);
+  }, 60_000);
 
   it('lists every backend with its status', async () => {
     const result = await runCli(['backends', '--json']);

@@ -1,27 +1,14 @@
-/** Training in a separate process: events arrive, cancel is quick, and a killed worker leaves a readable run. */
+/** Training in a separate process: events arrive, cancel stops it within a second, and a bad request fails cleanly. */
 import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../main/runs/model-files.ts';
 import { readEpochMetrics, readRunRecord, RUN_FILES } from '../../main/runs/run-folder.ts';
-import type { TrainingEvent } from '../../main/train/events.ts';
+import type { BatchEvent } from '../../main/train/events.ts';
 import { startTrainingProcess } from '../../main/train/worker/controller.ts';
-import { journeyPath, loadPreset } from '../support/presets.ts';
-import { quickSettings } from '../support/training.ts';
-
-function start(settings: ReturnType<typeof quickSettings>, stopWhen?: (event: TrainingEvent, handle: ReturnType<typeof startTrainingProcess>) => void) {
-  const runsRoot = mkdtempSync(join(tmpdir(), 'cnn-studio-runs-'));
-  const events: TrainingEvent[] = [];
-  const handle = startTrainingProcess({ graph: loadPreset(journeyPath(10)), settings, backend: 'wasm', runsRoot }, (event) => {
-    events.push(event);
-    stopWhen?.(event, handle);
-  });
-  return { handle, events, runsRoot };
-}
-
-const onlyRun = (runsRoot: string) => join(runsRoot, readdirSync(runsRoot)[0]!);
+import { onlyRun, quickSettings, startWorker as start } from '../support/training.ts';
 
 describe('the training process', () => {
   it('trains and writes a run folder: graph, settings, one metrics line per epoch, reloadable models', async () => {
@@ -33,36 +20,33 @@ describe('the training process', () => {
     const dir = onlyRun(runsRoot);
     expect(readdirSync(dir).sort()).toEqual([RUN_FILES.graph, RUN_FILES.metrics, 'models', RUN_FILES.record, RUN_FILES.settings].sort());
     expect((await readEpochMetrics(dir)).map((m) => m.epoch)).toEqual([1, 2]);
-    expect(await readRunRecord(dir)).toMatchObject({ status: 'finished', epochsDone: 2, backend: 'wasm', params: { trainable: 9896 } });
+    expect(await readRunRecord(dir)).toMatchObject({ status: 'finished', epochsDone: 2, backend: 'wasm', params: { trainable: 9896 }, pid: expect.any(Number), host: hostname() });
     await tf.setBackend('cpu');
     const model = await loadModel(tf, join(dir, RUN_FILES.bestModel));
     expect(model.countParams()).toBe(10_088);
     model.dispose();
   }, 120_000);
 
-  it('stops within a second of cancel', async () => {
+  // The limit: cancel returns within a second, wherever the run is. 5,000 test images make
+  // the evaluation after an epoch last longer than the grace period, so that case ends in a kill.
+  it.each([
+    ['at the first batch', (e: BatchEvent) => e.epoch === 1],
+    ['in the middle of epoch 2', (e: BatchEvent) => e.epoch === 2 && e.batch > e.batches / 2],
+    ['while it evaluates on the test split', (e: BatchEvent) => e.batch === e.batches],
+  ])('returns within a second of cancel %s, with the run marked cancelled', async (_when, cancelAt) => {
     let cancelledAt = 0;
-    const { handle } = start(quickSettings({ epochs: 50, limit: 2000 }), (event, h) => {
-      if (event.type === 'batch' && cancelledAt === 0) {
+    const { handle, runsRoot } = start(quickSettings({ epochs: 50, batchSize: 256, limit: 5000 }), (event, h) => {
+      if (event.type === 'batch' && cancelledAt === 0 && cancelAt(event)) {
         cancelledAt = performance.now();
         h.cancel();
       }
     });
     const final = await handle.done;
+    const latency = performance.now() - cancelledAt;
     expect(final.type).toBe('cancelled');
-    expect(performance.now() - cancelledAt).toBeLessThan(1500);
-  }, 120_000);
-
-  it('survives the worker being killed mid-epoch: the run is marked failed and finished epochs are kept', async () => {
-    const { handle, runsRoot } = start(quickSettings({ epochs: 50, limit: 320 }), (event, h) => {
-      if (event.type === 'batch' && event.epoch === 2) h.kill();
-    });
-    const final = await handle.done;
-    expect(final).toMatchObject({ type: 'failed', error: expect.stringContaining('stopped by SIGKILL') });
-    const dir = onlyRun(runsRoot);
-    expect(await readRunRecord(dir)).toMatchObject({ status: 'failed', epochsDone: 1 });
-    expect((await readEpochMetrics(dir)).map((m) => m.epoch)).toEqual([1]);
-  }, 120_000);
+    expect(latency).toBeLessThan(1000);
+    expect(await readRunRecord(onlyRun(runsRoot))).toMatchObject({ status: 'cancelled' });
+  }, 60_000);
 
   it('reports a failure instead of crashing on a bad request', async () => {
     const runsRoot = mkdtempSync(join(tmpdir(), 'cnn-studio-runs-'));

@@ -5,20 +5,26 @@
  */
 import { markRunEnded } from '../../runs/run-recorder.ts';
 import { trainingEventSchema, type TrainingEvent } from '../events.ts';
+import { describeExit } from '../out-of-memory.ts';
 import { forkWithNode, type SpawnWorker } from './link.ts';
 import type { StartMessage } from './protocol.ts';
 
 export type FinalEvent = Extract<TrainingEvent, { type: 'finished' | 'failed' | 'cancelled' }>;
 
 export interface TrainingHandle {
-  /** Asks the run to stop; it stops at the next batch, or is killed after `CANCEL_GRACE_MS`. */
+  /** Asks the run to stop; it stops at the next batch, or is killed after `CANCEL_GRACE_MS`. Either way `done` settles within a second. */
   cancel(): void;
   /** Kills the process at once, as a crash would. */
   kill(): void;
   done: Promise<FinalEvent>;
 }
 
-export const CANCEL_GRACE_MS = 1000;
+/**
+ * How long a cancelled run may take to stop by itself before it is killed. A batch or the test
+ * evaluation can outlast it (a wasm kernel cannot be interrupted); the kill, the exit reaching us
+ * and marking run.json take well under the rest of the second that cancel promises.
+ */
+export const CANCEL_GRACE_MS = 600;
 
 export function startTrainingProcess(
   request: Omit<StartMessage, 'type'>,
@@ -28,17 +34,30 @@ export function startTrainingProcess(
   const child = spawn();
   let runDir: string | null = null;
   let epochsDone = 0;
-  let final: FinalEvent | undefined;
+  /** Set by the first final event; later ones, and any event after it, are dropped. */
+  let ending = false;
   let cancelRequested = false;
   let graceTimer: NodeJS.Timeout | undefined;
 
   const done = new Promise<FinalEvent>((resolve) => {
-    const settle = (event: FinalEvent) => {
-      if (final) return;
-      final = event;
-      clearTimeout(graceTimer);
-      onEvent(event);
-      resolve(event);
+    /**
+     * `mark`: the process may not have recorded the end itself (it died, or failed outside the
+     * recorder), so mark its run folder first; callers read the folder once `done` settles.
+     */
+    const end = (event: FinalEvent, mark: boolean) => {
+      if (ending) return;
+      ending = true;
+      const marking =
+        mark && runDir && event.type !== 'finished'
+          ? markRunEnded(runDir, event.type, event.type === 'failed' ? event.error : null)
+          : Promise.resolve();
+      void marking
+        .catch(() => {})
+        .finally(() => {
+          clearTimeout(graceTimer);
+          onEvent(event);
+          resolve(event);
+        });
     };
 
     child.onMessage((raw: unknown) => {
@@ -47,28 +66,22 @@ export function startTrainingProcess(
       const event = parsed.data;
       if (event.type === 'started') runDir = event.runDir;
       if (event.type === 'epoch') epochsDone = event.epoch;
-      if (event.type === 'finished' || event.type === 'failed' || event.type === 'cancelled') settle(event);
-      else if (!final) onEvent(event);
+      if (event.type === 'finished' || event.type === 'failed' || event.type === 'cancelled') end(event, event.type === 'failed');
+      else if (!ending) onEvent(event);
     });
 
-    child.onExit((code, signal) => {
-      if (final) return;
-      const event: FinalEvent = cancelRequested
-        ? { type: 'cancelled', epochsDone }
-        : { type: 'failed', error: describeExit(code, signal) };
-      // The process could not say so itself: mark its run folder as ended.
-      const marking = runDir ? markRunEnded(runDir, event.type === 'failed' ? 'failed' : 'cancelled', event.type === 'failed' ? event.error : null) : Promise.resolve();
-      void marking.catch(() => {}).finally(() => settle(event));
+    child.onExit((code, signal, stderr) => {
+      end(cancelRequested ? { type: 'cancelled', epochsDone } : { type: 'failed', error: describeExit(code, signal, stderr) }, true);
     });
 
-    child.onError((error) => settle({ type: 'failed', error: `the training process could not start: ${error.message}` }));
+    child.onError((error) => end({ type: 'failed', error: `the training process could not start: ${error.message}` }, false));
   });
 
   child.send({ type: 'start', ...request } satisfies StartMessage);
 
   return {
     cancel() {
-      if (final || cancelRequested) return;
+      if (ending || cancelRequested) return;
       cancelRequested = true;
       child.send({ type: 'cancel' });
       graceTimer = setTimeout(() => child.kill(), CANCEL_GRACE_MS);
@@ -78,10 +91,4 @@ export function startTrainingProcess(
     },
     done,
   };
-}
-
-function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
-  if (signal) return `the training process was stopped by ${signal}; the epochs already reported are kept`;
-  if (code === 134 || code === 137) return `the training process ran out of memory (exit code ${code}); try a smaller batch size`;
-  return `the training process ended unexpectedly (exit code ${code})`;
 }

@@ -8,24 +8,52 @@ import { fileURLToPath } from 'node:url';
 export interface WorkerLink {
   send(message: unknown): void;
   onMessage(listener: (message: unknown) => void): void;
-  onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
+  /** `stderr`: the end of what the process wrote there, where the link can see it (V8's out-of-memory message). */
+  onExit(listener: (code: number | null, signal: NodeJS.Signals | null, stderr?: string) => void): void;
   onError(listener: (error: Error) => void): void;
   kill(): void;
 }
 
 export type SpawnWorker = () => WorkerLink;
 
-/** A Node.js child process running the TypeScript entry through tsx. */
-export const forkWithNode: SpawnWorker = () => {
-  const entry = fileURLToPath(new URL('./training-process.ts', import.meta.url));
-  const child = fork(entry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-  return {
-    send: (message) => {
-      if (child.connected) child.send(message as never);
-    },
-    onMessage: (listener) => child.on('message', listener),
-    onExit: (listener) => child.on('exit', listener),
-    onError: (listener) => child.on('error', listener),
-    kill: () => child.kill('SIGKILL'),
+export interface NodeWorkerOptions {
+  /** The script to run; the real training process unless a test wraps it (tests/train/fixtures/). */
+  entry?: string;
+  /** Extra Node.js flags, e.g. a small --max-old-space-size in a test. */
+  execArgv?: string[];
+  /** Arguments the script sees in process.argv. */
+  args?: string[];
+}
+
+const TRAINING_PROCESS = fileURLToPath(new URL('./training-process.ts', import.meta.url));
+/** Enough of stderr to hold V8's fatal-error report. */
+const STDERR_TAIL = 4096;
+
+/** Node.js child processes running a TypeScript entry through tsx; stderr is passed through and its end kept. */
+export function nodeWorkerSpawner(options: NodeWorkerOptions = {}): SpawnWorker {
+  return () => {
+    const child = fork(options.entry ?? TRAINING_PROCESS, options.args ?? [], {
+      execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    let stderrTail = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL);
+    });
+    return {
+      send: (message) => {
+        if (child.connected) child.send(message as never);
+      },
+      onMessage: (listener) => child.on('message', listener),
+      // 'close' comes after 'exit', once stderr is drained, so the tail is complete.
+      onExit: (listener) => child.on('close', (code, signal) => listener(code, signal, stderrTail)),
+      onError: (listener) => child.on('error', (error) => listener(error)),
+      kill: () => child.kill('SIGKILL'),
+    };
   };
-};
+}
+
+/** The real training process. */
+export const forkWithNode: SpawnWorker = nodeWorkerSpawner();

@@ -1,40 +1,78 @@
 /**
  * The training process: forked by the studio or the CLI, it trains one run and reports every event
  * back over IPC, so a crash or an out-of-memory here cannot take the caller down.
+ *
+ * It never outlives its caller: when the IPC channel closes while it trains (the app or CLI was
+ * killed), it stops at the next batch, records the run as interrupted and exits; if the batch
+ * does not end in time, it exits anyway (the run folder is consistent after every write).
+ * Electron's utilityProcess has no such channel event; Chromium ends its child processes itself
+ * when the main process dies, and the run then reads as interrupted from its pid (run-liveness.ts).
  */
+import { describeError } from '../../errors.ts';
 import { parseGraphDocument } from '../../graph/load.ts';
 import { trainingSettingsSchema } from '../../graph/training-settings.ts';
 import type { TrainingEvent } from '../events.ts';
 import { runTraining } from '../run-training.ts';
 import { parentMessageSchema, type StartMessage } from './protocol.ts';
 
-let cancelled = false;
+/** After the caller went away: how long the run may take to reach the next batch and record that. */
+const ORPHAN_GRACE_MS = 2000;
+/** After the run ended: time for the last messages to go out, should a backend keep a thread alive. */
+const EXIT_DELAY_MS = 1000;
+
+let stop: 'cancel' | 'interrupt' | null = null;
 let started = false;
+let ended = false;
 
 /** Electron's utilityProcess talks through `process.parentPort`; Node's fork through `process.send`. */
 const parentPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: 'message', l: (m: { data: unknown }) => void): void } }).parentPort;
 
-function send(event: TrainingEvent): void {
-  if (parentPort) parentPort.postMessage(event);
-  else process.send?.(event);
+/** `then` runs once the event is on its way (Electron's postMessage gives no callback: a moment later). */
+function send(event: TrainingEvent, then?: () => void): void {
+  if (parentPort) {
+    parentPort.postMessage(event);
+    if (then) setTimeout(then, 200);
+  } else if (process.connected) {
+    process.send!(event, undefined, {}, () => then?.());
+  } else {
+    then?.();
+  }
 }
 
 if (parentPort) parentPort.on('message', (message) => receive(message.data));
-else process.on('message', receive);
+else {
+  process.on('message', receive);
+  process.on('disconnect', () => {
+    if (ended) return; // our own disconnect at the end
+    if (!started) process.exit(0);
+    stop = 'interrupt';
+    setTimeout(() => process.exit(1), ORPHAN_GRACE_MS);
+  });
+}
+
+// A throw outside the training's own error handling (a timer, a library callback) still ends in
+// a `failed` event the caller can show, not a bare exit code. This takes precedence over the
+// 'uncaughtException' listeners the wasm backend's Emscripten glue adds, which rethrow.
+process.setUncaughtExceptionCaptureCallback((error) => {
+  ended = true;
+  send({ type: 'failed', error: describeError(error) }, () => process.exit(1));
+  setTimeout(() => process.exit(1), EXIT_DELAY_MS);
+});
 
 function receive(raw: unknown): void {
   const message = parentMessageSchema.safeParse(raw);
   if (!message.success) return;
   if (message.data.type === 'cancel') {
-    cancelled = true;
+    stop ??= 'cancel';
     return;
   }
   if (started) return;
   started = true;
   void start(message.data).finally(() => {
+    ended = true;
+    if (stop === 'interrupt') process.exit(1); // nobody is left to receive anything
     if (process.connected) process.disconnect();
-    // Exit even if a backend keeps a thread alive, once pending messages had time to go out.
-    setTimeout(() => process.exit(0), 1000);
+    setTimeout(() => process.exit(0), EXIT_DELAY_MS);
   });
 }
 
@@ -52,6 +90,6 @@ async function start(message: StartMessage): Promise<void> {
   await runTraining(
     { graph: graph.graph, settings: settings.data, backend: message.backend, runsRoot: message.runsRoot },
     send,
-    () => cancelled,
+    () => stop,
   );
 }

@@ -1,0 +1,96 @@
+/**
+ * Refusing a design too large for the backend before any training process starts, with the
+ * estimate and what to change, instead of letting the process die of it minutes later. The
+ * service's startTraining and `cnn-studio train` call it with the backend asked for; the training
+ * process calls it again once it knows which backend loaded (the ladder's `auto` may land lower).
+ */
+import { createRequire } from 'node:module';
+import { totalmem } from 'node:os';
+import { formatBytes, formatShape } from '../analysis/format.ts';
+import { estimateTrainingMemory, largestBatchWithin, type TrainingMemorySettings } from '../analysis/training-memory.ts';
+import type { GraphAnalysis } from '../analysis/types.ts';
+import type { BackendName } from '../backends/types.ts';
+import { StudioError } from '../errors.ts';
+
+/**
+ * The wasm backend's heap can grow to 65,536 pages of 64 KiB: the memory section of
+ * tfjs-backend-wasm(-simd).wasm 4.22 declares that maximum, the threaded build's JavaScript
+ * creates its shared memory with it, and Emscripten's getHeapMax() returns 4 GiB − 64 KiB.
+ * Tensors above 2 GiB work (offsets are read unsigned). The module itself takes 16 MiB before
+ * the first tensor.
+ */
+export const WASM_HEAP_LIMIT = 4 * 1024 ** 3 - 64 * 1024;
+const WASM_BASE_HEAP = 16 * 1024 ** 2;
+
+/** Native TensorFlow and the plain JavaScript backend share the machine with everything else. */
+const SHARE_OF_MACHINE = 0.5;
+
+export class TrainingMemoryError extends StudioError {
+  override name = 'TrainingMemoryError';
+}
+
+export interface MemoryLimit {
+  bytes: number;
+  /** How the limit reads in a message: "the wasm backend can use at most 4.0 GiB". */
+  says: string;
+}
+
+/** What a backend can hold for training, or null when it cannot be told from here (CUDA's GPU memory). */
+export function backendMemoryLimit(backend: BackendName, machineBytes = totalmem()): MemoryLimit | null {
+  switch (backend) {
+    case 'wasm':
+      return { bytes: WASM_HEAP_LIMIT - WASM_BASE_HEAP, says: `the wasm backend can use at most ${formatBytes(WASM_HEAP_LIMIT)}` };
+    case 'node':
+    case 'cpu':
+      return { bytes: machineBytes * SHARE_OF_MACHINE, says: `the ${backend} backend can use about ${formatBytes(machineBytes * SHARE_OF_MACHINE)} here (half of this machine's memory)` };
+    case 'node-gpu':
+      // TensorFlow knows the GPU's memory and fails with its own out-of-memory error.
+      return null;
+  }
+}
+
+/**
+ * The backend `auto` will most likely load: the first native package installed, else wasm. It
+ * only checks that a package is there; if it then fails to load, the training process checks
+ * again with the backend it got.
+ */
+export function likelyBackend(requested: BackendName | 'auto', installed: (name: string) => boolean = isInstalled): BackendName {
+  if (requested !== 'auto') return requested;
+  if (installed('@tensorflow/tfjs-node-gpu')) return 'node-gpu';
+  if (installed('@tensorflow/tfjs-node')) return 'node';
+  return 'wasm';
+}
+
+/** Throws TrainingMemoryError when the design would not fit; does nothing for an invalid graph (other checks say why). */
+export function checkTrainingMemory(
+  analysis: GraphAnalysis,
+  settings: TrainingMemorySettings,
+  backend: BackendName | 'auto',
+  machineBytes = totalmem(),
+): void {
+  const limit = backendMemoryLimit(likelyBackend(backend), machineBytes);
+  const estimate = estimateTrainingMemory(analysis, settings);
+  if (limit === null || estimate === null || estimate.totalBytes <= limit.bytes) return;
+  const largest = estimate.largest ? `; largest: ${estimate.largest.nodeId}'s ${formatShape(estimate.largest.shape)} output` : '';
+  const fits = largestBatchWithin(estimate, limit.bytes);
+  const parameterBytes = estimate.weightsBytes + estimate.gradientBytes + estimate.optimizerBytes;
+  const advice =
+    fits >= 1
+      ? `lower the batch size (${fits} would fit) or shrink the early layers`
+      : parameterBytes > limit.bytes
+        ? `its weights with their gradients and optimizer state alone take ${formatBytes(parameterBytes)}: use fewer parameters`
+        : 'even a batch of 1 would not fit: shrink the input or the early layers';
+  throw new TrainingMemoryError(
+    `this design needs about ${formatBytes(estimate.totalBytes)} to train at batch ${estimate.batchSize} ` +
+      `(activations ${formatBytes(estimate.activationBytes)}${largest}); ${limit.says} — ${advice}`,
+  );
+}
+
+function isInstalled(name: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
