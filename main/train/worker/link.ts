@@ -27,7 +27,7 @@ export interface NodeWorkerOptions {
 
 const TRAINING_PROCESS = fileURLToPath(new URL('./training-process.ts', import.meta.url));
 /** Enough of stderr to hold V8's fatal-error report. */
-const STDERR_TAIL = 4096;
+export const STDERR_TAIL = 4096;
 
 /** Node.js child processes running a TypeScript entry through tsx; stderr is passed through and its end kept. */
 export function nodeWorkerSpawner(options: NodeWorkerOptions = {}): SpawnWorker {
