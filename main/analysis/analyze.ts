@@ -6,6 +6,7 @@
 import type { GraphDocument, GraphNode } from '../graph/types.ts';
 import { BLOCKS, type BlockSpec } from './blocks/index.ts';
 import { PIXEL_FIELD } from './receptive-field.ts';
+import { sizeProblem } from './size-limits.ts';
 import { buildTopology, type Topology } from './topology.ts';
 import type { Diagnostic, GraphAnalysis, NodeAnalysis, ReceptiveField, Shape } from './types.ts';
 
@@ -17,7 +18,9 @@ export function analyzeGraph(graph: GraphDocument): GraphAnalysis {
   const report = (code: string, message: string, nodeId?: string) =>
     diagnostics.push(nodeId === undefined ? { severity: 'error', code, message } : { severity: 'error', code, message, nodeId });
 
-  const nodes: Record<string, NodeAnalysis> = {};
+  // Keyed by node id, and an id may be "__proto__": with Object's prototype that key would set
+  // the prototype instead of adding the block.
+  const nodes: Record<string, NodeAnalysis> = Object.create(null) as Record<string, NodeAnalysis>;
   const settingsOk = new Set<string>();
   for (const node of graph.nodes) {
     nodes[node.id] = emptyAnalysis(node);
@@ -142,6 +145,13 @@ function analyseNode(node: GraphNode, sources: string[], nodes: Record<string, N
   result.macs = block.macs?.(params, inputs, shape) ?? 0;
   result.receptiveField = node.type === 'input' ? PIXEL_FIELD : (block.receptiveField?.(params, inputs, fields) ?? fields[0]!);
   result.activations = shape.reduce((a, b) => a * b, 1);
+
+  const tooLarge = sizeProblem(result);
+  if (tooLarge) {
+    report('too-large', tooLarge, node.id);
+    // Counted as nothing, so the totals stay exact; what follows is not analysed.
+    Object.assign(result, { ...emptyAnalysis(node), inputShapes: inputs });
+  }
 }
 
 /** Blocks that have inputs but never reach the Output would silently drop out of the model. */

@@ -1,9 +1,12 @@
 /** Argument schemas for every call of the API contract, checked where a call arrives. */
 import { z } from 'zod';
 import { BACKENDS } from '../backends/types.ts';
+import { quoteValue } from '../graph/quote-value.ts';
+// Every length limit goes through onStrings: see length-checks.ts for the crash it prevents.
+import { onStrings } from '../length-checks.ts';
 import { EXPORT_FORMATS, type CallName } from './contract.ts';
 
-const path = z.string().min(1, 'a path is needed').max(4096, 'the path is too long');
+const path = z.string().min(1, onStrings({ error: 'a path is needed' })).max(4096, onStrings({ error: 'the path is too long' }));
 
 /** A run folder's name: no path separators, so no call can reach outside the runs folder. */
 const runId = z.string().regex(/^[\w][\w.-]{0,199}$/, 'not a run id');
@@ -16,7 +19,7 @@ export const CALL_ARGUMENTS = {
   listPresets: z.tuple([]),
   loadPreset: z.tuple([z.string().regex(/^(journey|presets)\/[a-z0-9-]+$/, 'not a preset id')]),
   listGraphFiles: z.tuple([]),
-  chooseFile: z.union([z.tuple([z.enum(['open', 'save'])]), z.tuple([z.enum(['open', 'save']), z.string().max(255)])]),
+  chooseFile: z.union([z.tuple([z.enum(['open', 'save'])]), z.tuple([z.enum(['open', 'save']), z.string().max(255, onStrings())])]),
   openGraph: z.tuple([path]),
   saveGraph: z.tuple([path, graph]),
   recentFiles: z.tuple([]),
@@ -26,15 +29,15 @@ export const CALL_ARGUMENTS = {
   readRecovery: z.tuple([]),
   clearRecovery: z.tuple([]),
   listBackends: z.tuple([]),
-  previewDataset: z.tuple([z.string().min(1, 'name a dataset').max(4096)]),
+  previewDataset: z.tuple([z.string().min(1, onStrings({ error: 'name a dataset' })).max(4096, onStrings())]),
   startTraining: z.tuple([
     z.strictObject({ graph, settings: z.record(z.string(), z.unknown()), backend: z.enum([...BACKENDS, 'auto']) }),
   ]),
-  stopTraining: z.tuple([z.string().min(1).max(100)]),
+  stopTraining: z.tuple([z.string().min(1, onStrings()).max(100, onStrings())]),
   listRuns: z.tuple([]),
   runDetails: z.tuple([runId]),
-  renameRun: z.tuple([runId, z.string().trim().min(1, 'a run needs a name').max(200)]),
-  setRunNote: z.tuple([runId, z.string().max(10_000)]),
+  renameRun: z.tuple([runId, z.string().trim().min(1, onStrings({ error: 'a run needs a name' })).max(200, onStrings())]),
+  setRunNote: z.tuple([runId, z.string().max(10_000, onStrings())]),
   deleteRun: z.tuple([runId]),
   evaluateRun: z.tuple([runId, z.enum(['best', 'last'])]),
   featureMaps: z.tuple([runId, z.number().int().min(0).max(10_000_000)]),
@@ -44,9 +47,13 @@ export const CALL_ARGUMENTS = {
 
 /** Checks a call's arguments; the message names the call and what is wrong. */
 export function checkArguments(name: string, args: unknown): { ok: true; args: unknown[] } | { ok: false; message: string } {
-  if (!Object.hasOwn(CALL_ARGUMENTS, name)) return { ok: false, message: `unknown call "${name}"` };
+  // A name or a key that reaches here from another process may be anything, even a Symbol,
+  // which a template literal or join() would throw on.
+  if (typeof name !== 'string') return { ok: false, message: `a call is named by a string, not ${quoteValue(name)}` };
+  if (!Object.hasOwn(CALL_ARGUMENTS, name)) return { ok: false, message: `unknown call ${quoteValue(name, 64)}` };
   const parsed = CALL_ARGUMENTS[name as CallName].safeParse(args);
   if (parsed.success) return { ok: true, args: parsed.data as unknown[] };
   const issue = parsed.error.issues[0]!;
-  return { ok: false, message: `${name}: argument ${issue.path.join('.') || ''} ${issue.message}`.replace(/\s+/g, ' ') };
+  const where = issue.path.map((key) => String(key).slice(0, 64)).join('.');
+  return { ok: false, message: `${name}: argument ${where} ${issue.message}`.replace(/\s+/g, ' ') };
 }

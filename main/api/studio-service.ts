@@ -65,6 +65,18 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
   const resolvePath = (path: string) => paths.check(path);
 
   /**
+   * A file to write: the path, checked before the extension is added (a dialog may return the name
+   * without it), then with it. The workspace folder itself ("." or its own full path) passes the
+   * check but names no file: with the extension added it would land beside the workspace, outside
+   * it (found by fuzzing).
+   */
+  const fileTarget = async (path: string, extension: string): Promise<string> => {
+    const chosen = await resolvePath(path);
+    if (relative(options.workspace, chosen) === '') throw new StudioError(`"${path}" is the workspace folder itself; name a file in it`);
+    return chosen.endsWith(extension) ? chosen : `${chosen}${extension}`;
+  };
+
+  /**
    * `idx:` and `images:` folders are read relative to the workspace. Only read, and typed by the
    * user in the training panel (there is no folder dialog), so the desktop lets them be anywhere;
    * the browser mode keeps them in the workspace like every other path.
@@ -131,9 +143,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     },
 
     async saveGraph(path, graph) {
-      // The check comes before the extension is added: a dialog may return the name without it.
-      const chosen = await resolvePath(path);
-      const full = chosen.endsWith('.json') ? chosen : `${chosen}.json`;
+      const full = await fileTarget(path, '.json');
       await writing(full, () => writeGraphFile(full, graph));
       await remember(full);
       return { path: full };
@@ -220,8 +230,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     async exportDesign(path, format, graph) {
       const loaded = parseGraphDocument(graph);
       if (!loaded.ok) throw new StudioError(`the graph is malformed: ${loaded.problems[0]!.path}: ${loaded.problems[0]!.message}`);
-      const chosen = await resolvePath(path);
-      const full = chosen.endsWith(EXPORT_EXTENSIONS[format]) ? chosen : `${chosen}${EXPORT_EXTENSIONS[format]}`;
+      const full = await fileTarget(path, EXPORT_EXTENSIONS[format]);
       await writing(full, () => writeExport(full, loaded.graph, format));
       return { path: full };
     },

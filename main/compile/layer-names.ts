@@ -17,6 +17,25 @@ export function layerNames(graph: GraphDocument): Map<string, string> {
   return names;
 }
 
+/**
+ * Names for the ZeroPadding2D layers that explicit padding adds before a convolution, by node id:
+ * `${name}_pad`, unless a block already has that name (a node may well be called "conv1_pad").
+ */
+export function paddingLayerNames(graph: GraphDocument, names: Map<string, string>): Map<string, string> {
+  const taken = new Set(names.values());
+  const padNames = new Map<string, string>();
+  for (const node of graph.nodes) {
+    if ((node.type !== 'conv2d' && node.type !== 'depthwiseConv2d') || !Array.isArray(node.params.padding)) continue;
+    if (node.params.padding.every((p) => p === 0)) continue;
+    const base = `${names.get(node.id)!}_pad`;
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+    taken.add(name);
+    padNames.set(node.id, name);
+  }
+  return padNames;
+}
+
 function sanitize(id: string): string {
   const cleaned = id.replace(/[^-A-Za-z0-9._]/g, '_');
   return /^[A-Za-z0-9]/.test(cleaned) ? cleaned : `n${cleaned}`;

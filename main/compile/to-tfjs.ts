@@ -7,7 +7,7 @@ import { analyzeGraph } from '../analysis/analyze.ts';
 import type { Diagnostic, GraphAnalysis } from '../analysis/types.ts';
 import { StudioError } from '../errors.ts';
 import type { GraphDocument, GraphNode } from '../graph/types.ts';
-import { layerNames } from './layer-names.ts';
+import { layerNames, paddingLayerNames } from './layer-names.ts';
 
 export type TensorFlow = typeof tfjs;
 type Symbolic = tfjs.SymbolicTensor;
@@ -33,6 +33,7 @@ export function compileGraph(tf: TensorFlow, graph: GraphDocument, options: Comp
     throw new GraphNotCompilableError(analysis.diagnostics.filter((d) => d.severity === 'error'));
   }
   const names = layerNames(graph);
+  const padNames = paddingLayerNames(graph, names);
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   const sources = new Map<string, string[]>(graph.nodes.map((node) => [node.id, []]));
   for (const edge of graph.edges) sources.get(edge.target)!.push(edge.source);
@@ -40,7 +41,7 @@ export function compileGraph(tf: TensorFlow, graph: GraphDocument, options: Comp
   const tensors = new Map<string, Symbolic>();
   let input: Symbolic | undefined;
   let output: Symbolic | undefined;
-  const context: LayerContext = { tf, analysis, seed: options.seed, layerIndex: 0 };
+  const context: LayerContext = { tf, analysis, seed: options.seed, layerIndex: 0, padNames };
   for (const id of analysis.order) {
     const node = byId.get(id)!;
     const inputs = sources.get(id)!.map((source) => tensors.get(source)!);
@@ -58,6 +59,8 @@ interface LayerContext {
   analysis: GraphAnalysis;
   seed: number | undefined;
   layerIndex: number;
+  /** The ZeroPadding2D layer's name, per node with explicit padding. */
+  padNames: Map<string, string>;
 }
 
 /** Keras' default initialiser, seeded per layer when the run has a seed. */
@@ -77,13 +80,13 @@ function buildLayer(context: LayerContext, node: GraphNode, name: string, inputs
       const p = node.params;
       return tf.layers
         .conv2d({ name, kernelInitializer: kernelInitializer(context), filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
-        .apply(padExplicitly(tf, x, p.padding, name)) as Symbolic;
+        .apply(padExplicitly(tf, x, p.padding, context.padNames.get(node.id))) as Symbolic;
     }
     case 'depthwiseConv2d': {
       const p = node.params;
       return tf.layers
         .depthwiseConv2d({ name, depthwiseInitializer: kernelInitializer(context), kernelSize: p.kernelSize, depthMultiplier: p.depthMultiplier, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
-        .apply(padExplicitly(tf, x, p.padding, name)) as Symbolic;
+        .apply(padExplicitly(tf, x, p.padding, context.padNames.get(node.id))) as Symbolic;
     }
     case 'batchNorm':
       return tf.layers.batchNormalization({ name, axis: -1, momentum: node.params.momentum, epsilon: node.params.epsilon }).apply(x) as Symbolic;
@@ -126,10 +129,10 @@ function layerPadding(padding: GraphNode<'conv2d'>['params']['padding']): 'valid
 }
 
 /** Explicit padding (PyTorch's `padding=1`) becomes a ZeroPadding2D layer before a valid convolution. */
-function padExplicitly(tf: TensorFlow, x: Symbolic, padding: GraphNode<'conv2d'>['params']['padding'], name: string): Symbolic {
-  if (!Array.isArray(padding) || padding.every((p) => p === 0)) return x;
+function padExplicitly(tf: TensorFlow, x: Symbolic, padding: GraphNode<'conv2d'>['params']['padding'], name: string | undefined): Symbolic {
+  if (!Array.isArray(padding) || padding.every((p) => p === 0) || name === undefined) return x;
   const [top, bottom, left, right] = padding;
-  return tf.layers.zeroPadding2d({ name: `${name}_pad`, padding: [[top, bottom], [left, right]] }).apply(x) as Symbolic;
+  return tf.layers.zeroPadding2d({ name, padding: [[top, bottom], [left, right]] }).apply(x) as Symbolic;
 }
 
 function modelName(graph: GraphDocument): string {

@@ -32,7 +32,9 @@ export interface OpenedDataset {
 
 /** Loads a dataset with the files it skipped; throws UnknownDatasetError at once for a name it does not accept. */
 export function openDataset(name: string): Promise<OpenedDataset> {
-  const loader = LOADERS[name.toLowerCase()];
+  // Own keys only: "__proto__" or "constructor" would find Object's, which are no loaders.
+  const key = name.toLowerCase();
+  const loader = Object.hasOwn(LOADERS, key) ? LOADERS[key] : undefined;
   if (loader) return loader().then((dataset) => ({ dataset, skipped: [] }));
   const [, scheme, rest] = /^(idx|images):(.+)$/i.exec(name) ?? [];
   if (scheme?.toLowerCase() === 'idx') return loadIdxFolder(rest!).then((dataset) => ({ dataset, skipped: [] }));

@@ -6,7 +6,7 @@
  * Keras is channels last like the studio, so shapes and flatten order carry over unchanged.
  */
 import type { GraphAnalysis } from '../analysis/types.ts';
-import { layerNames } from '../compile/layer-names.ts';
+import { layerNames, paddingLayerNames } from '../compile/layer-names.ts';
 import type { ActivationFunction, GraphDocument, GraphNode } from '../graph/types.ts';
 import { planExport, type PlannedNode } from './export-plan.ts';
 import { docstringOpening, grouped, pyFloat, pyString, pyTuple } from './python-names.ts';
@@ -80,16 +80,7 @@ export function exportKerasPython(graph: GraphDocument, analysis?: GraphAnalysis
  */
 function kerasNames(graph: GraphDocument): Map<string, string> {
   const names = layerNames(graph);
-  const taken = new Set(names.values());
-  for (const node of graph.nodes) {
-    if ((node.type !== 'conv2d' && node.type !== 'depthwiseConv2d') || !Array.isArray(node.params.padding)) continue;
-    if (node.params.padding.every((p) => p === 0)) continue;
-    const base = `${names.get(node.id)!}_pad`;
-    let name = base;
-    for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
-    taken.add(name);
-    names.set(`${node.id}\u0000pad`, name);
-  }
+  for (const [id, name] of paddingLayerNames(graph, names)) names.set(`${id}\u0000pad`, name);
   return names;
 }
 

@@ -3,6 +3,8 @@
  * out. Never throws; every problem names the field it is about.
  */
 import type { z } from 'zod';
+import { formatLimit, MAX_EDGES, MAX_NODES } from './limits.ts';
+import { quoteValue } from './quote-value.ts';
 import { BLOCK_TYPES, GRAPH_FORMAT, GRAPH_VERSION, graphDocumentSchema } from './schema.ts';
 import type { GraphDocument } from './types.ts';
 
@@ -27,7 +29,7 @@ export function parseGraphJson(text: string): LoadResult {
 }
 
 export function parseGraphDocument(value: unknown): LoadResult {
-  const header = checkHeader(value);
+  const header = checkHeader(value) ?? checkSize(value as Record<string, unknown>);
   if (header) return { ok: false, problems: [header] };
 
   const parsed = graphDocumentSchema.safeParse(value);
@@ -48,7 +50,7 @@ function checkHeader(value: unknown): LoadProblem | undefined {
   if (format !== GRAPH_FORMAT) {
     return {
       path: 'format',
-      message: `must be "${GRAPH_FORMAT}" (found ${describeValue(format)}); this is not a CNN Studio graph`,
+      message: `must be "${GRAPH_FORMAT}" (found ${quoteValue(format)}); this is not a CNN Studio graph`,
     };
   }
   if (version !== GRAPH_VERSION) {
@@ -56,9 +58,26 @@ function checkHeader(value: unknown): LoadProblem | undefined {
     return {
       path: 'version',
       message:
-        `unsupported version ${describeValue(version)}; this build reads version ${GRAPH_VERSION}` +
+        `unsupported version ${quoteValue(version)}; this build reads version ${GRAPH_VERSION}` +
         (newer ? ' (the file comes from a newer CNN Studio)' : ''),
     };
+  }
+  return undefined;
+}
+
+/**
+ * Counted before the schema looks at a single block, so that a document of a million blocks is
+ * refused at once with one line rather than a million problems.
+ */
+function checkSize(value: Record<string, unknown>): LoadProblem | undefined {
+  for (const [field, limit, what] of [['nodes', MAX_NODES, 'blocks'], ['edges', MAX_EDGES, 'connections']] as const) {
+    const list = value[field];
+    if (Array.isArray(list) && list.length > limit) {
+      return {
+        path: field,
+        message: `a graph may have at most ${formatLimit(limit)} ${what}; this one has ${formatLimit(list.length)}`,
+      };
+    }
   }
   return undefined;
 }
@@ -94,11 +113,14 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): LoadProblem {
     const found = valueAt(root, issue.path);
     return {
       path,
-      message: `unknown block type ${describeValue(found)}; known types: ${BLOCK_TYPES.join(', ')}`,
+      message: `unknown block type ${quoteValue(found)}; known types: ${BLOCK_TYPES.join(', ')}`,
     };
   }
   if (issue.code === 'unrecognized_keys') {
-    return { path, message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
+    // A hostile file may hold thousands of keys, or very long ones; name a few, shortened.
+    const named = issue.keys.slice(0, 10).map((key) => quoteValue(key)).join(', ');
+    const more = issue.keys.length > 10 ? ` and ${issue.keys.length - 10} more` : '';
+    return { path, message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${named}${more}` };
   }
   if (valueAt(root, issue.path) === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) {
     return { path, message: issue.code === 'invalid_type' ? `is required (${issue.expected})` : 'is required' };
@@ -115,7 +137,7 @@ function formatPath(path: PropertyKey[], root: unknown): string {
     if (typeof key === 'number') {
       text += `[${key}]`;
       const id = isRecord(cursor) ? cursor.id : undefined;
-      if (typeof id === 'string' && id !== '') text += ` ("${id}")`;
+      if (typeof id === 'string' && id !== '') text += ` (${quoteValue(id)})`;
     } else {
       text += text === '' ? String(key) : `.${String(key)}`;
     }
@@ -134,12 +156,6 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
-  return json.length > 40 ? `${json.slice(0, 37)}...` : json;
 }
 
 function fail(path: string, message: string): LoadResult {

@@ -1,31 +1,56 @@
 /**
  * The graph document as stored on disk (format "cnn-studio/graph", version 1), written as zod
- * schemas. The schema checks structure and types only; whether a value makes sense (a kernel
- * of 0, a negative stride) is the analysis' job, so that a half-finished design still loads and
- * the editor can point at the block that needs fixing.
+ * schemas. The schema checks structure, types and upper limits (limits.ts) only; whether a value
+ * makes sense (a kernel of 0, a negative stride) is the analysis' job, so that a half-finished
+ * design still loads and the editor can point at the block that needs fixing.
  */
 import { z } from 'zod';
+import { onArrays, onStrings } from '../length-checks.ts';
+import {
+  formatLimit,
+  MAX_CHANNELS,
+  MAX_DEPTH_MULTIPLIER,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_EDGES,
+  MAX_ID_LENGTH,
+  MAX_IMAGE_SIDE,
+  MAX_NODES,
+  MAX_WINDOW,
+} from './limits.ts';
 import { trainingSettingsSchema } from './training-settings.ts';
 
 export const GRAPH_FORMAT = 'cnn-studio/graph';
 export const GRAPH_VERSION = 1;
 
-/** A number given once for both axes, or as [height, width]; stored as [height, width]. */
-const pair = z
-  .union([z.number(), z.tuple([z.number(), z.number()])])
-  .transform((v): [number, number] => (typeof v === 'number' ? [v, v] : v));
+/** A number no larger than `max`; the message names the setting and the limit. */
+const atMost = (what: string, max: number) =>
+  z.number().max(max, { error: (issue) => `${what} must be at most ${formatLimit(max)} (got ${String(issue.input)})` });
+
+/** Text of at most `max` characters; the message gives the length, not the (long) text. */
+const textAtMost = (max: number) =>
+  z.string().max(
+    max,
+    onStrings({ error: (issue: { input?: unknown }) => `must be at most ${formatLimit(max)} characters (has ${formatLimit((issue.input as string).length)})` }),
+  );
+
+/** A window setting given once for both axes, or as [height, width]; stored as [height, width]. */
+const pair = (what: string) => {
+  const side = atMost(what, MAX_WINDOW);
+  return z.union([side, z.tuple([side, side])]).transform((v): [number, number] => (typeof v === 'number' ? [v, v] : v));
+};
 
 /**
  * Convolution padding: "valid" (none), "same" (TensorFlow's rule: output = ceil(input / stride)),
  * or explicit zero padding given as p, [ph, pw] or [top, bottom, left, right] (PyTorch's `padding=1`
  * is 1); explicit padding is stored as [top, bottom, left, right].
  */
+const paddingSide = atMost('padding', MAX_WINDOW);
 const convPadding = z
   .union([
     z.enum(['valid', 'same']),
-    z.number(),
-    z.tuple([z.number(), z.number()]),
-    z.tuple([z.number(), z.number(), z.number(), z.number()]),
+    paddingSide,
+    z.tuple([paddingSide, paddingSide]),
+    z.tuple([paddingSide, paddingSide, paddingSide, paddingSide]),
   ])
   .transform((v): Padding => {
     if (typeof v === 'string') return v;
@@ -60,29 +85,29 @@ const params = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).pref
 export const blockParamSchemas = {
   /** The image fed to the network, height × width × channels. */
   input: z.strictObject({
-    height: z.number(),
-    width: z.number(),
-    channels: z.number(),
+    height: atMost('height', MAX_IMAGE_SIDE),
+    width: atMost('width', MAX_IMAGE_SIDE),
+    channels: atMost('channels', MAX_CHANNELS),
   }),
   /** 2-D convolution. */
   conv2d: z.strictObject({
     /** Output channels. */
-    filters: z.number(),
+    filters: atMost('filters', MAX_CHANNELS),
     /** Kernel height and width. */
-    kernelSize: pair,
-    strides: pair.default([1, 1]),
+    kernelSize: pair('kernel size'),
+    strides: pair('stride').default([1, 1]),
     padding: convPadding.default('valid'),
-    dilation: pair.default([1, 1]),
+    dilation: pair('dilation').default([1, 1]),
     /** Whether each filter has a bias term; off is usual before BatchNorm. */
     useBias: z.boolean().default(true),
   }),
   /** Depthwise 2-D convolution: one (or `depthMultiplier`) filter per input channel. */
   depthwiseConv2d: z.strictObject({
-    kernelSize: pair,
-    depthMultiplier: z.number().default(1),
-    strides: pair.default([1, 1]),
+    kernelSize: pair('kernel size'),
+    depthMultiplier: atMost('depth multiplier', MAX_DEPTH_MULTIPLIER).default(1),
+    strides: pair('stride').default([1, 1]),
     padding: convPadding.default('valid'),
-    dilation: pair.default([1, 1]),
+    dilation: pair('dilation').default([1, 1]),
     useBias: z.boolean().default(true),
   }),
   /**
@@ -102,14 +127,14 @@ export const blockParamSchemas = {
   dropout: z.strictObject({ rate: z.number() }),
   /** Max pooling; strides default to the pool size. */
   maxPool2d: params({
-    poolSize: pair.default([2, 2]),
-    strides: pair.optional(),
+    poolSize: pair('pool size').default([2, 2]),
+    strides: pair('stride').optional(),
     padding: z.enum(['valid', 'same']).default('valid'),
   }),
   /** Average pooling; strides default to the pool size. */
   avgPool2d: params({
-    poolSize: pair.default([2, 2]),
-    strides: pair.optional(),
+    poolSize: pair('pool size').default([2, 2]),
+    strides: pair('stride').optional(),
     padding: z.enum(['valid', 'same']).default('valid'),
   }),
   /**
@@ -120,7 +145,7 @@ export const blockParamSchemas = {
   /** Flattens H×W×C into one vector. */
   flatten: params({}),
   /** Fully connected layer on a flat vector. */
-  dense: z.strictObject({ units: z.number(), useBias: z.boolean().default(true) }),
+  dense: z.strictObject({ units: atMost('units', MAX_CHANNELS), useBias: z.boolean().default(true) }),
   /** Element-wise sum of two or more tensors of the same shape (residual connections). */
   add: params({}),
   /** Joins two or more feature maps along the channel axis (inception-style blocks). */
@@ -136,9 +161,9 @@ const position = z.strictObject({ x: z.number(), y: z.number() });
 
 const nodeBase = {
   /** Unique within the graph; also the layer name in a compiled model. */
-  id: z.string().min(1, 'must not be empty'),
+  id: textAtMost(MAX_ID_LENGTH).min(1, onStrings({ error: 'must not be empty' })),
   /** Shown in the editor instead of the id when set. */
-  label: z.string().optional(),
+  label: textAtMost(MAX_ID_LENGTH).optional(),
   /** Where the editor draws the block; optional, laid out automatically when missing. */
   position: position.optional(),
 };
@@ -162,21 +187,22 @@ export const nodeSchema = z.discriminatedUnion(
 
 export const edgeSchema = z.strictObject({
   /** Optional; the editor assigns one when missing. */
-  id: z.string().optional(),
+  id: textAtMost(MAX_ID_LENGTH).optional(),
   /** The node whose output flows along this edge. */
-  source: z.string().min(1, 'must not be empty'),
+  source: textAtMost(MAX_ID_LENGTH).min(1, onStrings({ error: 'must not be empty' })),
   /** The node that receives it. For Concat, the edge order in the document is the channel order. */
-  target: z.string().min(1, 'must not be empty'),
+  target: textAtMost(MAX_ID_LENGTH).min(1, onStrings({ error: 'must not be empty' })),
 });
 
 export const graphDocumentSchema = z.strictObject({
   format: z.literal(GRAPH_FORMAT),
   version: z.literal(GRAPH_VERSION),
   /** A short title shown in the editor and in summaries. */
-  name: z.string().optional(),
-  description: z.string().optional(),
-  nodes: z.array(nodeSchema),
-  edges: z.array(edgeSchema),
+  name: textAtMost(MAX_ID_LENGTH).optional(),
+  description: textAtMost(MAX_DESCRIPTION_LENGTH).optional(),
+  /** At most MAX_NODES; the loader checks the count before looking at any block. */
+  nodes: z.array(nodeSchema).max(MAX_NODES, onArrays({ error: `a graph may have at most ${formatLimit(MAX_NODES)} blocks` })),
+  edges: z.array(edgeSchema).max(MAX_EDGES, onArrays({ error: `a graph may have at most ${formatLimit(MAX_EDGES)} connections` })),
   /** How this network is meant to be trained; the CLI and the studio start from these settings. */
   training: trainingSettingsSchema.optional(),
 });

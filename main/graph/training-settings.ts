@@ -3,6 +3,7 @@
  * document may carry its own (the journey's rounds do); the CLI and the studio start from them.
  */
 import { z } from 'zod';
+import { onStrings } from '../length-checks.ts';
 
 const positiveInt = (name: string) => z.number().int(`${name} must be a whole number`).min(1, `${name} must be at least 1`);
 const rate = (name: string) => z.number().positive(`${name} must be above 0`).finite();
@@ -35,7 +36,7 @@ export const scheduleSchema = z.discriminatedUnion('type', [
 
 export const trainingSettingsSchema = z.strictObject({
   /** Which dataset to train on; "mnist" ships with the studio. */
-  dataset: z.string().min(1).default('mnist'),
+  dataset: z.string().min(1, onStrings()).default('mnist'),
   epochs: positiveInt('epochs').default(20),
   batchSize: positiveInt('batch size').default(128),
   optimizer: z.enum(['sgd', 'adam']).default('sgd'),

@@ -4,6 +4,8 @@
  * of layers in dependency order, each with the names of the layers that feed it, so the layer
  * mapping never has to know which format or version a model came from. Never throws.
  */
+import { formatLimit, MAX_ID_LENGTH, MAX_NODES } from '../graph/limits.ts';
+import { quoteValue } from '../graph/quote-value.ts';
 
 /** One Keras layer, whatever format it was written in. */
 export interface KerasLayer {
@@ -96,7 +98,7 @@ function findTopology(value: unknown): Found | string {
     );
   }
   if (!MODEL_CLASSES.includes(className)) {
-    return `the top level is a ${JSON.stringify(className)}, not a model; expected "Sequential", "Functional" or "Model"`;
+    return `the top level is a ${quoteValue(className, 60)}, not a model; expected "Sequential", "Functional" or "Model"`;
   }
   if (!('config' in topology) || topology.config === null) return `the ${className} model has no "config"`;
   return { topology, origin, notes };
@@ -111,6 +113,7 @@ function readSequential(topology: Record<string, unknown>): Read {
   const list = Array.isArray(config) ? config : isRecord(config) ? config.layers : undefined;
   if (!Array.isArray(list)) return fail('the Sequential config has no "layers" list');
   if (list.length === 0) return fail('the Sequential model has no layers');
+  if (list.length > MAX_NODES) return fail(tooManyLayers(list.length));
 
   const problems: string[] = [];
   const layers: KerasLayer[] = [];
@@ -144,6 +147,7 @@ function readSequential(topology: Record<string, unknown>): Read {
 /** Functional (Keras 2 "Model"/"Functional", Keras 3 "Functional"): layers wired by inbound nodes. */
 function readFunctional(config: unknown, className: string): Read {
   if (!isRecord(config) || !Array.isArray(config.layers)) return fail(`the ${className} config has no "layers" list`);
+  if (config.layers.length > MAX_NODES) return fail(tooManyLayers(config.layers.length));
   const problems: string[] = [];
   const layers: KerasLayer[] = [];
   config.layers.forEach((entry, index) => {
@@ -162,7 +166,7 @@ function readFunctional(config: unknown, className: string): Read {
     problems.push(
       refs.length === 0
         ? `the ${className} config does not name its ${what} (no "${key}")`
-        : `the model has ${refs.length} ${what}s (${refs.map((r) => `"${r.name}"`).join(', ')}); ` +
+        : `the model has ${refs.length} ${what}s (${refs.slice(0, 10).map((r) => quoteValue(r.name, 60)).join(', ')}); ` +
           'a CNN Studio graph has exactly one',
     );
     return undefined;
@@ -177,17 +181,24 @@ function readFunctional(config: unknown, className: string): Read {
   if (typeof sorted === 'string') return fail(sorted);
   const byName = new Map(sorted.map((l) => [l.name, l]));
   if (byName.get(input!)?.className !== 'InputLayer') {
-    return fail(`the model input "${input}" is not an InputLayer in the layers list`);
+    return fail(`the model input ${quoteValue(input, 60)} is not an InputLayer in the layers list`);
   }
-  if (!byName.has(output!)) return fail(`the model output "${output}" is not in the layers list`);
+  if (!byName.has(output!)) return fail(`the model output ${quoteValue(output, 60)} is not in the layers list`);
   // Keep the InputLayer first, as the layer mapping expects.
   return { ok: true, layers: [byName.get(input!)!, ...sorted.filter((l) => l.name !== input)], output: output! };
+}
+
+/** Refused before reading the layers: sorting them takes time that grows with the square of their number. */
+function tooManyLayers(count: number): string {
+  return `the model has ${formatLimit(count)} layers; a CNN Studio graph has at most ${formatLimit(MAX_NODES)} blocks`;
 }
 
 function readLayerEntry(entry: unknown, where: string, index: number): KerasLayer | string {
   if (!isRecord(entry) || typeof entry.class_name !== 'string') {
     return `${where} is not a Keras layer (expected an object with "class_name" and "config")`;
   }
+  // Names become block ids and appear in every message about the layer; keep both short.
+  if (entry.class_name.length > MAX_ID_LENGTH) return `${where} has a class_name of ${formatLimit(entry.class_name.length)} characters; no layer class is that long`;
   const config = entry.config;
   if (!isRecord(config)) return `${where} (${entry.class_name}) has no "config" object`;
   const name =
@@ -196,6 +207,9 @@ function readLayerEntry(entry: unknown, where: string, index: number): KerasLaye
       : typeof config.name === 'string' && config.name !== ''
         ? config.name
         : `${entry.class_name.toLowerCase()}_${index}`;
+  if (name.length > MAX_ID_LENGTH) {
+    return `${where} (${entry.class_name}) has a name of ${formatLimit(name.length)} characters; a block's id has at most ${formatLimit(MAX_ID_LENGTH)}`;
+  }
   return { name, className: entry.class_name, config, inputs: [] };
 }
 
@@ -224,9 +238,9 @@ function readInbound(value: unknown, layer: KerasLayer): string[] | string {
   if (refs.length === 0 && isRecord(call)) refs = collectRefs(call.kwargs);
   if (refs.length === 0) return `${label}: could not read which layers feed it from "inbound_nodes"`;
   for (const ref of refs) {
-    if (ref.node > 0) return `${label} uses "${ref.name}" a second time (a shared layer); each CNN Studio block is used once`;
+    if (ref.node > 0) return `${label} uses ${quoteValue(ref.name, 60)} a second time (a shared layer); each CNN Studio block is used once`;
     if (ref.tensor > 0) {
-      return `${label} takes output ${ref.tensor} of "${ref.name}", a layer with several outputs, which is not supported`;
+      return `${label} takes output ${ref.tensor} of ${quoteValue(ref.name, 60)}, a layer with several outputs, which is not supported`;
     }
   }
   return refs.map((r) => r.name);
@@ -271,7 +285,7 @@ function sortLayers(layers: KerasLayer[]): KerasLayer[] | string {
   for (const layer of layers) {
     const missing = layer.inputs.find((name) => !byName.has(name));
     if (missing !== undefined) {
-      return `"${layer.name}" (${layer.className}) takes its input from "${missing}", which is not in the layers list`;
+      return `"${layer.name}" (${layer.className}) takes its input from ${quoteValue(missing, 60)}, which is not in the layers list`;
     }
   }
   const done = new Set<string>();

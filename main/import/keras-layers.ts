@@ -5,6 +5,7 @@
  * merely drops (regularizers, constraints, `trainable: false`) are notes.
  */
 import type { ActivationFunction, BlockType } from '../graph/types.ts';
+import { quoteValue } from '../graph/quote-value.ts';
 import { isRecord, type KerasLayer } from './keras-format.ts';
 
 /** A block to create: the first of a layer takes the layer's name as id, the others `${name}_${suffix}`. */
@@ -47,6 +48,9 @@ const ACTIVATIONS: Record<string, { function: ActivationFunction; alpha?: number
   linear: { function: 'linear' },
 };
 
+/** Own keys only: "constructor" or "toString" are names in any object, not activations. */
+const knownActivation = (name: string) => (Object.hasOwn(ACTIVATIONS, name) ? ACTIVATIONS[name] : undefined);
+
 const activation = (fn: ActivationFunction, alpha?: number): Piece => ({
   type: 'activation',
   params: alpha === undefined ? { function: fn } : { function: fn, alpha },
@@ -80,8 +84,8 @@ const MAPPERS: Record<string, Mapper> = {
   Activation: (r, ctx) => {
     const name = r.activationName('activation') ?? 'linear';
     if (name === 'softmax') return { pieces: r.softmaxOutput(ctx) };
-    const known = ACTIVATIONS[name];
-    if (!known) r.problem(`activation "${name}" is not supported`);
+    const known = knownActivation(name);
+    if (!known) r.problem(`activation ${quoteValue(name, 60)} is not supported`);
     return { pieces: known ? [activation(known.function, known.alpha)] : [] };
   },
   ReLU: (r) => {
@@ -146,7 +150,7 @@ function zeroPadding(r: ConfigReader): [number, number, number, number] {
     if (typeof h === 'number' && typeof w === 'number') return [h, h, w, w];
     if (Array.isArray(h) && Array.isArray(w)) return [Number(h[0]), Number(h[1]), Number(w[0]), Number(w[1])];
   }
-  r.problem(`padding ${JSON.stringify(value)} is not a ZeroPadding2D padding`);
+  r.problem(`padding ${quoteValue(value, 60)} is not a ZeroPadding2D padding`);
   return [0, 0, 0, 0];
 }
 
@@ -175,7 +179,7 @@ function mapInput(r: ConfigReader): Mapped {
     r.problem('does not give its shape (no batch_input_shape or batch_shape)');
     return { pieces: [], rank: 3 };
   }
-  const text = JSON.stringify(Array.isArray(withBatch) ? withBatch : shape);
+  const text = quoteValue(Array.isArray(withBatch) ? withBatch : shape, 60);
   if (shape.length !== 3) {
     r.problem(`the input shape ${text} is not an image; CNN Studio needs height × width × channels`);
   } else if (!shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d > 0)) {
@@ -207,7 +211,7 @@ class ConfigReader {
     const value = this.config[key];
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'number' && Number.isFinite(value)) return value;
-    this.problem(`${key} must be a number (found ${JSON.stringify(value)})`);
+    this.problem(`${key} must be a number (found ${quoteValue(value, 60)})`);
     return undefined;
   }
 
@@ -221,7 +225,7 @@ class ConfigReader {
   bool(key: string, fallback: boolean): boolean {
     const value = this.config[key];
     if (typeof value === 'boolean') return value;
-    if (value != null) this.problem(`${key} must be true or false (found ${JSON.stringify(value)})`);
+    if (value != null) this.problem(`${key} must be true or false (found ${quoteValue(value, 60)})`);
     return fallback;
   }
 
@@ -234,7 +238,7 @@ class ConfigReader {
       const [h, w] = value as number[];
       if (h !== undefined && value.length <= 2) return [h, w ?? h];
     }
-    this.problem(value == null ? `${key} is missing` : `${key} must be [height, width] (found ${JSON.stringify(value)})`);
+    this.problem(value == null ? `${key} is missing` : `${key} must be [height, width] (found ${quoteValue(value, 60)})`);
     return fallback ?? [1, 1];
   }
 
@@ -242,7 +246,7 @@ class ConfigReader {
     const value = this.config.padding ?? 'valid';
     const text = typeof value === 'string' ? value.toLowerCase() : value;
     if (text === 'valid' || text === 'same') return text;
-    this.problem(`padding ${JSON.stringify(value)} is not supported (only "valid" and "same")`);
+    this.problem(`padding ${quoteValue(value, 60)} is not supported (only "valid" and "same")`);
     return 'valid';
   }
 
@@ -270,7 +274,7 @@ class ConfigReader {
     const axis = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
     const last = ctx.rank ?? 3;
     if (axis !== -1 && axis !== last) {
-      this.problem(`axis ${JSON.stringify(raw)} is not the channel axis; only -1 or ${last} is supported`);
+      this.problem(`axis ${quoteValue(raw, 60)} is not the channel axis; only -1 or ${last} is supported`);
     }
   }
 
@@ -280,7 +284,7 @@ class ConfigReader {
     if (isRecord(value) && typeof value.config === 'string') value = value.config;
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'string') {
-      this.problem(`${key} ${JSON.stringify(value).slice(0, 60)} is not a built-in Keras activation`);
+      this.problem(`${key} ${quoteValue(value, 60)} is not a built-in Keras activation`);
       return undefined;
     }
     return value.slice(value.lastIndexOf('.') + 1);
@@ -291,9 +295,9 @@ class ConfigReader {
     const name = this.activationName('activation');
     if (name === undefined || name === 'linear') return [];
     if (name === 'softmax') return this.softmaxOutput(ctx).map((piece) => ({ ...piece, suffix: 'softmax' }));
-    const known = ACTIVATIONS[name];
+    const known = knownActivation(name);
     if (!known) {
-      this.problem(`activation "${name}" is not supported`);
+      this.problem(`activation ${quoteValue(name, 60)} is not supported`);
       return [];
     }
     return [{ ...activation(known.function, known.alpha), suffix: name }];

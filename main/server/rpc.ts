@@ -3,11 +3,12 @@
  * arguments, a response carries the result or an error message, and events are pushed unasked.
  */
 import { z } from 'zod';
+import { onArrays, onStrings } from '../length-checks.ts';
 
 export const requestSchema = z.strictObject({
   id: z.number().int().min(0),
-  call: z.string().max(64),
-  args: z.array(z.unknown()).max(8),
+  call: z.string().max(64, onStrings()),
+  args: z.array(z.unknown()).max(8, onArrays()),
 });
 
 export type RpcRequest = z.output<typeof requestSchema>;

@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { StudioCalls } from '../api/contract.ts';
+import { describeError } from '../errors.ts';
 import { dispatchCall } from './dispatch.ts';
 import { requestSchema, type RpcMessage } from './rpc.ts';
 
@@ -33,6 +34,9 @@ export interface WebServer {
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
+/** The reply to a request that failed inside the server rather than in the call. */
+export const UNANSWERED = 'the server could not answer this request';
+
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -47,7 +51,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
   const server: Server = createServer((request, response) => {
-    void serveStatic(options.staticDir, request.url ?? '/').then(({ status, type, body }) => {
+    // A request the server cannot answer must never become an unhandled rejection: that ends the process.
+    const served = serveStatic(options.staticDir, request.url ?? '/').catch(() => ({ status: 500, type: 'text/plain', body: 'server error' }));
+    void served.then(({ status, type, body }) => {
       response.writeHead(status, {
         'content-type': type,
         'x-content-type-options': 'nosniff',
@@ -68,7 +74,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       ws.on('close', () => sockets.delete(ws));
       // An oversized or malformed frame closes this connection (1009 / 1002); the server carries on.
       ws.on('error', () => ws.terminate());
-      ws.on('message', (data, isBinary) => void answer(ws, options.service, data.toString(), isBinary));
+      ws.on('message', (data, isBinary) => {
+        // A bug in answering one message must not become an unhandled rejection, which ends the
+        // process and every page's connection with it; it is reported, and the page told.
+        answer(ws, options.service, data.toString(), isBinary).catch((error: unknown) => {
+          process.stderr.write(`error: a WebSocket request could not be answered: ${describeError(error)}\n`);
+          ws.send(JSON.stringify({ id: -1, error: { message: UNANSWERED } } satisfies RpcMessage));
+        });
+      });
     });
   });
 
@@ -100,7 +113,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
 /** Null when the WebSocket may open; otherwise the HTTP status line to refuse it with. */
 function checkUpgrade(request: IncomingMessage, options: WebServerOptions, allowedOrigins: Set<string>): string | null {
-  const url = new URL(request.url ?? '/', 'http://server');
+  const url = requestUrl(request.url);
+  if (!url) return '400 Bad Request';
   if (url.pathname !== '/api') return '404 Not Found';
   if (!sameSecret(url.searchParams.get('token') ?? '', options.token)) return '401 Unauthorized';
   if (!allowedOrigins.has(request.headers.origin ?? '')) return '403 Forbidden';
@@ -130,8 +144,24 @@ async function answer(ws: WebSocket, service: StudioCalls, text: string, isBinar
   ws.send(JSON.stringify((outcome.ok ? { id, result: outcome.result } : { id, error: { message: outcome.message } }) satisfies RpcMessage));
 }
 
+/**
+ * The request target as a URL; null for targets no browser sends but anyone can (`//`, `%E0%A4%A`),
+ * which would otherwise throw inside an event handler and take the server down.
+ */
+function requestUrl(raw: string | undefined): URL | null {
+  try {
+    const url = new URL(raw ?? '/', 'http://server');
+    decodeURIComponent(url.pathname);
+    return url;
+  } catch {
+    return null;
+  }
+}
+
 async function serveStatic(root: string, rawUrl: string): Promise<{ status: number; type: string; body: Buffer | string }> {
-  const pathname = decodeURIComponent(new URL(rawUrl, 'http://server').pathname);
+  const url = requestUrl(rawUrl);
+  if (!url) return { status: 400, type: 'text/plain', body: 'bad request' };
+  const pathname = decodeURIComponent(url.pathname);
   const relativePath = pathname === '/' ? 'index.html' : pathname.slice(1);
   const full = resolve(root, normalize(relativePath));
   if (!full.startsWith(resolve(root))) return { status: 404, type: 'text/plain', body: 'not found' };

@@ -4,6 +4,7 @@
  *
  *   npm run bench                          everything
  *   npm run bench -- --only analysis       the graph analysis only
+ *   npm run bench -- --only refusals       how fast oversized inputs are refused
  *   npm run bench -- --backends wasm,cpu   training on these backends only
  */
 import { cpus, totalmem } from 'node:os';
@@ -11,6 +12,7 @@ import Table from 'cli-table3';
 import { BACKENDS, type BackendName } from '../../main/backends/ladder.ts';
 import { formatCount } from '../../main/analysis/format.ts';
 import { runAnalysisBench } from './analysis-bench.ts';
+import { runRefusalBench } from './refusal-bench.ts';
 import { runTrainBench } from './train-bench.ts';
 
 const args = process.argv.slice(2);
@@ -23,11 +25,12 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const analysis = only === 'training' ? [] : runAnalysisBench();
-const training = only === 'analysis' ? [] : await runTrainBench(backends);
+const analysis = only === undefined || only === 'analysis' ? runAnalysisBench() : [];
+const refusals = only === undefined || only === 'refusals' ? await runRefusalBench() : [];
+const training = only === undefined || only === 'training' ? await runTrainBench(backends) : [];
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine: machine(), analysis, training }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machine(), analysis, refusals, training }, null, 2)}\n`);
 } else {
   process.stdout.write(`${machine()}\n\n`);
   if (analysis.length > 0) {
@@ -38,6 +41,11 @@ if (json) {
     });
     for (const row of analysis) table.push([row.graph, row.nodes, ms(row.analyseMedianMs), ms(row.analyseP99Ms), ms(row.loadMedianMs)]);
     process.stdout.write(`Graph analysis (the live counters), one call:\n${table.toString()}\n\n`);
+  }
+  if (refusals.length > 0) {
+    const table = new Table({ head: ['Input', 'Median', 'Outcome'], colAligns: ['left', 'right', 'left'], style: { head: [], border: [] }, wordWrap: true, colWidths: [44, 12, 60] });
+    for (const row of refusals) table.push([row.input, ms(row.medianMs), row.outcome]);
+    process.stdout.write(`Oversized inputs, refused:\n${table.toString()}\n\n`);
   }
   if (training.length > 0) {
     const table = new Table({
