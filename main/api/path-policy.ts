@@ -9,7 +9,7 @@
  * The paths inside documents (a graph's name, a dataset folder, a recovery draft's file) never
  * widen this: only the dialog does.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { StudioError } from '../errors.ts';
 
 export interface PathPolicy {
@@ -21,10 +21,7 @@ export interface PathPolicy {
 
 export function pathPolicy(kind: 'desktop' | 'browser', workspace: string, recentFiles: () => Promise<string[]>): PathPolicy {
   const granted = new Set<string>();
-  const insideWorkspace = (full: string) => {
-    const inside = relative(workspace, full);
-    return !inside.startsWith('..') && !isAbsolute(inside);
-  };
+  const insideWorkspace = (full: string) => isInside(workspace, full);
 
   return {
     async check(path) {
@@ -38,4 +35,10 @@ export function pathPolicy(kind: 'desktop' | 'browser', workspace: string, recen
       granted.add(resolve(workspace, path));
     },
   };
+}
+
+/** Whether `path` is `folder` or lies below it. A file named "..notes.json" in it does. */
+export function isInside(folder: string, path: string): boolean {
+  const inside = relative(folder, resolve(folder, path));
+  return inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
 }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { detectBackends } from '../backends/ladder.ts';
 import { openDataset } from '../data/datasets.ts';
@@ -27,7 +27,7 @@ import type { TrainingEvent } from '../train/events.ts';
 import { checkTrainingMemory } from '../train/memory-check.ts';
 import { startTrainingProcess, type TrainingHandle } from '../train/worker/controller.ts';
 import type { GraphFileInfo, HostInfo, PresetInfo, StudioCalls, TrainingStart } from './contract.ts';
-import { pathPolicy } from './path-policy.ts';
+import { isInside, pathPolicy } from './path-policy.ts';
 
 export interface StudioServiceOptions {
   kind: HostInfo['kind'];
@@ -87,8 +87,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     const [kind, rest] = [name.slice(0, colon), name.slice(colon + 1)];
     const query = rest.indexOf('?');
     const folder = resolve(options.workspace, query < 0 ? rest : rest.slice(0, query));
-    const inside = relative(options.workspace, folder);
-    if (options.kind === 'browser' && (inside.startsWith('..') || isAbsolute(inside))) {
+    if (options.kind === 'browser' && !isInside(options.workspace, folder)) {
       throw new StudioError(`"${rest}" is outside the workspace ${options.workspace}`);
     }
     return `${kind}:${folder}${query < 0 ? '' : rest.slice(query)}`;
@@ -97,7 +96,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
   /** Runs a write to `full`, making the workspace's folders on the way, with file-system errors in words. */
   const writing = async (full: string, write: () => Promise<unknown>) => {
     try {
-      if (!relative(options.workspace, full).startsWith('..')) await mkdir(dirname(full), { recursive: true });
+      if (isInside(options.workspace, full)) await mkdir(dirname(full), { recursive: true });
       await write();
     } catch (error) {
       if (error instanceof StudioError) throw error;

@@ -5,14 +5,16 @@
 import { z } from 'zod';
 import { onStrings } from '../length-checks.ts';
 
-const positiveInt = (name: string) => z.number().int(`${name} must be a whole number`).min(1, `${name} must be at least 1`);
+/** Upper bounds no real run reaches, so a mistyped 1e9 is refused with a message instead of tried. */
+const positiveInt = (name: string, max: number) =>
+  z.number().int(`${name} must be a whole number`).min(1, `${name} must be at least 1`).max(max, `${name} must be at most ${max.toLocaleString('en-US')}`);
 const rate = (name: string) => z.number().positive(`${name} must be above 0`).finite();
 
 export const scheduleSchema = z.discriminatedUnion('type', [
   /** The learning rate never changes. */
   z.strictObject({ type: z.literal('constant') }),
   /** PyTorch's StepLR: multiply by `gamma` every `stepSize` epochs. */
-  z.strictObject({ type: z.literal('step'), stepSize: positiveInt('step size').default(6), gamma: rate('gamma').default(0.1) }),
+  z.strictObject({ type: z.literal('step'), stepSize: positiveInt('step size', 10_000).default(6), gamma: rate('gamma').default(0.1) }),
   /**
    * Smith's one-cycle policy, per batch, as PyTorch's OneCycleLR: from maxLr / divFactor up to
    * maxLr over the first `pctStart` of the run (cosine), then down to maxLr / divFactor / finalDivFactor.
@@ -29,16 +31,16 @@ export const scheduleSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('plateau'),
     factor: z.number().gt(0).lt(1).default(0.1),
-    patience: z.number().int().min(0).default(2),
+    patience: z.number().int().min(0).max(10_000).default(2),
     minLr: z.number().min(0).default(0),
   }),
 ]);
 
 export const trainingSettingsSchema = z.strictObject({
   /** Which dataset to train on; "mnist" ships with the studio. */
-  dataset: z.string().min(1, onStrings()).default('mnist'),
-  epochs: positiveInt('epochs').default(20),
-  batchSize: positiveInt('batch size').default(128),
+  dataset: z.string().min(1, onStrings()).max(4096, onStrings({ error: 'the dataset name is too long' })).default('mnist'),
+  epochs: positiveInt('epochs', 10_000).default(20),
+  batchSize: positiveInt('batch size', 65_536).default(128),
   optimizer: z.enum(['sgd', 'adam']).default('sgd'),
   learningRate: rate('learning rate').default(0.01),
   /** SGD only. */
@@ -51,13 +53,13 @@ export const trainingSettingsSchema = z.strictObject({
       /** Largest random rotation either way, degrees. */
       rotate: z.number().min(0).max(180).default(0),
       /** Largest random shift either way, pixels. */
-      shift: z.number().min(0).default(0),
+      shift: z.number().min(0).max(1024).default(0),
     })
     .prefault({}),
   /** Seeds weight initialisation, shuffling, dropout and augmentation. */
-  seed: z.number().int().min(0).default(1),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
   /** Use only the first N training and test images (quick checks). */
-  limit: positiveInt('limit').optional(),
+  limit: positiveInt('limit', 1_000_000_000).optional(),
 });
 
 export type TrainingSettings = z.output<typeof trainingSettingsSchema>;

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isInside } from '../../main/api/path-policy.ts';
 import { createStudioService } from '../../main/api/studio-service.ts';
 import { REPO } from '../support/cli.ts';
 import { chainOf } from '../support/graphs.ts';
@@ -58,5 +59,16 @@ describe('paths the desktop page may use', () => {
     });
     expect((await restarted.openGraph(join(first.root, 'kept.json'))).path).toBe(join(first.root, 'kept.json'));
     await restarted.saveGraph(join(first.root, 'kept.json'), graph);
+  });
+});
+
+describe('isInside', () => {
+  it('counts a file whose name starts with two dots as inside, and the parent as outside', () => {
+    expect(isInside('/w', '/w/..notes.json')).toBe(true);
+    expect(isInside('/w', '..notes.json')).toBe(true);
+    expect(isInside('/w', '/w')).toBe(true);
+    expect(isInside('/w', '..')).toBe(false);
+    expect(isInside('/w', '../w2/x.json')).toBe(false);
+    expect(isInside('/w', '/w2/x.json')).toBe(false);
   });
 });
