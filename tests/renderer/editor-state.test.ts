@@ -150,6 +150,9 @@ describe('inspector settings', () => {
     ['filters', '', 'Filters must be a number'],
     ['filters', '2.5', 'Filters must be a whole number (got 2.5)'],
     ['padding', 'lots', 'Padding must be valid, same, p, ph×pw or top,bottom,left,right'],
+    // Beyond the file format's limits: could never be saved, so never stored.
+    ['kernelSize', '1000000000', 'Kernel size must be at most 1,024 (got 1000000000)'],
+    ['filters', '1e9', 'Filters must be at most 65,536 (got 1000000000)'],
   ])('refuses %s = "%s" with a message', (key, text, message) => {
     expect(changeSetting(conv, field('conv2d', key), text)).toEqual({ ok: false, message });
   });

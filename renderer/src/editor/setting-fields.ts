@@ -3,7 +3,7 @@
  * only once it parses and the core's own checks accept it; otherwise the field says why.
  */
 import { BLOCKS } from '../../../main/analysis/blocks/index.ts';
-import { ACTIVATIONS } from '../../../main/graph/schema.ts';
+import { ACTIVATIONS, blockParamSchemas } from '../../../main/graph/schema.ts';
 import type { BlockType, GraphNode } from '../../../main/graph/types.ts';
 
 export type FieldKind = 'integer' | 'number' | 'pair' | 'padding' | 'boolean' | 'choice' | 'optional-pair';
@@ -107,6 +107,9 @@ export function changeSetting(node: GraphNode, field: SettingField, text: string
   const params = { ...node.params } as Record<string, unknown>;
   if (parsed.value === undefined) delete params[field.key];
   else params[field.key] = parsed.value;
+  // The file format's limits first (a kernel of 1e9 could never be saved), then the block's own rules.
+  const format = blockParamSchemas[node.type].safeParse(params);
+  if (!format.success) return { ok: false, message: capitalise(format.error.issues[0]!.message) };
   const problems = (BLOCKS[node.type].checkParams as (p: unknown) => string[])(params);
   if (problems.length > 0) return { ok: false, message: capitalise(problems[0]!) };
   return { ok: true, params: params as GraphNode['params'] };
