@@ -2,18 +2,14 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createStudioService } from '../../main/api/studio-service.ts';
 import type { TrainingSettings } from '../../main/graph/training-settings.ts';
 import { createRunFolder } from '../../main/runs/run-folder.ts';
-import type { startTrainingProcess } from '../../main/train/worker/controller.ts';
-import { REPO } from '../support/cli.ts';
 import { journeyPath, loadPreset } from '../support/presets.ts';
+import { serviceWithoutTraining } from '../support/scratch-service.ts';
 import { browserService } from '../support/studio.ts';
 import { chainOf } from '../support/graphs.ts';
 
 const graph = (name: string) => ({ ...chainOf([8, 8, 1], [{ type: 'conv2d', params: { filters: 2, kernelSize: 3 } }]), name });
-
-type StartRequest = Parameters<typeof startTrainingProcess>[0];
 
 function workspace() {
   const folder = mkdtempSync(join(tmpdir(), 'cnn-studio-files-'));
@@ -65,19 +61,7 @@ describe('graph files through the studio service', () => {
 describe('paths inside a file the user opened', () => {
   it('never decide where the studio writes: names and dataset folders from the file stay data', async () => {
     const { folder } = workspace();
-    const started: StartRequest[] = [];
-    const service = createStudioService({
-      kind: 'browser',
-      workspace: folder,
-      runsRoot: join(folder, 'runs'),
-      resourcesDir: join(REPO, 'resources'),
-      stateDir: join(folder, '.state'),
-      emitTrainingEvent: () => {},
-      startTraining: (request) => {
-        started.push(request);
-        return { cancel() {}, kill() {}, done: new Promise<never>(() => {}) };
-      },
-    });
+    const { service, started } = serviceWithoutTraining({ workspace: folder, runs: join(folder, 'runs'), state: join(folder, '.state') });
     const hostile = { ...loadPreset(journeyPath(10)), name: '../../../../tmp/escaped', description: '/etc/passwd' };
     writeFileSync(join(folder, 'hostile.json'), JSON.stringify(hostile));
     const { graph } = await service.openGraph('hostile.json');

@@ -9,16 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { analyzeGraph } from '../../main/analysis/analyze.ts';
-import { createStudioService } from '../../main/api/studio-service.ts';
+import type { StudioService } from '../../main/api/studio-service.ts';
 import { runSummary } from '../../main/cli/summary-command.ts';
 import { readGraphFile } from '../../main/files/read-graph-file.ts';
 import { parseGraphDocument, parseGraphJson } from '../../main/graph/load.ts';
 import { importKerasTopology } from '../../main/import/keras.ts';
 import { dispatchCall } from '../../main/server/dispatch.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, startWebServer } from '../../main/server/web-server.ts';
-import type { TrainingHandle } from '../../main/train/worker/controller.ts';
 import { chainDocument, oneBlockDocument, parallelEdgesDocument } from '../support/oversized-graphs.ts';
-import { REPO, runCli } from '../support/cli.ts';
+import { serviceWithoutTraining } from '../support/scratch-service.ts';
+import { runCli } from '../support/cli.ts';
 
 export interface RefusalBenchRow {
   input: string;
@@ -35,15 +35,7 @@ export async function runRefusalBench(): Promise<RefusalBenchRow[]> {
   const huge = join(workspace, 'huge.json');
   writeFileSync(huge, '');
   truncateSync(huge, 1024 ** 3); // sparse: no disk used
-  const service = createStudioService({
-    kind: 'browser',
-    workspace,
-    runsRoot: join(root, 'runs'),
-    resourcesDir: join(REPO, 'resources'),
-    stateDir: join(root, 'state'),
-    emitTrainingEvent: () => {},
-    startTraining: () => ({ cancel() {}, kill() {}, done: new Promise(() => {}) }) as TrainingHandle,
-  });
+  const { service } = serviceWithoutTraining({ workspace, runs: join(root, 'runs'), state: join(root, 'state') });
   const tooMany = chainDocument(10_000);
   const tooManyText = JSON.stringify(tooMany);
   const million = chainDocument(1_000_000);
@@ -122,7 +114,7 @@ function kerasChain(count: number): unknown {
 }
 
 /** A 10,000-block graph sent as a request (a round trip), and a 9 MiB message (until the close). */
-async function overWebSocket(service: ReturnType<typeof createStudioService>, tooManyText: string): Promise<RefusalBenchRow[]> {
+async function overWebSocket(service: StudioService, tooManyText: string): Promise<RefusalBenchRow[]> {
   const staticDir = mkdtempSync(join(tmpdir(), 'cnn-studio-bench-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html>');
   const server = await startWebServer({ host: '127.0.0.1', port: 0, token: 't', staticDir, service, maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES });

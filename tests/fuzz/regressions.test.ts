@@ -10,7 +10,6 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../main/analysis/analyze.ts';
 import { checkArguments } from '../../main/api/schemas.ts';
-import { createStudioService } from '../../main/api/studio-service.ts';
 import { compileGraph } from '../../main/compile/to-tfjs.ts';
 import { openDataset } from '../../main/data/datasets.ts';
 import { parseGraphDocument, parseGraphJson } from '../../main/graph/load.ts';
@@ -18,8 +17,8 @@ import { importKerasTopology } from '../../main/import/keras.ts';
 import { dispatchCall } from '../../main/server/dispatch.ts';
 import { requestSchema } from '../../main/server/rpc.ts';
 import { startWebServer } from '../../main/server/web-server.ts';
-import { REPO } from '../support/cli.ts';
 import { fakeService } from '../support/fake-service.ts';
+import { serviceWithoutTraining } from '../support/scratch-service.ts';
 import { graphOf } from '../support/graphs.ts';
 import { deeplyNested } from './support/json-mutations.ts';
 
@@ -124,14 +123,7 @@ describe('the studio service', () => {
   it('refuses to save to the workspace folder itself (was: "." saved <workspace>.json beside it, outside)', async () => {
     const root = mkdtempSync(join(tmpdir(), 'cnn-studio-fuzz-dot-'));
     const workspace = join(root, 'workspace');
-    const service = createStudioService({
-      kind: 'browser',
-      workspace,
-      runsRoot: join(root, 'runs'),
-      resourcesDir: join(REPO, 'resources'),
-      stateDir: join(root, 'state'),
-      emitTrainingEvent: () => {},
-    });
+    const { service } = serviceWithoutTraining({ workspace, runs: join(root, 'runs'), state: join(root, 'state') });
     const graph = await service.loadPreset('journey/round-10');
     try {
       for (const path of ['.', workspace, 'sub/..']) {

@@ -10,10 +10,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { createStudioService } from '../../main/api/studio-service.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, startWebServer, UNANSWERED, type WebServer } from '../../main/server/web-server.ts';
-import type { TrainingHandle } from '../../main/train/worker/controller.ts';
-import { REPO } from '../support/cli.ts';
+import { serviceWithoutTraining } from '../support/scratch-service.ts';
 import { expectCleanMessage } from './support/expectations.ts';
 import { fuzzOptions } from './support/fuzz-settings.ts';
 import { studioCall } from './support/ipc-calls.ts';
@@ -28,15 +26,7 @@ const folders = { workspace: join(root, 'workspace'), runs: join(root, 'runs'), 
 for (const folder of Object.values(folders)) mkdirSync(folder);
 writeFileSync(join(folders.static, 'index.html'), '<!doctype html><title>studio</title>');
 
-const service = createStudioService({
-  kind: 'browser',
-  workspace: folders.workspace,
-  runsRoot: folders.runs,
-  resourcesDir: join(REPO, 'resources'),
-  stateDir: folders.state,
-  emitTrainingEvent: () => {},
-  startTraining: () => ({ cancel() {}, kill() {}, done: new Promise(() => {}) }) as TrainingHandle,
-});
+const { service } = serviceWithoutTraining(folders);
 
 let server: WebServer;
 let origin: string;
