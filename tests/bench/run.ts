@@ -5,6 +5,7 @@
  *   npm run bench                          everything
  *   npm run bench -- --only analysis       the graph analysis only
  *   npm run bench -- --only refusals       how fast oversized inputs are refused
+ *   npm run bench -- --only cancel         how long Stop takes, from cancel to the cancelled event
  *   npm run bench -- --backends wasm,cpu   training on these backends only
  */
 import { cpus, totalmem } from 'node:os';
@@ -12,6 +13,7 @@ import Table from 'cli-table3';
 import { BACKENDS, type BackendName } from '../../main/backends/ladder.ts';
 import { formatCount } from '../../main/analysis/format.ts';
 import { runAnalysisBench } from './analysis-bench.ts';
+import { runCancelBench } from './cancel-bench.ts';
 import { runRefusalBench } from './refusal-bench.ts';
 import { runTrainBench } from './train-bench.ts';
 
@@ -28,9 +30,10 @@ if (unknown.length > 0) {
 const analysis = only === undefined || only === 'analysis' ? runAnalysisBench() : [];
 const refusals = only === undefined || only === 'refusals' ? await runRefusalBench() : [];
 const training = only === undefined || only === 'training' ? await runTrainBench(backends) : [];
+const cancel = only === undefined || only === 'cancel' ? await runCancelBench() : [];
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine: machine(), analysis, refusals, training }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machine(), analysis, refusals, training, cancel }, null, 2)}\n`);
 } else {
   process.stdout.write(`${machine()}\n\n`);
   if (analysis.length > 0) {
@@ -66,6 +69,11 @@ if (json) {
       ]);
     }
     process.stdout.write(`Training journey round 10 (9,896 parameters), batch 64, MNIST:\n${table.toString()}\n`);
+  }
+  if (cancel.length > 0) {
+    const table = new Table({ head: ['Stop pressed', 'Cancel → cancelled event', 'Slowest', 'Final event'], colAligns: ['left', 'left', 'right', 'left'], style: { head: [], border: [] } });
+    for (const row of cancel) table.push([row.moment, row.latenciesMs.map((v) => `${Math.round(v)} ms`).join(', '), `${Math.round(Math.max(...row.latenciesMs))} ms`, row.outcome]);
+    process.stdout.write(`\nCancelling a training run (journey round 10, wasm, batch 256):\n${table.toString()}\n`);
   }
 }
 
