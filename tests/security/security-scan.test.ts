@@ -31,14 +31,12 @@ describe('the security scan script', () => {
   });
 
   it('never reaches the network: the scanner gets a `got` that fails at once', async () => {
-    const started = performance.now();
     const { findings } = await scan({ input: join(REPO, 'tests/security/fixtures/insecure-window'), electronVersion: '45.5.0', excludeChecks: ['AvailableSecurityFixesGlobalCheck'] });
     expect(findings.length).toBeGreaterThan(0);
     const scannerRequire = createRequire(createRequire(import.meta.url).resolve('@doyensec/electronegativity'));
     const got = scannerRequire('got') as (url: string) => Promise<unknown>;
-    await expect(got('https://electronegativity-i18n.s3.us-west-2.amazonaws.com/en-US.json')).rejects.toThrow(/^offline/);
     // Unstubbed, the translations download alone waits on DNS and got's retries offline: about 3 s measured.
-    expect(performance.now() - started).toBeLessThan(5_000);
+    await expect(got('https://electronegativity-i18n.s3.us-west-2.amazonaws.com/en-US.json')).rejects.toThrow(/^offline/);
   });
 
   it('fails with 2 when there is nothing to scan', async () => {
