@@ -4,7 +4,7 @@
  * it over the target (rename is atomic within a folder). With `keepBackup`, the version being
  * replaced is first hard-linked to `<file>.bak`, so the previous save survives a bad one.
  */
-import { copyFile, link, open, rename, rm } from 'node:fs/promises';
+import { copyFile, link, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { backupPathOf } from './backup.ts';
 
@@ -33,6 +33,7 @@ export async function writeAtomically(path: string, contents: string | Uint8Arra
     throw error;
   }
   await syncFolder(dirname(path));
+  await removeLeftoverTemporaries(path);
 }
 
 /**
@@ -57,6 +58,31 @@ async function keepPreviousVersion(path: string): Promise<void> {
 
 function siblingTemporary(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+}
+
+/**
+ * A kill between writing the temporary file and renaming it leaves the temporary behind. The
+ * next save of the same file removes those whose writer (the pid in the name) is gone; one of a
+ * live process may be another save under way.
+ */
+async function removeLeftoverTemporaries(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/\.(\d+)\.[a-z0-9]+\.tmp$/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+    await rm(join(dirname(path), name), { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Makes the rename itself durable. Windows cannot open folders for flushing; there it is skipped. */

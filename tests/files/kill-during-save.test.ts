@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readGraphFile } from '../../main/files/read-graph-file.ts';
+import { writeGraphFile } from '../../main/files/write-graph-file.ts';
 import { REPO } from '../support/cli.ts';
+import { chainOf } from '../support/graphs.ts';
 
 /** Starts the save loop, waits until it is saving, lets it run `ms` more, then SIGKILLs it. */
 async function killWhileSaving(file: string, ms: number): Promise<void> {
@@ -34,5 +36,8 @@ describe('killing the studio while it saves', () => {
     }
     // The loop really was saving over and over when it was killed.
     expect(versions.some((name) => name !== 'version 0')).toBe(true);
+    // Temporary files a kill left behind go with the next save.
+    await writeGraphFile(file, chainOf([8, 8, 1], [{ type: 'flatten' }]));
+    expect(readdirSync(dirname(file)).sort()).toEqual(['design.json', 'design.json.bak']);
   }, 60_000);
 });

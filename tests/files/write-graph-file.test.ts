@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +41,15 @@ describe('saving a graph file', () => {
     await expect(writeAtomically(target, 'new')).rejects.toThrow();
     expect(readdirSync(folder)).toEqual(['busy.json']);
     expect(readdirSync(target)).toEqual(['inside']);
+  });
+
+  it('removes temporary files left by a writer that was killed, and only those', async () => {
+    const folder = scratch();
+    const file = join(folder, 'design.json');
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(join(folder, `.design.json.${deadPid}.k1ll3d.tmp`), 'half a file');
+    writeFileSync(join(folder, `.other.json.${deadPid}.k1ll3d.tmp`), 'not ours to remove');
+    await writeGraphFile(file, named('after a kill'));
+    expect(readdirSync(folder).sort()).toEqual([`.other.json.${deadPid}.k1ll3d.tmp`, 'design.json']);
   });
 });
