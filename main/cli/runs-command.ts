@@ -51,5 +51,7 @@ export async function runRuns(dir: string, options: { sort: RunSort; json?: bool
     ]);
   }
   io.out(table.toString());
+  // Why runs ended early, under the table: too long for a column.
+  for (const run of runs) if (run.error) io.out(`${run.id} ${run.status}: ${run.error}`);
   return EXIT_OK;
 }

@@ -11,7 +11,7 @@ import { parseGraphDocument } from '../graph/load.ts';
 import { trainingSettingsSchema } from '../graph/training-settings.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord } from './run-folder.ts';
-import { liveStatus } from './run-liveness.ts';
+import { INTERRUPTED_MESSAGE, liveStatus } from './run-liveness.ts';
 import type { RunSummary } from './types.ts';
 
 export type { RunSummary };
@@ -36,12 +36,15 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
   const analysis = analyzeGraph(graph);
   const bestTrain = epochs.length > 0 ? Math.max(...epochs.map((e) => e.trainAccuracy)) : null;
   const bestTest = epochs.length > 0 ? Math.max(...epochs.map((e) => e.testAccuracy)) : null;
+  const status = liveStatus(record);
   return {
     id: dir.split(/[\\/]/).filter(Boolean).at(-1)!,
     dir,
     name: record.name,
     note: record.note ?? '',
-    status: liveStatus(record),
+    status,
+    // A run found interrupted here never had the chance to say so in run.json.
+    error: record.error ?? (status === 'interrupted' ? INTERRUPTED_MESSAGE : null),
     startedAt: record.startedAt,
     backend: record.backend,
     trainableParams: analysis.totals.params.trainable,

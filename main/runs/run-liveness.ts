@@ -14,6 +14,8 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { RunRecord, RunStatus } from './types.ts';
 
+export const INTERRUPTED_MESSAGE = 'the program that started this run stopped while it trained; the epochs already finished are kept';
+
 export type ProcessProbe = (pid: number) => boolean;
 
 /**

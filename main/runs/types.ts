@@ -37,6 +37,8 @@ export interface RunSummary {
   name: string;
   note: string;
   status: RunStatus;
+  /** Why a failed or interrupted run ended, as run.json records it; null otherwise. */
+  error: string | null;
   startedAt: string;
   backend: string;
   trainableParams: number;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { trainingSettingsSchema } from '../../main/graph/training-settings.ts';
 import { appendEpochMetrics, createRunFolder, readRunRecord, writeRunRecord } from '../../main/runs/run-folder.ts';
 import { deleteRun, listRuns, renameRun, setRunNote } from '../../main/runs/run-history.ts';
+import { INTERRUPTED_MESSAGE } from '../../main/runs/run-liveness.ts';
 import { newRunRecord } from '../../main/runs/run-recorder.ts';
 import type { EpochEvent } from '../../main/train/events.ts';
 import { journeyPath, loadPreset } from '../support/presets.ts';
@@ -40,6 +42,20 @@ describe('the runs of a project', () => {
     const seven = runs[1]!;
     expect(seven).toMatchObject({ trainableParams: 9896, macs: 1_295_552, epochs: 2, bestTrainAccuracy: 0.995, bestTestAccuracy: 0.992, bestEpoch: 2, backend: 'wasm', status: 'finished' });
     expect(seven.gap).toBeCloseTo(0.003);
+  });
+
+  it('says why a run ended early, including one whose process died without recording it', async () => {
+    const settings = trainingSettingsSchema.parse({});
+    const failed = await createRunFolder(root, loadPreset(journeyPath(5)), settings, new Date('2026-10-01T10:00:00Z'));
+    await writeRunRecord(failed, { ...newRunRecord('ran out', 'wasm'), status: 'failed', error: 'the training process ran out of memory' });
+    const orphan = await createRunFolder(root, loadPreset(journeyPath(5)), settings, new Date('2026-10-02T10:00:00Z'));
+    await writeRunRecord(orphan, { ...newRunRecord('orphan', 'wasm'), pid: spawnSync(process.execPath, ['-e', '']).pid });
+    const byName = new Map((await listRuns(root)).map((run) => [run.name, run]));
+    expect(byName.get('ran out')).toMatchObject({ status: 'failed', error: 'the training process ran out of memory' });
+    expect(byName.get('orphan')).toMatchObject({ status: 'interrupted', error: INTERRUPTED_MESSAGE });
+    expect(byName.get('round 7')).toMatchObject({ status: 'finished', error: null });
+    await deleteRun(root, failed);
+    await deleteRun(root, orphan);
   });
 
   it('renames and annotates a run', async () => {
