@@ -9,17 +9,10 @@ import { totalmem } from 'node:os';
 import { formatBytes, formatShape } from '../analysis/format.ts';
 import { estimateTrainingMemory, largestBatchWithin, type TrainingMemorySettings } from '../analysis/training-memory.ts';
 import type { GraphAnalysis } from '../analysis/types.ts';
-import type { BackendName } from '../backends/types.ts';
+import { WASM_HEAP_LIMIT, type BackendName } from '../backends/types.ts';
 import { StudioError } from '../errors.ts';
 
-/**
- * The wasm backend's heap can grow to 65,536 pages of 64 KiB: the memory section of
- * tfjs-backend-wasm(-simd).wasm 4.22 declares that maximum, the threaded build's JavaScript
- * creates its shared memory with it, and Emscripten's getHeapMax() returns 4 GiB − 64 KiB.
- * Tensors above 2 GiB work (offsets are read unsigned). The module itself takes 16 MiB before
- * the first tensor.
- */
-export const WASM_HEAP_LIMIT = 4 * 1024 ** 3 - 64 * 1024;
+/** The wasm module itself takes 16 MiB before the first tensor. */
 const WASM_BASE_HEAP = 16 * 1024 ** 2;
 
 /** Native TensorFlow and the plain JavaScript backend share the machine with everything else. */

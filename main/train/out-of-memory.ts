@@ -12,7 +12,7 @@
 import { formatBytes } from '../analysis/format.ts';
 import type { LoadedBackend } from '../backends/ladder.ts';
 import { describeError } from '../errors.ts';
-import { WASM_HEAP_LIMIT } from './memory-check.ts';
+import { WASM_HEAP_LIMIT } from '../backends/types.ts';
 
 const ADVICE = 'lower the batch size or shrink the early layers';
 

@@ -14,6 +14,10 @@ describe('the training panel', () => {
     await page.waitForSelector('[data-testid=train-backend] option[value=wasm]', { state: 'attached' });
     // The panel starts from round 10's own settings.
     expect(await page.inputValue('[data-testid=train-epochs]')).toBe('20');
+    // The memory estimate follows the batch, and warns before the engine would refuse.
+    expect(await page.textContent('[data-testid=train-memory]')).toMatch(/Training needs about [\d.]+ MiB at batch 128; the wasm backend holds at most 4\.0 GiB\.$/);
+    await page.fill('[data-testid=train-batch]', '65536');
+    await expect.poll(() => page.textContent('[data-testid=train-memory]')).toMatch(/GiB at batch 65,536; .*: lower the batch or shrink the early layers\.$/);
     await page.fill('[data-testid=train-epochs]', '40');
     await page.fill('[data-testid=train-batch]', '32');
     await page.fill('[data-testid=train-limit]', '320');

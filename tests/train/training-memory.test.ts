@@ -34,7 +34,8 @@ import { ACTIVATION_FACTOR, estimateTrainingMemory, largestBatchWithin } from '.
 import { loadBackend } from '../../main/backends/ladder.ts';
 import { limitDataset } from '../../main/data/dataset.ts';
 import { loadMnist } from '../../main/data/mnist.ts';
-import { checkTrainingMemory, likelyBackend, WASM_HEAP_LIMIT } from '../../main/train/memory-check.ts';
+import { WASM_HEAP_LIMIT } from '../../main/backends/types.ts';
+import { checkTrainingMemory, likelyBackend } from '../../main/train/memory-check.ts';
 import type { TrainingEvent } from '../../main/train/events.ts';
 import { runTraining } from '../../main/train/run-training.ts';
 import { train } from '../../main/train/trainer.ts';
