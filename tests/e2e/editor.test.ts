@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openPreset, screenshotPath, useStudio } from '../support/studio.ts';
+import { openPreset, screenshotPath, useStudio, viewportSettled } from '../support/studio.ts';
 
 const studio = useStudio();
 
@@ -85,7 +85,7 @@ describe('the editor in the browser mode', () => {
     const blocks = page.locator('[data-testid^=block-]');
     const before = await blocks.count();
     await page.click('button:has-text("Fit")');
-    await page.waitForTimeout(300);
+    await viewportSettled(page);
     await page.click('[data-testid=block-input]');
     await page.click('[data-testid=block-conv1]', { modifiers: ['Shift'] });
     expect(await page.locator('.svelte-flow__node.selected').count()).toBe(2);

@@ -83,6 +83,21 @@ export async function openPreset(page: Page, id: string): Promise<void> {
   await page.waitForSelector('[data-testid^=block-]');
 }
 
+/**
+ * Waits until the canvas stops moving (zoom to fit animates): clicks during the animation can
+ * land beside the block they aim at, more so on a busy machine.
+ */
+export async function viewportSettled(page: Page): Promise<void> {
+  const transform = () => page.getAttribute('.svelte-flow__viewport', 'style');
+  let previous = await transform();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const current = await transform();
+    if (current === previous) return;
+    previous = current;
+  }
+}
+
 /** Where screenshots for the README go when SCREENSHOTS=1, and a scratch folder otherwise. */
 export function screenshotPath(name: string): string {
   return process.env.SCREENSHOTS === '1' ? join(REPO, 'docs', name) : join(tmpdir(), name);
