@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { StudioCalls } from '../api/contract.ts';
+import { isInside } from '../api/path-policy.ts';
 import { describeError } from '../errors.ts';
 import { dispatchCall } from './dispatch.ts';
 import { requestSchema, type RpcMessage } from './rpc.ts';
@@ -164,7 +165,8 @@ async function serveStatic(root: string, rawUrl: string): Promise<{ status: numb
   const pathname = decodeURIComponent(url.pathname);
   const relativePath = pathname === '/' ? 'index.html' : pathname.slice(1);
   const full = resolve(root, normalize(relativePath));
-  if (!full.startsWith(resolve(root))) return { status: 404, type: 'text/plain', body: 'not found' };
+  // isInside, not a prefix test: "../renderer-old/x" starts with the root's name but is beside it.
+  if (!isInside(root, full)) return { status: 404, type: 'text/plain', body: 'not found' };
   try {
     return { status: 200, type: CONTENT_TYPES[extname(full)] ?? 'application/octet-stream', body: await readFile(full) };
   } catch {

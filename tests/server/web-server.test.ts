@@ -1,7 +1,7 @@
 /** The browser mode refuses whoever should not get in, and serves the page to whoever may. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startWebServer, type WebServer } from '../../main/server/web-server.ts';
@@ -62,6 +62,11 @@ describe('the browser-mode server', () => {
   it('does not serve files outside its folder', async () => {
     const response = await fetch(`${origin}/..%2F..%2F..%2Fetc%2Fpasswd`);
     expect(response.status).toBe(404);
+    // A sibling folder whose name starts with the static folder's is outside it too.
+    mkdirSync(`${staticDir}-old`, { recursive: true });
+    writeFileSync(`${staticDir}-old/secret.txt`, 'not for the page');
+    const sibling = await fetch(`${origin}/..%2F${basename(staticDir)}-old%2Fsecret.txt`);
+    expect(sibling.status).toBe(404);
   });
 
   it('admits a WebSocket with the token from its own origin', async () => {
