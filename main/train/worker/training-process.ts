@@ -5,14 +5,16 @@
  * It never outlives its caller: when the IPC channel closes while it trains (the app or CLI was
  * killed), it stops at the next batch, records the run as interrupted and exits; if the batch
  * does not end in time, it exits anyway (the run folder is consistent after every write).
- * Electron's utilityProcess has no such channel event; Chromium ends its child processes itself
- * when the main process dies, and the run then reads as interrupted from its pid (run-liveness.ts).
+ * Electron's utilityProcess has no such channel event; there the parent pid is watched instead
+ * (parent-watch.ts), and should both die at once the run reads as interrupted from its pid
+ * (run-liveness.ts).
  */
 import { describeError } from '../../errors.ts';
 import { parseGraphDocument } from '../../graph/load.ts';
 import { trainingSettingsSchema } from '../../graph/training-settings.ts';
 import type { TrainingEvent } from '../events.ts';
 import { runTraining } from '../run-training.ts';
+import { watchParent } from './parent-watch.ts';
 import { parentMessageSchema, type StartMessage } from './protocol.ts';
 
 /** After the caller went away: how long the run may take to reach the next batch and record that. */
@@ -39,15 +41,20 @@ function send(event: TrainingEvent, then?: () => void): void {
   }
 }
 
-if (parentPort) parentPort.on('message', (message) => receive(message.data));
-else {
+/** The caller is gone: stop at the next batch and record the run as interrupted, or exit. */
+function orphaned(): void {
+  if (ended) return; // our own disconnect at the end
+  if (!started) process.exit(0);
+  stop = 'interrupt';
+  setTimeout(() => process.exit(1), ORPHAN_GRACE_MS);
+}
+
+if (parentPort) {
+  parentPort.on('message', (message) => receive(message.data));
+  watchParent(orphaned);
+} else {
   process.on('message', receive);
-  process.on('disconnect', () => {
-    if (ended) return; // our own disconnect at the end
-    if (!started) process.exit(0);
-    stop = 'interrupt';
-    setTimeout(() => process.exit(1), ORPHAN_GRACE_MS);
-  });
+  process.on('disconnect', orphaned);
 }
 
 // A throw outside the training's own error handling (a timer, a library callback) still ends in
