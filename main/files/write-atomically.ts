@@ -6,6 +6,7 @@
  */
 import { copyFile, link, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { processExists } from '../process-exists.ts';
 import { backupPathOf } from './backup.ts';
 
 export interface WriteOptions {
@@ -71,19 +72,11 @@ async function removeLeftoverTemporaries(path: string): Promise<void> {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(/\.(\d+)\.[a-z0-9]+\.tmp$/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || processExists(pid)) continue;
     await rm(join(dirname(path), name), { force: true });
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Makes the rename itself durable. Windows cannot open folders for flushing; there it is skipped. */
 async function syncFolder(folder: string): Promise<void> {

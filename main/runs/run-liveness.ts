@@ -10,40 +10,11 @@
  * reads as running until that process ends. A run recorded on another host (a shared folder)
  * cannot be checked and keeps its status.
  */
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { processExists, type ProcessProbe } from '../process-exists.ts';
 import type { RunRecord, RunStatus } from './types.ts';
 
 export const INTERRUPTED_MESSAGE = 'the program that started this run stopped while it trained; the epochs already finished are kept';
-
-export type ProcessProbe = (pid: number) => boolean;
-
-/**
- * Signal 0 checks that a process exists without touching it; EPERM means it exists but is not
- * ours. A process that has ended but was never reaped (a zombie: an orphaned training process in
- * a container whose init does not reap) still answers signal 0, so Linux's /proc is asked too.
- */
-export const processExists: ProcessProbe = (pid) => {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !isZombie(pid);
-};
-
-/** Linux only; elsewhere there is no /proc and a process that answers is taken as running. */
-function isZombie(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return false;
-  }
-  // "pid (command) state …"; the command may itself hold spaces and parentheses.
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  return state === 'Z' || state === 'X';
-}
 
 /** The status to show: run.json's, except a running run whose process is gone, which was interrupted. */
 export function liveStatus(record: RunRecord, exists: ProcessProbe = processExists, thisHost = hostname()): RunStatus {

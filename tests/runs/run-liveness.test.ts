@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { liveStatus, processExists } from '../../main/runs/run-liveness.ts';
+import { processExists } from '../../main/process-exists.ts';
+import { liveStatus } from '../../main/runs/run-liveness.ts';
 import { newRunRecord } from '../../main/runs/run-recorder.ts';
 import type { RunRecord } from '../../main/runs/types.ts';
 

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readEpochMetrics, readRunRecord } from '../../main/runs/run-folder.ts';
 import { listRuns } from '../../main/runs/run-history.ts';
-import { processExists } from '../../main/runs/run-liveness.ts';
+import { processExists } from '../../main/process-exists.ts';
 import { INTERRUPTED_MESSAGE } from '../../main/runs/run-liveness.ts';
 import type { TrainingEvent } from '../../main/train/events.ts';
 import { REPO } from '../support/cli.ts';
