@@ -18,3 +18,6 @@ export interface BackendStatus {
  * Tensors above 2 GiB work (offsets are read unsigned).
  */
 export const WASM_HEAP_LIMIT = 4 * 1024 ** 3 - 64 * 1024;
+
+/** What training may use of it: the module itself takes 16 MiB before the first tensor. */
+export const WASM_TRAINING_BYTES = WASM_HEAP_LIMIT - 16 * 1024 ** 2;

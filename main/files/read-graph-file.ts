@@ -19,14 +19,14 @@ export type ReadResult =
 export const MAX_GRAPH_FILE_BYTES = 64 * 1024 * 1024;
 
 export async function readGraphFile(path: string): Promise<ReadResult> {
-  const problems = await readProblems(path);
-  if (problems.ok) return problems;
+  const read = await readWithoutBackup(path);
+  if (read.ok) return read;
   const backup = await findBackupFile(path);
   const offer = backup ? [`a backup saved ${backup.modified.replace('T', ' ').slice(0, 19)} UTC is in ${backup.path}`] : [];
-  return { ok: false, problems: [...problems.problems, ...offer], backup };
+  return { ok: false, problems: [...read.problems, ...offer], backup };
 }
 
-async function readProblems(path: string): Promise<{ ok: true; graph: GraphDocument; notes: string[] } | { ok: false; problems: string[] }> {
+async function readWithoutBackup(path: string): Promise<{ ok: true; graph: GraphDocument; notes: string[] } | { ok: false; problems: string[] }> {
   let text: string;
   try {
     text = await readLimited(path);

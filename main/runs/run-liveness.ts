@@ -14,6 +14,7 @@ import { hostname } from 'node:os';
 import { processExists, type ProcessProbe } from '../process-exists.ts';
 import type { RunRecord, RunStatus } from './types.ts';
 
+/** What run.json says of a run stopped because the program that started it went away. */
 export const INTERRUPTED_MESSAGE = 'the program that started this run stopped while it trained; the epochs already finished are kept';
 
 /** The status to show: run.json's, except a running run whose process is gone, which was interrupted. */

@@ -11,8 +11,6 @@ import { saveModel } from './model-files.ts';
 import { appendEpochMetrics, readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord, type RunRecord } from './run-folder.ts';
 import { INTERRUPTED_MESSAGE } from './run-liveness.ts';
 
-/** What run.json says of a run stopped because the program that started it went away. */
-
 /** A new record, owned by this process: made in the training process, so its pid is the one that trains. */
 export function newRunRecord(name: string, backend: string): RunRecord {
   return {

@@ -9,11 +9,8 @@ import { totalmem } from 'node:os';
 import { formatBytes, formatShape } from '../analysis/format.ts';
 import { estimateTrainingMemory, largestBatchWithin, type TrainingMemorySettings } from '../analysis/training-memory.ts';
 import type { GraphAnalysis } from '../analysis/types.ts';
-import { WASM_HEAP_LIMIT, type BackendName } from '../backends/types.ts';
+import { WASM_HEAP_LIMIT, WASM_TRAINING_BYTES, type BackendName } from '../backends/types.ts';
 import { StudioError } from '../errors.ts';
-
-/** The wasm module itself takes 16 MiB before the first tensor. */
-const WASM_BASE_HEAP = 16 * 1024 ** 2;
 
 /** Native TensorFlow and the plain JavaScript backend share the machine with everything else. */
 const SHARE_OF_MACHINE = 0.5;
@@ -32,7 +29,7 @@ export interface MemoryLimit {
 export function backendMemoryLimit(backend: BackendName, machineBytes = totalmem()): MemoryLimit | null {
   switch (backend) {
     case 'wasm':
-      return { bytes: WASM_HEAP_LIMIT - WASM_BASE_HEAP, says: `the wasm backend can use at most ${formatBytes(WASM_HEAP_LIMIT)}` };
+      return { bytes: WASM_TRAINING_BYTES, says: `the wasm backend can use at most ${formatBytes(WASM_HEAP_LIMIT)}` };
     case 'node':
     case 'cpu':
       return { bytes: machineBytes * SHARE_OF_MACHINE, says: `the ${backend} backend can use about ${formatBytes(machineBytes * SHARE_OF_MACHINE)} here (half of this machine's memory)` };
