@@ -49,7 +49,7 @@ export function summarize(graph: GraphDocument, analysis: GraphAnalysis): ModelS
     const field = result.receptiveField;
     return {
       id,
-      name: node.label ?? id,
+      name: id,
       type: node.type,
       title: blockTitle(node),
       settings: describeSettings(node),

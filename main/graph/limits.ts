@@ -13,7 +13,7 @@ export const MAX_NODES = 2_000;
 /** Connections in one graph. */
 export const MAX_EDGES = 5_000;
 
-/** Characters in a node id, an edge id or end, a label and the graph's name. */
+/** Characters in a node id, an edge id or end, a group id and the graph's name. */
 export const MAX_ID_LENGTH = 200;
 /** Characters in the graph's description. */
 export const MAX_DESCRIPTION_LENGTH = 10_000;
@@ -26,6 +26,9 @@ export const MAX_CHANNELS = 65_536;
 export const MAX_DEPTH_MULTIPLIER = 1_024;
 /** Kernel and pool sizes, strides, dilation and explicit padding per side, pixels. */
 export const MAX_WINDOW = 1_024;
+
+/** Any budget (parameters, MACs, bytes): 2⁵³, the largest integer a count stays exact at. */
+export const MAX_BUDGET = Number.MAX_SAFE_INTEGER;
 
 /** `16384` as `16,384`, the way the messages and the documentation write limits. */
 export function formatLimit(value: number): string {

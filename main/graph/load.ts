@@ -5,7 +5,8 @@
 import type { z } from 'zod';
 import { formatLimit, MAX_EDGES, MAX_NODES } from './limits.ts';
 import { quoteValue } from './quote-value.ts';
-import { BLOCK_TYPES, GRAPH_FORMAT, GRAPH_VERSION, graphDocumentSchema } from './schema.ts';
+import { migrateDocument } from './migrate.ts';
+import { BLOCK_TYPES, GRAPH_FORMAT, GRAPH_VERSION, graphDocumentSchema, READABLE_VERSIONS } from './schema.ts';
 import type { GraphDocument } from './types.ts';
 
 export interface LoadProblem {
@@ -28,9 +29,10 @@ export function parseGraphJson(text: string): LoadResult {
   return parseGraphDocument(value);
 }
 
-export function parseGraphDocument(value: unknown): LoadResult {
-  const header = checkHeader(value) ?? checkSize(value as Record<string, unknown>);
+export function parseGraphDocument(original: unknown): LoadResult {
+  const header = checkHeader(original) ?? checkSize(original as Record<string, unknown>);
   if (header) return { ok: false, problems: [header] };
+  const value = migrateDocument(original);
 
   const parsed = graphDocumentSchema.safeParse(value);
   if (!parsed.success) {
@@ -53,12 +55,12 @@ function checkHeader(value: unknown): LoadProblem | undefined {
       message: `must be "${GRAPH_FORMAT}" (found ${quoteValue(format)}); this is not a CNN Studio graph`,
     };
   }
-  if (version !== GRAPH_VERSION) {
+  if (!(READABLE_VERSIONS as readonly unknown[]).includes(version)) {
     const newer = typeof version === 'number' && version > GRAPH_VERSION;
     return {
       path: 'version',
       message:
-        `unsupported version ${quoteValue(version)}; this build reads version ${GRAPH_VERSION}` +
+        `unsupported version ${quoteValue(version)}; this build reads versions ${READABLE_VERSIONS.join(' to ')}` +
         (newer ? ' (the file comes from a newer CNN Studio)' : ''),
     };
   }
@@ -84,6 +86,7 @@ function checkSize(value: Record<string, unknown>): LoadProblem | undefined {
 
 function checkReferences(graph: GraphDocument): LoadProblem[] {
   const problems: LoadProblem[] = [];
+  problems.push(...checkGroups(graph));
   const ids = new Set<string>();
   graph.nodes.forEach((node, index) => {
     if (ids.has(node.id)) {
@@ -102,6 +105,27 @@ function checkReferences(graph: GraphDocument): LoadProblem[] {
         problems.push({ path: `edges[${index}].${end}`, message: `no node has the id "${edge[end]}"` });
       }
     }
+  });
+  return problems;
+}
+
+/** Groups name existing blocks, each block at most once, and never share an id with a block. */
+function checkGroups(graph: GraphDocument): LoadProblem[] {
+  const problems: LoadProblem[] = [];
+  const blocks = new Set(graph.nodes.map((node) => node.id));
+  const groupIds = new Set<string>();
+  const owner = new Map<string, string>();
+  (graph.groups ?? []).forEach((group, index) => {
+    const at = `groups[${index}] (${quoteValue(group.id)})`;
+    if (groupIds.has(group.id)) problems.push({ path: `${at}.id`, message: `duplicate group id "${group.id}"` });
+    if (blocks.has(group.id)) problems.push({ path: `${at}.id`, message: `"${group.id}" is already the name of a block` });
+    groupIds.add(group.id);
+    group.nodes.forEach((id, at2) => {
+      const where = `${at}.nodes[${at2}]`;
+      if (!blocks.has(id)) problems.push({ path: where, message: `no node has the id ${quoteValue(id)}` });
+      else if (owner.has(id)) problems.push({ path: where, message: `${quoteValue(id)} is already in the group ${quoteValue(owner.get(id))}` });
+      else owner.set(id, group.id);
+    });
   });
   return problems;
 }

@@ -1,5 +1,5 @@
 /**
- * The graph document as stored on disk (format "cnn-studio/graph", version 1), written as zod
+ * The graph document as stored on disk (format "cnn-studio/graph", version 2), written as zod
  * schemas. The schema checks structure, types and upper limits (limits.ts) only; whether a value
  * makes sense (a kernel of 0, a negative stride) is the analysis' job, so that a half-finished
  * design still loads and the editor can point at the block that needs fixing.
@@ -10,6 +10,7 @@ import {
   formatLimit,
   MAX_CHANNELS,
   MAX_DEPTH_MULTIPLIER,
+  MAX_BUDGET,
   MAX_DESCRIPTION_LENGTH,
   MAX_EDGES,
   MAX_ID_LENGTH,
@@ -20,7 +21,9 @@ import {
 import { trainingSettingsSchema } from './training-settings.ts';
 
 export const GRAPH_FORMAT = 'cnn-studio/graph';
-export const GRAPH_VERSION = 1;
+export const GRAPH_VERSION = 2;
+/** Older versions the loader still reads, each migrated to the current one (migrate.ts). */
+export const READABLE_VERSIONS = [1, 2] as const;
 
 /** A number no larger than `max`; the message names the setting and the limit. */
 const atMost = (what: string, max: number) =>
@@ -160,10 +163,16 @@ export const BLOCK_TYPES = Object.keys(blockParamSchemas) as BlockType[];
 const position = z.strictObject({ x: z.number(), y: z.number() });
 
 const nodeBase = {
-  /** Unique within the graph; also the layer name in a compiled model. */
+  /**
+   * The block's name: unique within the graph, shown on the block, and carried into the summary,
+   * the compiled model's layer names and every export. Renaming a block changes its id.
+   */
   id: textAtMost(MAX_ID_LENGTH).min(1, onStrings({ error: 'must not be empty' })),
-  /** Shown in the editor instead of the id when set. */
-  label: textAtMost(MAX_ID_LENGTH).optional(),
+  /**
+   * Whether the block's weights are updated in training (Keras' `trainable`, PyTorch's
+   * `requires_grad`); missing means true. A frozen block's weights count as non-trainable.
+   */
+  trainable: z.boolean().optional(),
   /** Where the editor draws the block; optional, laid out automatically when missing. */
   position: position.optional(),
 };
@@ -194,6 +203,41 @@ export const edgeSchema = z.strictObject({
   target: textAtMost(MAX_ID_LENGTH).min(1, onStrings({ error: 'must not be empty' })),
 });
 
+/**
+ * Blocks drawn as one card in the editor (Neural Network Console's and Deep Network Designer's
+ * groups). A grouping only: the analysis, the compile and every export see the blocks inside.
+ */
+export const groupSchema = z.strictObject({
+  /** Unique among groups; never the id of a block. */
+  id: textAtMost(MAX_ID_LENGTH).min(1, onStrings({ error: 'must not be empty' })),
+  /** The blocks in the group, by id; a block belongs to at most one group. */
+  nodes: z.array(textAtMost(MAX_ID_LENGTH)).min(1, onArrays({ error: 'a group holds at least one block' }))
+    .max(MAX_NODES, onArrays({ error: `a group may hold at most ${formatLimit(MAX_NODES)} blocks` })),
+  /** Drawn as one card (true) or with its blocks (false, the default). */
+  collapsed: z.boolean().optional(),
+});
+
+const budget = (what: string, max: number) =>
+  z
+    .number()
+    .positive({ error: (issue) => `the ${what} budget must be above 0 (got ${String(issue.input)})` })
+    .max(max, { error: (issue) => `the ${what} budget must be at most ${formatLimit(max)} (got ${String(issue.input)})` });
+
+/**
+ * Limits the design is meant to stay within; each is optional. The editor shows each as a gauge
+ * and warns, naming the heaviest blocks, when the design goes over.
+ */
+export const budgetsSchema = z.strictObject({
+  /** Trainable parameters. */
+  params: budget('parameter', MAX_BUDGET).optional(),
+  /** Multiply-accumulates per image (conv and dense layers). */
+  macs: budget('MACs', MAX_BUDGET).optional(),
+  /** Peak activation memory per image, bytes (float32). */
+  activationBytes: budget('activation memory', MAX_BUDGET).optional(),
+  /** Size of all weights, trainable and not, bytes (float32). */
+  weightBytes: budget('weight size', MAX_BUDGET).optional(),
+});
+
 export const graphDocumentSchema = z.strictObject({
   format: z.literal(GRAPH_FORMAT),
   version: z.literal(GRAPH_VERSION),
@@ -203,6 +247,10 @@ export const graphDocumentSchema = z.strictObject({
   /** At most MAX_NODES; the loader checks the count before looking at any block. */
   nodes: z.array(nodeSchema).max(MAX_NODES, onArrays({ error: `a graph may have at most ${formatLimit(MAX_NODES)} blocks` })),
   edges: z.array(edgeSchema).max(MAX_EDGES, onArrays({ error: `a graph may have at most ${formatLimit(MAX_EDGES)} connections` })),
+  /** Blocks drawn together as one card; see groupSchema. */
+  groups: z.array(groupSchema).max(MAX_NODES, onArrays({ error: `a graph may have at most ${formatLimit(MAX_NODES)} groups` })).optional(),
+  /** Limits to design within; see budgetsSchema. */
+  budgets: budgetsSchema.optional(),
   /** How this network is meant to be trained; the CLI and the studio start from these settings. */
   training: trainingSettingsSchema.optional(),
 });

@@ -1,6 +1,6 @@
 /** The in-memory graph: what the schema produces once a document has loaded. */
 import type { z } from 'zod';
-import type { BlockType, blockParamSchemas } from './schema.ts';
+import type { BlockType, blockParamSchemas, budgetsSchema, groupSchema } from './schema.ts';
 import type { TrainingSettings } from './training-settings.ts';
 
 export type { BlockType, Padding, ActivationFunction } from './schema.ts';
@@ -11,10 +11,12 @@ export type BlockParams = { [K in BlockType]: z.output<(typeof blockParamSchemas
 /** A block in the graph; `type` decides the shape of `params`. */
 export type GraphNode<K extends BlockType = BlockType> = K extends BlockType
   ? {
+      /** The block's name, unique in the graph. */
       id: string;
       type: K;
       params: BlockParams[K];
-      label?: string;
+      /** False freezes the block's weights; missing means trainable. */
+      trainable?: boolean;
       position?: { x: number; y: number };
     }
   : never;
@@ -25,12 +27,17 @@ export interface GraphEdge {
   target: string;
 }
 
+export type GraphGroup = z.output<typeof groupSchema>;
+export type Budgets = z.output<typeof budgetsSchema>;
+
 export interface GraphDocument {
   format: 'cnn-studio/graph';
-  version: 1;
+  version: 2;
   name?: string;
   description?: string;
   nodes: GraphNode[];
   edges: GraphEdge[];
+  groups?: GraphGroup[];
+  budgets?: Budgets;
   training?: TrainingSettings;
 }

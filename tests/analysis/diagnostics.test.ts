@@ -157,7 +157,7 @@ describe('never throws', () => {
   it('copes with in-memory graphs the loader would refuse', () => {
     const graph = {
       format: 'cnn-studio/graph',
-      version: 1,
+      version: 2,
       nodes: [
         { id: 'in', type: 'input', params: { height: 28, width: 28, channels: 1 } },
         { id: 'c', type: 'conv2d', params: { filters: 1e12, kernelSize: [1e9, 1e9], strides: [1, 1], padding: 'valid', dilation: [1, 1], useBias: true } },

@@ -84,7 +84,7 @@ function residualNetwork(blocks: number): GraphDocument {
   link('gap');
   link('fc');
   link('out');
-  const result = parseGraphDocument({ format: 'cnn-studio/graph', version: 1, name: 'residual net', nodes, edges });
+  const result = parseGraphDocument({ format: 'cnn-studio/graph', version: 2, name: 'residual net', nodes, edges });
   if (!result.ok) throw new Error('benchmark graph does not load');
   return result.graph;
 }

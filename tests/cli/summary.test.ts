@@ -60,7 +60,7 @@ describe('cnn-studio summary', () => {
   it('exits 1 and prints the diagnostics of an invalid graph, with the valid part still summarised', async () => {
     const graph = {
       format: 'cnn-studio/graph',
-      version: 1,
+      version: 2,
       nodes: [
         { id: 'in', type: 'input', params: { height: 3, width: 3, channels: 1 } },
         { id: 'big', type: 'conv2d', params: { filters: 4, kernelSize: 7 } },

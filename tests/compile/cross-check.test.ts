@@ -67,7 +67,7 @@ describe('compiled presets match the analysis', () => {
 
 describe('compiling an invalid graph', () => {
   it('refuses with the diagnostics instead of a TensorFlow.js error', () => {
-    const graph = { format: 'cnn-studio/graph', version: 1, nodes: [], edges: [] } as GraphDocument;
+    const graph = { format: 'cnn-studio/graph', version: 2, nodes: [], edges: [] } as GraphDocument;
     expect(() => compileGraph(tf, graph)).toThrow(/the graph has 2 errors: the graph has no Input block; the graph has no Output block/);
   });
 });

@@ -31,7 +31,7 @@ describe('the recovery file', () => {
 
   it('refuses to keep a malformed graph, naming the field', async () => {
     const store = recoveryStore(scratch(), '/w');
-    await expect(store.save({ format: 'cnn-studio/graph', version: 1, nodes: 'none', edges: [] }, null)).rejects.toThrow(/could not be kept for recovery: nodes/);
+    await expect(store.save({ format: 'cnn-studio/graph', version: 2, nodes: 'none', edges: [] }, null)).rejects.toThrow(/could not be kept for recovery: nodes/);
   });
 
   it('moves a damaged recovery file aside and says where, instead of offering garbage', async () => {

@@ -27,7 +27,7 @@ describe('saving a graph file', () => {
     const folder = scratch();
     const file = join(folder, 'design.json');
     await writeGraphFile(file, named('kept'));
-    await expect(writeGraphFile(file, { format: 'cnn-studio/graph', version: 1, nodes: [{ id: 'x', type: 'warp' }], edges: [] })).rejects.toThrow(/not saved: the graph is malformed at nodes\[0\]/);
+    await expect(writeGraphFile(file, { format: 'cnn-studio/graph', version: 2, nodes: [{ id: 'x', type: 'warp' }], edges: [] })).rejects.toThrow(/not saved: the graph is malformed at nodes\[0\]/);
     expect(JSON.parse(readFileSync(file, 'utf8')).name).toBe('kept');
     expect(readdirSync(folder)).toEqual(['design.json']);
   });

@@ -42,7 +42,7 @@ function documentOf(input: Record<string, number>, steps: Step[]): unknown {
   });
   nodes.push({ id: 'out', type: 'output' });
   edges.push({ source: tip, target: 'out' });
-  return { format: 'cnn-studio/graph', version: 1, nodes, edges };
+  return { format: 'cnn-studio/graph', version: 2, nodes, edges };
 }
 
 describe('designs at the limits', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseGraphDocument, parseGraphJson } from '../../main/graph/load.ts';
 
-const base = { format: 'cnn-studio/graph', version: 1 };
+const base = { format: 'cnn-studio/graph', version: 2 };
 const input = { id: 'in', type: 'input', params: { height: 28, width: 28, channels: 1 } };
 
 function problemsOf(value: unknown) {
@@ -52,9 +52,9 @@ describe('loading a graph document', () => {
   });
 
   it('refuses an unknown version and says when the file is newer', () => {
-    const [problem] = problemsOf({ ...base, version: 2, nodes: [], edges: [] });
+    const [problem] = problemsOf({ ...base, version: 3, nodes: [], edges: [] });
     expect(problem!.path).toBe('version');
-    expect(problem!.message).toBe('unsupported version 2; this build reads version 1 (the file comes from a newer CNN Studio)');
+    expect(problem!.message).toBe('unsupported version 3; this build reads versions 1 to 2 (the file comes from a newer CNN Studio)');
   });
 
   it('names the node and lists the known types for an unknown block type', () => {

@@ -39,10 +39,10 @@ describe('building a graph', () => {
     for (const n of target.nodes) {
       state = run(state, add(n.type));
       const added = [...state.selectedNodes][0]!;
-      state = run(state, { type: 'setLabel', id: added, label: n.id }, { type: 'setParams', id: added, params: n.params });
+      state = run(state, { type: 'rename', id: added, name: n.id }, { type: 'setParams', id: added, params: n.params });
     }
-    const idOf = (label: string) => state.graph.nodes.find((n) => n.label === label)!.id;
-    for (const e of target.edges) state = run(state, { type: 'connect', source: idOf(e.source), target: idOf(e.target) });
+    expect(state.graph.nodes.map((n) => n.id)).toEqual(target.nodes.map((n) => n.id));
+    for (const e of target.edges) state = run(state, { type: 'connect', source: e.source, target: e.target });
     const analysis = analyzeGraph(state.graph);
     expect(analysis.diagnostics).toEqual([]);
     expect(analysis.totals.params.trainable).toBe(9896);

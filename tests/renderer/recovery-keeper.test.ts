@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GraphDocument } from '../../main/graph/types.ts';
 import { recoveryKeeper, type EditorSnapshot } from '../../renderer/src/editor/recovery-keeper.ts';
 
-const design = (name: string): GraphDocument => ({ format: 'cnn-studio/graph', version: 1, name, nodes: [], edges: [] });
+const design = (name: string): GraphDocument => ({ format: 'cnn-studio/graph', version: 2, name, nodes: [], edges: [] });
 
 function setup(saveRecovery = vi.fn(async () => {})) {
   const clearRecovery = vi.fn(async () => {});

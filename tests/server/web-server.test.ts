@@ -138,7 +138,7 @@ describe('the browser-mode service', () => {
   });
 
   it('refuses to save a malformed graph, naming the field', async () => {
-    await expect(service.saveGraph('bad.json', { format: 'cnn-studio/graph', version: 1, nodes: [{ id: 'x', type: 'conv9d' }], edges: [] } as never)).rejects.toThrow(
+    await expect(service.saveGraph('bad.json', { format: 'cnn-studio/graph', version: 2, nodes: [{ id: 'x', type: 'conv9d' }], edges: [] } as never)).rejects.toThrow(
       /not saved: the graph is malformed at nodes\[0\] \("x"\)\.type: unknown block type "conv9d"/,
     );
   });

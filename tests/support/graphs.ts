@@ -12,7 +12,7 @@ export interface RawNode {
 export function graphOf(nodes: RawNode[], edges: [string, string][]): GraphDocument {
   const result = parseGraphDocument({
     format: 'cnn-studio/graph',
-    version: 1,
+    version: 2,
     nodes,
     edges: edges.map(([source, target]) => ({ source, target })),
   });

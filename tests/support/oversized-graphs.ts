@@ -1,6 +1,6 @@
 /** Documents at and past the loader's limits: chains of any length, parallel connections, settings of a billion. */
 
-const HEADER = { format: 'cnn-studio/graph', version: 1 } as const;
+const HEADER = { format: 'cnn-studio/graph', version: 2 } as const;
 
 /** Input → Flatten → `count − 3` ReLUs → Output: a valid chain of `count` blocks. */
 export function chainDocument(count: number): Record<string, unknown> {

@@ -12,7 +12,7 @@ import {
   insertFragment,
   moveNodes,
   removeElements,
-  setLabel,
+  renameNode,
   setParams,
   withEdgeIds,
   type Fragment,
@@ -50,7 +50,8 @@ export type EditorCommand =
   | { type: 'closeStep' }
   /** With `mergeKey`, changes with the same key (keystrokes in one field) make one undo step. */
   | { type: 'setParams'; id: string; params: BlockParams[BlockType]; mergeKey?: string }
-  | { type: 'setLabel'; id: string; label: string }
+  /** Renames a block (its id); a refused name (see nameProblem) leaves the state as it is. */
+  | { type: 'rename'; id: string; name: string }
   | { type: 'select'; nodes: Iterable<string>; edges?: Iterable<string> }
   | { type: 'selectAll' }
   | { type: 'delete' }
@@ -100,8 +101,12 @@ export function applyCommand(state: EditorState, command: EditorCommand): Editor
       return { ...state, history: closeStep(state.history) };
     case 'setParams':
       return change(state, setParams(state.graph, command.id, command.params), command.mergeKey ? { kind: 'merge', key: command.mergeKey } : { kind: 'step' });
-    case 'setLabel':
-      return change(state, setLabel(state.graph, command.id, command.label), { kind: 'step' });
+    case 'rename': {
+      const graph = renameNode(state.graph, command.id, command.name);
+      if (graph === state.graph) return state;
+      const follow = (ids: ReadonlySet<string>) => new Set([...ids].map((id) => (id === command.id ? command.name.trim() : id)));
+      return { ...change(state, graph, { kind: 'step' }), selectedNodes: follow(state.selectedNodes) };
+    }
     case 'select': {
       const nodes = new Set(command.nodes);
       const edges = new Set(command.edges ?? []);

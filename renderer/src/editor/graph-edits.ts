@@ -3,12 +3,13 @@
  * mutated, so the editor can keep old versions for undo and Svelte sees every change).
  */
 import type { BlockParams, BlockType, GraphDocument, GraphEdge, GraphNode } from '../../../main/graph/types.ts';
+import { MAX_ID_LENGTH } from '../../../main/graph/limits.ts';
 import { BLOCK_DEFAULTS, ID_PREFIX } from './block-defaults.ts';
 
 export type Position = { x: number; y: number };
 
 export function emptyGraph(name = 'Untitled'): GraphDocument {
-  return { format: 'cnn-studio/graph', version: 1, name, nodes: [], edges: [] };
+  return { format: 'cnn-studio/graph', version: 2, name, nodes: [], edges: [] };
 }
 
 /** Every edge gets an id, so the canvas can select and delete it. */
@@ -70,14 +71,26 @@ export function setParams<K extends BlockType>(graph: GraphDocument, id: string,
   return { ...graph, nodes: graph.nodes.map((node) => (node.id === id ? ({ ...node, params } as GraphNode) : node)) };
 }
 
-export function setLabel(graph: GraphDocument, id: string, label: string): GraphDocument {
+/** Why `name` cannot be the new name of block `id`; null when it can. Names are block ids. */
+export function nameProblem(graph: GraphDocument, id: string, name: string): string | null {
+  const trimmed = name.trim();
+  if (trimmed === '') return 'a block needs a name';
+  if (trimmed.length > MAX_ID_LENGTH) return `a name may have at most ${MAX_ID_LENGTH} characters`;
+  if (trimmed !== id && graph.nodes.some((node) => node.id === trimmed)) return `another block is already called "${trimmed}"`;
+  if (graph.groups?.some((group) => group.id === trimmed)) return `a group is already called "${trimmed}"`;
+  return null;
+}
+
+/** Renames block `id` to `name` (its id), with its connections and group; unchanged if refused. */
+export function renameNode(graph: GraphDocument, id: string, name: string): GraphDocument {
+  const to = name.trim();
+  if (to === id || nameProblem(graph, id, name) !== null) return graph;
+  const rename = (end: string) => (end === id ? to : end);
   return {
     ...graph,
-    nodes: graph.nodes.map((node) => {
-      if (node.id !== id) return node;
-      const { label: _old, ...rest } = node;
-      return (label.trim() === '' ? rest : { ...rest, label }) as GraphNode;
-    }),
+    nodes: graph.nodes.map((node) => (node.id === id ? { ...node, id: to } : node)),
+    edges: graph.edges.map((edge) => (edge.source === id || edge.target === id ? { ...edge, source: rename(edge.source), target: rename(edge.target) } : edge)),
+    ...(graph.groups ? { groups: graph.groups.map((group) => (group.nodes.includes(id) ? { ...group, nodes: group.nodes.map(rename) } : group)) } : {}),
   };
 }
 
