@@ -56,14 +56,14 @@ describe('the loader refuses documents past its limits', () => {
     expect(parseGraphDocument(document).ok).toBe(true);
   });
 
-  it('refuses ids, labels and names over 200 characters and descriptions over 10,000, saying how long they are', () => {
+  it('refuses ids, group ids and names over 200 characters and descriptions over 10,000, saying how long they are', () => {
     const long = 'n'.repeat(1_000_000);
     const document: Record<string, unknown> = { ...chainDocument(3), name: long, description: long };
-    (document.nodes as Record<string, unknown>[])[1]!.label = long;
+    document.groups = [{ id: long, nodes: ['flat'] }];
     expect(problemsOf(document)).toEqual([
       { path: 'name', message: 'must be at most 200 characters (has 1,000,000)' },
       { path: 'description', message: 'must be at most 10,000 characters (has 1,000,000)' },
-      { path: 'nodes[1] ("flat").label', message: 'must be at most 200 characters (has 1,000,000)' },
+      { path: `groups[0] ("${'n'.repeat(36)}...).id`, message: 'must be at most 200 characters (has 1,000,000)' },
     ]);
     const longId = chainDocument(3);
     (longId.nodes as Record<string, unknown>[])[1]!.id = long;
