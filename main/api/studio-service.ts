@@ -8,8 +8,7 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { detectBackends } from '../backends/ladder.ts';
-import { openDataset } from '../data/datasets.ts';
-import { inspectDataset } from '../data/inspect.ts';
+import { openDatasetInThread, previewDatasetInThread } from '../data/dataset-thread.ts';
 import { StudioError } from '../errors.ts';
 import { evaluateRun, runFeatureMaps } from '../evaluate/evaluate-run.ts';
 import { findBackupFile } from '../files/backup.ts';
@@ -49,6 +48,9 @@ export interface StudioServiceOptions {
 
 const RECENT_LIMIT = 10;
 const PRESET_FOLDERS = { journey: 'journey', presets: 'classic' } as const;
+
+/** Evaluation and feature maps read their dataset off the server's thread too (they then run the model on it). */
+const loadDatasetInThread = (name: string) => openDatasetInThread(name).then((opened) => opened.dataset);
 
 export interface StudioService extends StudioCalls {
   /** Stops every run still going; for shutting down. */
@@ -174,10 +176,8 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
 
     listBackends: () => detectBackends(),
 
-    async previewDataset(name) {
-      const { dataset, skipped } = await openDataset(resolveDataset(name));
-      return { ...inspectDataset(dataset, { previewPerClass: 8 }), skipped };
-    },
+    // In a worker thread: decoding a folder of images takes seconds the server's other calls should not wait for.
+    previewDataset: async (name) => previewDatasetInThread(resolveDataset(name), 8),
 
     async startTraining(request: TrainingStart) {
       const graph = parseGraphDocument(request.graph);
@@ -223,8 +223,8 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     deleteRun: (id) => deleteRun(options.runsRoot, join(options.runsRoot, id)),
 
     // Inference on 10,000 images takes a few seconds on the wasm backend, in this process.
-    evaluateRun: (id, model) => evaluateRun(join(options.runsRoot, id), { model, backend: 'auto' }),
-    featureMaps: (id, index) => runFeatureMaps(join(options.runsRoot, id), index),
+    evaluateRun: (id, model) => evaluateRun(join(options.runsRoot, id), { model, backend: 'auto', loadDataset: loadDatasetInThread }),
+    featureMaps: (id, index) => runFeatureMaps(join(options.runsRoot, id), index, loadDatasetInThread),
 
     async exportDesign(path, format, graph) {
       const loaded = parseGraphDocument(graph);

@@ -1,7 +1,7 @@
 /** Evaluating a run's saved model on its dataset's test split. */
 import { join } from 'node:path';
 import { loadBackend, loadFastestBackend, type BackendName } from '../backends/ladder.ts';
-import { limitDataset } from '../data/dataset.ts';
+import { limitDataset, type ImageDataset } from '../data/dataset.ts';
 import { loadDataset } from '../data/datasets.ts';
 import { describeError, StudioError } from '../errors.ts';
 import { loadModel } from '../runs/model-files.ts';
@@ -13,13 +13,17 @@ import { evaluateModel } from './evaluate-model.ts';
 import { featureMapsOf } from './feature-maps.ts';
 import type { Evaluation, FeatureMaps } from './types.ts';
 
+/** Reads a dataset by name; a host that must stay responsive passes one that reads in a worker thread. */
+export type DatasetLoader = (name: string) => Promise<ImageDataset>;
+
 export interface EvaluateRunOptions {
   model: 'best' | 'last';
   backend: BackendName | 'auto';
+  loadDataset?: DatasetLoader;
 }
 
 /** The feature maps of a run's best model for one test image. */
-export async function runFeatureMaps(runDir: string, index: number): Promise<FeatureMaps> {
+export async function runFeatureMaps(runDir: string, index: number, load: DatasetLoader = loadDataset): Promise<FeatureMaps> {
   const graph = await readRunGraph(runDir);
   const settings = graph.training;
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
@@ -28,7 +32,7 @@ export async function runFeatureMaps(runDir: string, index: number): Promise<Fea
     throw new StudioError(`cannot load the best model of ${runDir}: ${describeError(error)}`);
   });
   try {
-    const dataset = limitDataset(await loadDataset(settings.dataset), settings.limit);
+    const dataset = limitDataset(await load(settings.dataset), settings.limit);
     if (!Number.isInteger(index) || index < 0 || index >= dataset.test.count) {
       throw new StudioError(`there is no test image ${index}; the test split has ${dataset.test.count}`);
     }
@@ -60,7 +64,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions): 
     throw new StudioError(`cannot load the ${options.model} model from ${modelDir}: ${describeError(error)}`);
   });
   try {
-    const dataset = limitDataset(await loadDataset(settings.dataset), settings.limit);
+    const dataset = limitDataset(await (options.loadDataset ?? loadDataset)(settings.dataset), settings.limit);
     const logits = graph.nodes.some((n) => n.type === 'output' && n.params.activation === 'none');
     return { ...(await evaluateModel(backend.tf, model, dataset, dataset.test, { logits })), backend: backend.name };
   } finally {
