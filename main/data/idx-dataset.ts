@@ -2,8 +2,8 @@
  * A dataset made of four IDX files (train and test images and labels), plain or gzipped, as
  * MNIST, Fashion-MNIST, KMNIST and EMNIST ship.
  */
-import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { readNamedFile } from '../files/regular-file.ts';
 import { pixelStatistics, type ImageDataset, type ImageSplit } from './dataset.ts';
 import { IdxFormatError, parseIdx } from './idx.ts';
 
@@ -60,7 +60,7 @@ async function loadSplit(imagesPath: string, labelsPath: string): Promise<{ shap
 }
 
 async function readIdx(path: string) {
-  let bytes: Uint8Array = await readFile(path);
+  let bytes: Uint8Array = await readNamedFile(path);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
   return parseIdx(bytes, path);
 }

@@ -4,9 +4,11 @@
  * `emnist-letters-train-images-idx3-ubyte`. A name matches on its split (`train`, or `t10k`/`test`)
  * and its kind (`images`, `labels`), together with `idx` or `ubyte`.
  */
+import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { StudioError } from '../errors.ts';
+import { describeFileType } from '../files/regular-file.ts';
 import type { ImageDataset } from './dataset.ts';
 import { loadIdxDataset, type IdxFiles } from './idx-dataset.ts';
 
@@ -23,24 +25,30 @@ const WANTED: { key: keyof IdxFiles; split: RegExp; kind: RegExp; label: string 
 
 /** Paths of the four IDX files in `folder`; throws an IdxFolderError naming the missing ones. */
 export async function findIdxFiles(folder: string): Promise<IdxFiles> {
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+    entries = await readdir(folder, { withFileTypes: true });
   } catch {
     throw new IdxFolderError(`cannot read the IDX folder ${folder}: it does not exist or is not a folder`);
   }
-  const candidates = names.filter((n) => /idx|ubyte/i.test(n));
+  // Only regular files are read: a FIFO would block the read for ever, and a symbolic link could
+  // lead out of the folder the studio checked. Those named like IDX files are named in the refusal.
+  const candidates = entries.filter((e) => /idx|ubyte/i.test(e.name)).sort((a, b) => a.name.localeCompare(b.name));
   const found: Partial<IdxFiles> = {};
   const missing: string[] = [];
+  const unusable = new Set<string>();
   for (const want of WANTED) {
-    const matches = candidates.filter((n) => want.split.test(n.toLowerCase()) && want.kind.test(n.toLowerCase()));
+    const matches = candidates.filter((e) => want.split.test(e.name.toLowerCase()) && want.kind.test(e.name.toLowerCase()));
+    const files = matches.filter((e) => e.isFile()).map((e) => e.name);
     // Prefer the plain file when both it and its .gz are present.
-    const pick = matches.find((n) => !n.endsWith('.gz')) ?? matches[0];
+    const pick = files.find((n) => !n.endsWith('.gz')) ?? files[0];
     if (pick) found[want.key] = join(folder, pick);
     else missing.push(`${want.label}[.gz]`);
+    if (!pick) for (const entry of matches) unusable.add(`${entry.name} is ${describeFileType(entry)}, not a regular file`);
   }
   if (missing.length > 0) {
-    throw new IdxFolderError(`the IDX folder ${folder} lacks ${missing.join(', ')} (${4 - missing.length} of the 4 IDX files found)`);
+    const why = unusable.size > 0 ? `; ${[...unusable].join('; ')}` : '';
+    throw new IdxFolderError(`the IDX folder ${folder} lacks ${missing.join(', ')} (${4 - missing.length} of the 4 IDX files found)${why}`);
   }
   return found as IdxFiles;
 }

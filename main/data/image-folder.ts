@@ -9,9 +9,11 @@
  * size of the first image) and kept RGB, or averaged to one grey channel with `grayscale`.
  * Files that are not PNG/JPEG, are empty or do not decode are skipped and reported, not fatal.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { StudioError } from '../errors.ts';
+import { describeFsError } from '../files/fs-errors.ts';
+import { describeFileType, readRegularFile } from '../files/regular-file.ts';
 import { pixelStatistics, type ImageDataset, type ImageSplit } from './dataset.ts';
 import { decodeImage, resampleImage } from './image-decode.ts';
 
@@ -47,8 +49,9 @@ type Listing = Map<string, string[]>; // class name → sorted file paths
 export async function loadImageFolder(folder: string, options: ImageFolderOptions = {}): Promise<ImageFolderResult> {
   const top = await subfolders(folder);
   const split = top.includes('train') && top.includes('test');
-  const trainList = await listClasses(split ? join(folder, 'train') : folder);
-  const testList: Listing = split ? await listClasses(join(folder, 'test')) : new Map();
+  const skipped: SkippedFile[] = [];
+  const trainList = await listClasses(split ? join(folder, 'train') : folder, skipped);
+  const testList: Listing = split ? await listClasses(join(folder, 'test'), skipped) : new Map();
   const classNames = [...new Set([...trainList.keys(), ...testList.keys()])].sort();
   if (classNames.length === 0) {
     throw new ImageFolderError(`${split ? join(folder, 'train') : folder} has no class sub-folders; put each class's images in a sub-folder named after it`);
@@ -62,7 +65,6 @@ export async function loadImageFolder(folder: string, options: ImageFolderOption
   if (size && !(size[0] >= 1 && size[1] >= 1 && Number.isInteger(size[0]) && Number.isInteger(size[1]))) {
     throw new ImageFolderError(`the image size ${size.join('×')} for ${folder} must be two positive whole numbers`);
   }
-  const skipped: SkippedFile[] = [];
   const train = new SplitBuilder();
   const test = new SplitBuilder();
   for (const [label, className] of classNames.entries()) {
@@ -107,11 +109,26 @@ async function subfolders(folder: string): Promise<string[]> {
   }
 }
 
-async function listClasses(folder: string): Promise<Listing> {
+/**
+ * Each class sub-folder's image files. A class folder that cannot be read, and a FIFO, socket or
+ * device among the images, are skipped with the reason (never opened: a FIFO would block the read
+ * for ever); one bad entry does not fail the dataset.
+ */
+async function listClasses(folder: string, skipped: SkippedFile[]): Promise<Listing> {
   const listing: Listing = new Map();
   for (const name of await subfolders(folder)) {
     if (name.startsWith('.')) continue;
-    const entries = await readdir(join(folder, name), { withFileTypes: true });
+    let entries;
+    try {
+      entries = await readdir(join(folder, name), { withFileTypes: true });
+    } catch (error) {
+      skipped.push({ path: join(folder, name), reason: `the class folder cannot be read: ${describeFsError(error)}` });
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.isFile() || entry.isDirectory() || entry.isSymbolicLink() || entry.name.startsWith('.')) continue;
+      skipped.push({ path: join(folder, name, entry.name), reason: `${describeFileType(entry)}, not an image file` });
+    }
     const files = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort();
     listing.set(name, files.map((f) => join(folder, name, f)));
   }
@@ -125,7 +142,7 @@ async function readImage(path: string, skipped: SkippedFile[]) {
     return undefined;
   }
   try {
-    return decodeImage(await readFile(path));
+    return decodeImage(await readRegularFile(path));
   } catch (error) {
     skipped.push({ path, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) });
     return undefined;
