@@ -66,8 +66,18 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
   const paths = pathPolicy(options.kind, options.workspace, () => readRecent(recentPath));
   const resolvePath = (path: string) => paths.check(path);
   const datasets = datasetAccess(options.kind, options.workspace);
+  /**
+   * The runs folder, checked before each use: in the browser mode it must really lie in the
+   * workspace, so a `runs` link to elsewhere cannot carry training, renames and notes out of it.
+   */
+  const runsRoot = async (): Promise<string> => {
+    if (options.kind === 'browser' && !(await isReallyInside(options.workspace, options.runsRoot))) {
+      throw new StudioError(`the runs folder ${options.runsRoot} leads outside the workspace ${options.workspace} (a symbolic link); the browser mode keeps runs in the workspace`);
+    }
+    return options.runsRoot;
+  };
   /** A run folder by the id the page names, by its real path, never outside the runs folder. */
-  const runFolder = (id: string) => runFolderIn(options.runsRoot, id);
+  const runFolder = async (id: string) => runFolderIn(await runsRoot(), id);
   /** A run's dataset, when evaluating it, resolved and confined like any other dataset name from the page. */
   const runDataset = { resolveDataset: (name: string) => datasets.resolve(name) };
 
@@ -175,7 +185,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       checkTrainingMemory(analysis, settings.data, request.backend);
       const runId = randomUUID();
       const handle = start(
-        { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: options.runsRoot },
+        { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: await runsRoot() },
         (event) => options.emitTrainingEvent(runId, event),
       );
       runs.set(runId, handle);
@@ -187,7 +197,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       runs.get(runId)?.cancel();
     },
 
-    listRuns: () => readRunsFolder(options.runsRoot),
+    listRuns: async () => readRunsFolder(await runsRoot()),
 
     async runDetails(id) {
       const dir = await runFolder(id);

@@ -189,6 +189,32 @@ describe('the browser-mode server, attacked through its files and paths', () => 
   });
 });
 
+describe('the browser-mode server, whose runs folder is a link out of the workspace (A2)', () => {
+  let server: WebProcess;
+  const linkedWorkspace = join(root, 'linked-runs-workspace');
+  beforeAll(async () => {
+    mkdirSync(linkedWorkspace, { recursive: true });
+    const elsewhere = join(root, 'elsewhere-runs');
+    await writeRun(elsewhere, 'a run elsewhere');
+    symlinkSync(elsewhere, join(linkedWorkspace, 'runs'));
+    server = await startWebProcess({ workspace: linkedWorkspace, stateDir: join(root, 'linked-state') });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('neither lists, writes nor trains into it', async () => {
+    const refusal = `the runs folder ${join(linkedWorkspace, 'runs')} leads outside the workspace ${linkedWorkspace} (a symbolic link); the browser mode keeps runs in the workspace`;
+    await expect(server.call('listRuns')).rejects.toThrow(refusal);
+    const [run] = readdirSync(join(root, 'elsewhere-runs'));
+    await expect(server.call('renameRun', run, 'renamed')).rejects.toThrow(refusal);
+    await expect(server.call('setRunNote', run, 'note')).rejects.toThrow(refusal);
+    await expect(server.call('startTraining', { graph, settings: { dataset: 'mnist', epochs: 1, limit: 10 }, backend: 'wasm' })).rejects.toThrow(refusal);
+    expect(readdirSync(join(root, 'elsewhere-runs'))).toEqual([run]);
+    expect(JSON.parse(readFileSync(join(root, 'elsewhere-runs', run!, 'run.json'), 'utf8'))).toMatchObject({ name: 'a run elsewhere' });
+  });
+});
+
 describe('the browser-mode server, given FIFOs where files should be (A3)', () => {
   let server: WebProcess;
   const fifoWorkspace = join(root, 'fifo-workspace');
