@@ -1,10 +1,11 @@
 /**
- * The browser mode's Open dialog over a workspace with bad entries: a link to nothing used to
- * make the listing fail as a whole and the dialog show no file at all. Now the graph files show,
- * and each bad entry is listed greyed, with why, and cannot be opened.
+ * The browser mode over a workspace with bad entries: a link to nothing used to make the Open
+ * dialog's listing fail as a whole and show no file at all, and a damaged run folder vanished
+ * from the Runs view without a word. Now the good entries show, and each bad one is listed,
+ * greyed, with why, and cannot be opened.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../support/cli.ts';
@@ -37,5 +38,21 @@ describe('the Open dialog', () => {
 
     await dialog.locator('button.link', { hasText: 'round-10.json' }).click();
     await expect.poll(() => page.textContent('[data-testid=trainable]')).toBe('9,896');
+  });
+});
+
+describe('the Runs view', () => {
+  it('lists the entries of the runs folder that are not readable runs, with why', async () => {
+    const { page, workspace } = studio();
+    mkdirSync(join(workspace, 'runs', 'damaged'), { recursive: true });
+    writeFileSync(join(workspace, 'runs', 'damaged', 'run.json'), '{"status": "finished", "name": ');
+    await page.click('[data-testid=view-runs]');
+    const skipped = page.locator('[data-testid=skipped-runs]');
+    await skipped.waitFor();
+    expect(await skipped.locator('summary').textContent()).toBe('1 entry of the runs folder skipped');
+    await skipped.locator('summary').click();
+    expect(await skipped.locator('li').textContent()).toBe(
+      `${join(workspace, 'runs', 'damaged')}: ${join(workspace, 'runs', 'damaged', 'run.json')} is not valid JSON (it ends early: the file looks truncated): line 1, column 32: a value was expected`,
+    );
   });
 });
