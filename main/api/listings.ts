@@ -74,6 +74,7 @@ async function graphFileEntry(workspace: string, root: string, name: string): Pr
     const info = await stat(real);
     return info.isFile() ? { path: name, modified: info.mtime.toISOString() } : skip(`${describeFileType(info)}, not a graph file`);
   } catch (error) {
-    return skip(error instanceof UnresolvablePathError ? 'a symbolic link to something that does not exist' : describeFsError(error));
+    if (error instanceof UnresolvablePathError) return skip(error.reason === 'loop' ? 'a symbolic link in a loop of links' : 'a symbolic link to something that does not exist');
+    return skip(describeFsError(error));
   }
 }

@@ -42,8 +42,10 @@ export function pathPolicy(kind: 'desktop' | 'browser', workspace: string, recen
     if (isInside(await realPathFor(workspace, workspace), real)) return real;
     const through = isInside(workspace, full) ? ' (through a symbolic link)' : '';
     if (kind === 'browser') throw new StudioError(`"${shown(path)}" is outside the workspace ${workspace}${through}`);
-    const recent = await recentFiles();
-    if ([...chosen, real].some((candidate) => granted.has(candidate) || recent.includes(candidate))) return real;
+    // A dialog's answer this session counts as the user chose it, links and all; a recent file
+    // only as the real file it was (recent paths are stored real), not whatever its name leads
+    // to now.
+    if ([...chosen, real].some((candidate) => granted.has(candidate)) || (await recentFiles()).includes(real)) return real;
     throw new StudioError(`"${shown(path)}" is outside the workspace ${workspace}${through} and was not chosen in a file dialog; use Open… or Save as… to pick it`);
   };
 

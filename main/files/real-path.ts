@@ -9,9 +9,15 @@ import { lstat, realpath } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StudioError } from '../errors.ts';
 
-/** A path that cannot be followed: a link to nothing, or links in a loop. */
+/** A path that cannot be followed: a link to nothing (`dangling`), or links in a loop. */
 export class UnresolvablePathError extends StudioError {
   override name = 'UnresolvablePathError';
+  constructor(
+    message: string,
+    readonly reason: 'dangling' | 'loop',
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -28,12 +34,12 @@ export async function realPathOf(path: string): Promise<string> {
       return join(await realpath(existing), ...missing);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') throw new UnresolvablePathError(`${path} leads through symbolic links that loop`);
+      if (code === 'ELOOP') throw new UnresolvablePathError(`${path} leads through symbolic links that loop`, 'loop');
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
     }
     // realpath failed, yet the entry itself may exist: then it is a link whose target does not.
     if ((await lstat(existing).catch(() => null))?.isSymbolicLink()) {
-      throw new UnresolvablePathError(`${path} leads through ${existing}, a symbolic link to something that does not exist`);
+      throw new UnresolvablePathError(`${path} leads through ${existing}, a symbolic link to something that does not exist`, 'dangling');
     }
     const parent = dirname(existing);
     if (parent === existing) return join(existing, ...missing);

@@ -89,7 +89,20 @@ export async function readRegularFile(path: string, options: ReadOptions = {}): 
     const info = await handle.stat();
     requireRegularFile(path, info);
     checkSize(path, info, options);
-    return await handle.readFile();
+    if (options.maxBytes === undefined) return await handle.readFile();
+    // Read no further than the limit even when the size stat gave was wrong (files in /proc say
+    // 0) or the file grows while it is read.
+    const limit = options.maxBytes;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const { bytesRead, buffer } = await handle.read({ buffer: Buffer.alloc(Math.min(1 << 20, limit + 1 - total)) });
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limit) throw new FileTooLargeError(path, `the file is larger than ${formatBytes(limit)}; ${options.limitName ?? 'files'} above ${formatBytes(limit)} are refused`);
+    }
+    return Buffer.concat(chunks, total);
   } finally {
     await handle.close();
   }
@@ -97,8 +110,12 @@ export async function readRegularFile(path: string, options: ReadOptions = {}): 
 
 function checkSize(path: string, info: Stats, options: ReadOptions): void {
   if (options.maxBytes === undefined || info.size <= options.maxBytes) return;
-  const mib = (bytes: number) => `${Math.round(bytes / 1048576)} MiB`;
-  throw new FileTooLargeError(path, `the file is ${mib(info.size)}; ${options.limitName ?? 'files'} above ${mib(options.maxBytes)} are refused`);
+  throw new FileTooLargeError(path, `the file is ${formatBytes(info.size)}; ${options.limitName ?? 'files'} above ${formatBytes(options.maxBytes)} are refused`);
+}
+
+/** Whole MiB for the limits we set; bytes below one MiB. */
+function formatBytes(bytes: number): string {
+  return bytes >= 1048576 ? `${Math.round(bytes / 1048576)} MiB` : `${bytes} bytes`;
 }
 
 /** A file that could not be read; the message names it and says why, in words. */

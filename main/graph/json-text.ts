@@ -71,8 +71,10 @@ const EXPECTED: Record<string, string> = {
   InvalidCharacter: 'a control character inside a string (write it as an escape such as \\n)',
 };
 
-/** Words JSON does not have but other writers put in (Python's json: NaN, Infinity). */
-const NOT_JSON_WORDS = ['NaN', '-NaN', 'Infinity', '-Infinity', '+Infinity', 'undefined'];
+/** Numbers JSON does not have but other writers put in (Python's json: NaN, Infinity). */
+const NOT_JSON_NUMBERS = ['NaN', '-NaN', 'Infinity', '-Infinity', '+Infinity', 'nan', '-nan', 'inf', '-inf', 'undefined'];
+/** Python's literals, from a dictionary printed instead of dumped as JSON. */
+const PYTHON_LITERALS: Record<string, string> = { True: 'true', False: 'false', None: 'null' };
 
 /**
  * ": line 3, column 12: a value was expected", found by a second parser that reports where it
@@ -83,12 +85,15 @@ function locateSyntaxError(text: string, error: unknown): string {
   parseLocating(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first) {
-    const word = NOT_JSON_WORDS.find((w) => text.startsWith(w, first.offset));
+    const word = NOT_JSON_NUMBERS.find((w) => text.startsWith(w, first.offset) && !/\w/.test(text[first.offset + w.length] ?? ''));
+    const python = Object.keys(PYTHON_LITERALS).find((w) => text.startsWith(w, first.offset) && !/\w/.test(text[first.offset + w.length] ?? ''));
     const what = word
       ? `${word.replace(/^[-+]/, '')} is not a JSON value (write a number or null)`
-      : text[first.offset] === "'"
-        ? 'a single quote (JSON strings and names take double quotes)'
-        : (EXPECTED[printParseErrorCode(first.error)] ?? 'a syntax error');
+      : python
+        ? `${python} is Python, not JSON (JSON writes ${PYTHON_LITERALS[python]})`
+        : text[first.offset] === "'"
+          ? 'a single quote (JSON strings and names take double quotes)'
+          : (EXPECTED[printParseErrorCode(first.error)] ?? 'a syntax error');
     return `: ${lineAndColumn(text, first.offset)}: ${what}`;
   }
   const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -98,5 +98,28 @@ describe('paths through symbolic links', () => {
   it('refuse a zero character, which no file name can hold, in one line', async () => {
     const { service } = desktop();
     await expect(service.openGraph('a\0b.json')).rejects.toThrow('"a?b.json" contains a zero character, which no file name can');
+  });
+});
+
+describe('a recent file', () => {
+  it('counts as the real file it was, not as whatever its name leads to later', async () => {
+    const first = desktop();
+    const kept = join(first.root, 'kept.json');
+    first.answerDialog(kept);
+    await first.service.saveGraph((await first.service.chooseFile('save'))!, graph);
+    // The file is replaced by a link to another file outside the workspace.
+    const secret = join(first.root, 'secret.json');
+    writeFileSync(secret, JSON.stringify(graph));
+    rmSync(kept);
+    symlinkSync(secret, kept);
+    const restarted = createStudioService({
+      kind: 'desktop',
+      workspace: first.workspace,
+      runsRoot: join(first.workspace, 'runs'),
+      resourcesDir: join(REPO, 'resources'),
+      stateDir: join(first.root, 'state'),
+      emitTrainingEvent: () => {},
+    });
+    await expect(restarted.openGraph(kept)).rejects.toThrow(/was not chosen in a file dialog/);
   });
 });

@@ -26,5 +26,7 @@ describe('the real path of a path', () => {
     await expect(realPathOf(join(root, 'inside', 'dangling', 'file.json'))).rejects.toThrow(UnresolvablePathError);
     await expect(realPathOf(join(root, 'inside', 'dangling'))).rejects.toThrow(`leads through ${join(root, 'inside', 'dangling')}, a symbolic link to something that does not exist`);
     await expect(realPathOf(join(root, 'inside', 'loop-a', 'x'))).rejects.toThrow('symbolic links that loop');
+    await expect(realPathOf(join(root, 'inside', 'loop-a'))).rejects.toMatchObject({ reason: 'loop' });
+    await expect(realPathOf(join(root, 'inside', 'dangling'))).rejects.toMatchObject({ reason: 'dangling' });
   });
 });

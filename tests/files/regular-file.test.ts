@@ -55,3 +55,10 @@ describe('reading regular files only', () => {
     await expect(readJsonFile(join(folder, 'nan.json'))).rejects.toThrow(`${join(folder, 'nan.json')} is not valid JSON: line 1, column 7: NaN is not a JSON value`);
   });
 });
+
+describe('a file whose size stat does not tell', () => {
+  it('is read no further than the limit: files in /proc say they are empty', async () => {
+    await expect(readRegularFile('/proc/self/maps', { maxBytes: 16, limitName: 'test files' })).rejects.toThrow('the file is larger than 16 bytes; test files above 16 bytes are refused');
+    expect((await readRegularFile('/proc/self/maps', { maxBytes: 1048576 })).length).toBeGreaterThan(16);
+  });
+});

@@ -164,12 +164,15 @@ describe('the browser-mode server, attacked through its files and paths', () => 
   it('lists the good entries of a folder and the bad ones as skipped, with why (A6)', async () => {
     writeFileSync(join(workspace, 'good.json'), JSON.stringify(graph));
     symlinkSync(join(root, 'nowhere.json'), join(workspace, 'dangling.json'));
+    symlinkSync(join(workspace, 'loop-b.json'), join(workspace, 'loop-a.json'));
+    symlinkSync(join(workspace, 'loop-a.json'), join(workspace, 'loop-b.json'));
     mkfifo(join(workspace, 'pipe.json'));
     mkdirSync(join(workspace, 'folder.json'));
     const listed = await server.call<GraphFileInfo[]>('listGraphFiles');
     const byPath = new Map(listed.map((file) => [file.path, file]));
     expect(byPath.get('good.json')).toEqual({ path: 'good.json', modified: expect.stringMatching(/^\d{4}-/) });
     expect(byPath.get('dangling.json')).toEqual({ path: 'dangling.json', modified: null, skipped: 'a symbolic link to something that does not exist' });
+    expect(byPath.get('loop-a.json')).toEqual({ path: 'loop-a.json', modified: null, skipped: 'a symbolic link in a loop of links' });
     expect(byPath.get('pipe.json')).toEqual({ path: 'pipe.json', modified: null, skipped: 'a FIFO (named pipe), not a graph file' });
     expect(byPath.get('folder.json')).toEqual({ path: 'folder.json', modified: null, skipped: 'a folder, not a graph file' });
     expect(byPath.get('secret-link.json')).toEqual({ path: 'secret-link.json', modified: null, skipped: 'a symbolic link that leads outside the workspace' });
