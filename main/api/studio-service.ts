@@ -30,7 +30,7 @@ import { startTrainingProcess, type TrainingHandle } from '../train/worker/contr
 import type { HostInfo, StudioCalls, TrainingStart } from './contract.ts';
 import { datasetAccess } from './dataset-access.ts';
 import { listGraphFiles, listPresets } from './listings.ts';
-import { isReallyInside, pathPolicy } from './path-policy.ts';
+import { isInside, isReallyInside, pathPolicy } from './path-policy.ts';
 
 export interface StudioServiceOptions {
   kind: HostInfo['kind'];
@@ -67,11 +67,12 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
   const resolvePath = (path: string) => paths.check(path);
   const datasets = datasetAccess(options.kind, options.workspace);
   /**
-   * The runs folder, checked before each use: in the browser mode it must really lie in the
-   * workspace, so a `runs` link to elsewhere cannot carry training, renames and notes out of it.
+   * The runs folder, checked before each use: in the browser mode, a runs folder named inside the
+   * workspace must really lie there, so a `runs` link to elsewhere cannot carry training, renames
+   * and notes out of it. (A host that puts it elsewhere on purpose says so by naming it there.)
    */
   const runsRoot = async (): Promise<string> => {
-    if (options.kind === 'browser' && !(await isReallyInside(options.workspace, options.runsRoot))) {
+    if (options.kind === 'browser' && isInside(options.workspace, options.runsRoot) && !(await isReallyInside(options.workspace, options.runsRoot))) {
       throw new StudioError(`the runs folder ${options.runsRoot} leads outside the workspace ${options.workspace} (a symbolic link); the browser mode keeps runs in the workspace`);
     }
     return options.runsRoot;
