@@ -254,7 +254,7 @@ describe('the browser-mode server, given FIFOs where files should be (A3)', () =
     expect(runs).toEqual({ runs: [], skipped: [{ path: join(fifoWorkspace, 'runs', 'fifo-run'), reason: `cannot read ${join(fifoWorkspace, 'runs', 'fifo-run', 'run.json')}: it is a FIFO (named pipe), not a regular file` }] });
     const preview = await server.callWithin<DatasetPreview>(5_000, 'previewDataset', 'images:data/images');
     expect(preview).not.toBe('timeout');
-    expect((preview as DatasetPreview).skipped).toContainEqual({ path: join(fifoWorkspace, 'data', 'images', 'alpha', 'pipe.png'), reason: 'a FIFO (named pipe), not an image file' });
+    expect((preview as DatasetPreview).skipped).toContainEqual({ path: join(fifoWorkspace, 'data', 'images', 'alpha', 'pipe.png'), reason: 'it is a FIFO (named pipe), not a regular file or folder' });
     const idx = await server.callWithin(5_000, 'previewDataset', 'idx:data/idx').catch((error: Error) => error.message);
     expect(idx).toMatch(/lacks t10k-labels-idx1-ubyte\[\.gz\] \(3 of the 4 IDX files found\); t10k-labels-idx1-ubyte is a FIFO \(named pipe\), not a regular file$/);
   });
