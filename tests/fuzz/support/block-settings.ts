@@ -8,7 +8,7 @@ import { ACTIVATIONS } from '../../../main/graph/schema.ts';
 export const KNOWN_PARAMS: Record<string, string[]> = {
   input: ['height', 'width', 'channels'],
   conv2d: ['filters', 'kernelSize', 'strides', 'padding', 'dilation', 'useBias'],
-  depthwiseConv2d: ['kernelSize', 'depthMultiplier', 'strides', 'padding', 'useBias'],
+  depthwiseConv2d: ['kernelSize', 'depthMultiplier', 'strides', 'padding', 'dilation', 'useBias'],
   batchNorm: ['momentum', 'epsilon'],
   activation: ['function', 'alpha'],
   dropout: ['rate'],
