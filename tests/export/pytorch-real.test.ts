@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { channelsFirst } from '../../main/export/export-plan.ts';
 import { seededRandom } from '../../main/data/random.ts';
+import type { GraphDocument } from '../../main/graph/types.ts';
 import { GET_TORCH, hasPyTorch, runInPyTorch, TORCH_REQUIRED, type TorchResult } from '../support/real-pytorch.ts';
 import { randomGraph } from '../support/random-graph.ts';
 import { convPaddingGrid, exportable, HAND_MADE, poolPaddingGrid, PRESETS } from './export-graphs.ts';
@@ -34,19 +35,19 @@ describe.runIf(!RUN && TORCH_REQUIRED)('PyTorch in CI', () => {
 });
 
 describe.runIf(RUN)('PyTorch exports run in real PyTorch', () => {
-  const random = seededRandom(20261202);
-  const groups = {
-    presets: PRESETS.map(({ label, graph }) => ({ label, graph })),
-    handMade: HAND_MADE,
-    convGrid: exportable(convPaddingGrid()).map((c) => ({ label: `conv ${JSON.stringify({ ...c, graph: undefined })}`, graph: c.graph })),
-    poolGrid: exportable(poolPaddingGrid()).map((c) => ({ label: `pool ${JSON.stringify({ ...c, graph: undefined })}`, graph: c.graph })),
-    random: Array.from({ length: RANDOM_GRAPHS }, (_, i) => ({ label: `random graph ${i}`, graph: randomGraph(random) })),
-  };
+  type Case = { label: string; graph: GraphDocument };
+  const groups: Record<'presets' | 'handMade' | 'convGrid' | 'poolGrid' | 'random', Case[]> = { presets: [], handMade: [], convGrid: [], poolGrid: [], random: [] };
   const ported = new Map<string, PortedGraph>();
   const results = new Map<string, TorchResult>();
 
   beforeAll(async () => {
     await tf.setBackend('cpu');
+    const random = seededRandom(20261202);
+    groups.presets = PRESETS.map(({ label, graph }) => ({ label, graph }));
+    groups.handMade = HAND_MADE;
+    groups.convGrid = exportable(convPaddingGrid()).map((c) => ({ label: `conv ${JSON.stringify({ ...c, graph: undefined })}`, graph: c.graph }));
+    groups.poolGrid = exportable(poolPaddingGrid()).map((c) => ({ label: `pool ${JSON.stringify({ ...c, graph: undefined })}`, graph: c.graph }));
+    groups.random = Array.from({ length: RANDOM_GRAPHS }, (_, i) => ({ label: `random graph ${i}`, graph: randomGraph(random) }));
     let seed = 1;
     for (const { label, graph } of Object.values(groups).flat()) ported.set(label, portGraph(tf, label, graph, seed++));
     const run = await runInPyTorch([...ported.values()].map((p) => p.torchCase));
