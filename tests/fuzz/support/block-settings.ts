@@ -4,7 +4,7 @@
  */
 import { ACTIVATIONS } from '../../../main/graph/schema.ts';
 
-/** The settings each block kind has. */
+/** The settings each block kind has; every kind is listed. */
 export const KNOWN_PARAMS: Record<string, string[]> = {
   input: ['height', 'width', 'channels'],
   conv2d: ['filters', 'kernelSize', 'strides', 'padding', 'dilation', 'useBias'],
@@ -15,7 +15,10 @@ export const KNOWN_PARAMS: Record<string, string[]> = {
   maxPool2d: ['poolSize', 'strides', 'padding'],
   avgPool2d: ['poolSize', 'strides', 'padding'],
   globalAvgPool: ['keepDims'],
+  flatten: [],
   dense: ['units', 'useBias'],
+  add: [],
+  concat: [],
   output: ['activation'],
 };
 
