@@ -6,6 +6,7 @@
  *   npm run bench -- --only analysis       the graph analysis only
  *   npm run bench -- --only refusals       how fast oversized inputs are refused
  *   npm run bench -- --only cancel         how long Stop takes, from cancel to the cancelled event
+ *   npm run bench -- --only cli            how long the cnn-studio command takes to start
  *   npm run bench -- --backends wasm,cpu   training on these backends only
  */
 import { cpus, totalmem } from 'node:os';
@@ -14,6 +15,7 @@ import { BACKENDS, type BackendName } from '../../main/backends/ladder.ts';
 import { formatCount } from '../../main/analysis/format.ts';
 import { runAnalysisBench } from './analysis-bench.ts';
 import { runCancelBench } from './cancel-bench.ts';
+import { runCliBench } from './cli-bench.ts';
 import { runRefusalBench } from './refusal-bench.ts';
 import { runTrainBench } from './train-bench.ts';
 
@@ -31,9 +33,10 @@ const analysis = only === undefined || only === 'analysis' ? runAnalysisBench() 
 const refusals = only === undefined || only === 'refusals' ? await runRefusalBench() : [];
 const training = only === undefined || only === 'training' ? await runTrainBench(backends) : [];
 const cancel = only === undefined || only === 'cancel' ? await runCancelBench() : [];
+const cli = only === undefined || only === 'cli' ? await runCliBench() : [];
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine: machine(), analysis, refusals, training, cancel }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machine(), analysis, refusals, training, cancel, cli }, null, 2)}\n`);
 } else {
   process.stdout.write(`${machine()}\n\n`);
   if (analysis.length > 0) {
@@ -74,6 +77,11 @@ if (json) {
     const table = new Table({ head: ['Stop pressed', 'Cancel → cancelled event', 'Slowest', 'Final event'], colAligns: ['left', 'left', 'right', 'left'], style: { head: [], border: [] } });
     for (const row of cancel) table.push([row.moment, row.latenciesMs.map((v) => `${Math.round(v)} ms`).join(', '), `${Math.round(Math.max(...row.latenciesMs))} ms`, row.outcome]);
     process.stdout.write(`\nCancelling a training run (journey round 10, wasm, batch 256):\n${table.toString()}\n`);
+  }
+  if (cli.length > 0) {
+    const table = new Table({ head: ['Command', 'Median', 'Fastest', 'Slowest', 'CPU (mean)'], colAligns: ['left', 'right', 'right', 'right', 'right'], style: { head: [], border: [] } });
+    for (const row of cli) table.push([row.command, ms(row.medianMs), ms(row.minMs), ms(row.maxMs), row.cpuMs === null ? '–' : ms(row.cpuMs)]);
+    process.stdout.write(`\nStarting the built CLI, whole process, wall time, ${cli[0]!.runs} runs each from a folder outside the checkout:\n${table.toString()}\n`);
   }
 }
 
