@@ -8,6 +8,8 @@
  *   npm run bench -- --only cancel         how long Stop takes, from cancel to the cancelled event
  *   npm run bench -- --only cli            how long the cnn-studio command takes to start
  *   npm run bench -- --backends wasm,cpu   training on these backends only
+ *   npm run bench -- --profile             only where a round-10 training step spends its time on
+ *                                          wasm, kernel by kernel
  */
 import { cpus, totalmem } from 'node:os';
 import Table from 'cli-table3';
@@ -16,6 +18,7 @@ import { formatCount } from '../../main/analysis/format.ts';
 import { runAnalysisBench } from './analysis-bench.ts';
 import { runCancelBench } from './cancel-bench.ts';
 import { runCliBench } from './cli-bench.ts';
+import { runKernelProfile } from './kernel-profile.ts';
 import { runRefusalBench } from './refusal-bench.ts';
 import { runTrainBench } from './train-bench.ts';
 
@@ -27,6 +30,24 @@ const unknown = backends.filter((name) => !BACKENDS.includes(name));
 if (unknown.length > 0) {
   process.stderr.write(`error: unknown backend ${unknown.join(', ')}; choose from ${BACKENDS.join(', ')}\n`);
   process.exit(2);
+}
+
+if (args.includes('--profile')) {
+  const profile = await runKernelProfile();
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ machine: machine(), profile }, null, 2)}\n`);
+  } else {
+    const total = profile.kernels.reduce((sum, kernel) => sum + kernel.ms, 0);
+    // Some forty kernels: no rule between rows.
+    const table = new Table({ head: ['Kernel', 'Calls', 'Time', 'Share'], colAligns: ['left', 'right', 'right', 'right'], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+    for (const kernel of profile.kernels) table.push([kernel.name, formatCount(kernel.calls), ms(kernel.ms), `${((kernel.ms / total) * 100).toFixed(1)} %`]);
+    table.push(['all kernels', formatCount(profile.kernels.reduce((sum, kernel) => sum + kernel.calls, 0)), ms(total), '100.0 %']);
+    process.stdout.write(
+      `${machine()}\n\nOne training step of journey round 10 on wasm (${profile.detail}), batch ${profile.batchSize}, mean of ${profile.steps} steps after warm-up:\n` +
+        `${table.toString()}\nThe step itself: ${ms(profile.stepMs)}; the rest is the engine, the optimizer's bookkeeping and the timers.\n`,
+    );
+  }
+  process.exit(0);
 }
 
 const analysis = only === undefined || only === 'analysis' ? runAnalysisBench() : [];
