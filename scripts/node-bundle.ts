@@ -27,8 +27,8 @@ export const RUNTIME_PACKAGES: readonly string[] = [...Object.keys(pkg.dependenc
 export const ON_DISK_PACKAGES: readonly string[] = ['@tensorflow/*'];
 
 /**
- * In an ES module bundle, CommonJS code that esbuild wrapped (commander, cli-table3, pngjs…) calls
- * `require` for Node's built-ins; ES modules have none, so each output file gets one.
+ * In an ES module bundle, CommonJS code that esbuild wrapped (in the CLI: commander, cli-table3,
+ * pngjs…) calls `require` for Node's built-ins; ES modules have none, so each output file gets one.
  */
 const REQUIRE_FOR_COMMONJS = "import { createRequire as __cnnStudioCreateRequire } from 'node:module';\nconst require = __cnnStudioCreateRequire(import.meta.url);";
 
@@ -61,8 +61,8 @@ export interface NodeBundle {
   hostModules?: string[];
 }
 
-/** The esbuild options for one bundle; exported so a test can check the rule, not just the output. */
-export function nodeBundleOptions(bundle: NodeBundle): BuildOptions {
+/** The esbuild options for one bundle. */
+function nodeBundleOptions(bundle: NodeBundle): BuildOptions {
   const format = bundle.format ?? 'esm';
   return {
     absWorkingDir: ROOT,
@@ -75,7 +75,7 @@ export function nodeBundleOptions(bundle: NodeBundle): BuildOptions {
     format,
     splitting: format === 'esm',
     external: [...{ dependencies: RUNTIME_PACKAGES, 'on-disk': ON_DISK_PACKAGES, none: [] }[bundle.keep], ...(bundle.hostModules ?? [])],
-    banner: format === 'esm' && bundle.keep !== 'dependencies' ? { js: REQUIRE_FOR_COMMONJS } : {},
+    banner: format === 'esm' ? { js: REQUIRE_FOR_COMMONJS } : {},
     sourcemap: bundle.sourcemap ?? false,
     // Readable output: a bug report can quote a line of it; minifying saved only ~5 % of start-up.
     minify: false,
