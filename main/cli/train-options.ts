@@ -60,13 +60,13 @@ export function parseAugment(value: string): { rotate: number; shift: number } {
   return result;
 }
 
-const SCHEDULE_TYPES: Record<string, TrainingSettings['schedule']['type']> = {
-  constant: 'constant',
-  step: 'step',
-  onecycle: 'oneCycle',
-  'one-cycle': 'oneCycle',
-  plateau: 'plateau',
-};
+const SCHEDULE_TYPES = new Map<string, TrainingSettings['schedule']['type']>([
+  ['constant', 'constant'],
+  ['step', 'step'],
+  ['onecycle', 'oneCycle'],
+  ['one-cycle', 'oneCycle'],
+  ['plateau', 'plateau'],
+]);
 export const SCHEDULE_CHOICES = ['constant', 'step', 'onecycle', 'plateau'];
 
 /** Which schedule each schedule flag belongs to, for a clear refusal when it does not apply. */
@@ -96,7 +96,7 @@ export function settingsFromFlags(base: TrainingSettingsInput | undefined, flags
 
   const baseSchedule = (base?.schedule ?? { type: 'constant' }) as Record<string, unknown> & { type: string };
   const schedule: Record<string, unknown> & { type: string } =
-    flags.schedule === undefined ? { ...baseSchedule } : { type: SCHEDULE_TYPES[flags.schedule.toLowerCase()] ?? flags.schedule };
+    flags.schedule === undefined ? { ...baseSchedule } : { type: SCHEDULE_TYPES.get(flags.schedule.toLowerCase()) ?? flags.schedule };
   for (const [key, flag, type] of SCHEDULE_FLAGS) {
     const value = flags[key];
     if (value === undefined) continue;
