@@ -53,6 +53,9 @@ export async function recordEvent(dir: string, record: RunRecord, event: Trainin
     case 'failed':
       await finish(dir, record, 'failed', event.error);
       return;
+    case 'diverged':
+      await finish(dir, record, 'diverged', event.message);
+      return;
     case 'batch':
       return;
   }

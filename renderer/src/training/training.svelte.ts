@@ -2,7 +2,7 @@
 import type { StudioApi } from '../../../main/api/contract.ts';
 import type { BatchEvent, EpochEvent, TrainingEvent } from '../../../main/train/events.ts';
 
-export type RunStatus = 'idle' | 'starting' | 'running' | 'finished' | 'failed' | 'cancelled';
+export type RunStatus = 'idle' | 'starting' | 'running' | 'finished' | 'diverged' | 'failed' | 'cancelled';
 
 export class TrainingStore {
   status: RunStatus = $state('idle');
@@ -78,6 +78,10 @@ export class TrainingStore {
       case 'cancelled':
         this.status = 'cancelled';
         this.message = `Stopped after ${event.epochsDone} epoch${event.epochsDone === 1 ? '' : 's'}`;
+        return;
+      case 'diverged':
+        this.status = 'diverged';
+        this.message = `Diverged: ${event.message}`;
         return;
       case 'failed':
         this.status = 'failed';
