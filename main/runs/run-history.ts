@@ -79,11 +79,17 @@ export async function setRunNote(dir: string, note: string): Promise<void> {
   await writeRunRecord(dir, { ...record, note });
 }
 
-/** Deletes a run folder, only if it is one and lies inside `root`. */
+/**
+ * Deletes a run folder, only if it is one, lies inside `root` and is not training: the training
+ * process keeps writing into its folder, so a run still going is refused (stop it first).
+ */
 export async function deleteRun(root: string, dir: string): Promise<void> {
   const full = resolve(dir);
   const inside = relative(resolve(root), full);
   if (inside === '' || inside.startsWith('..')) throw new StudioError(`${dir} is not inside the runs folder ${root}`);
   if (!(await stat(join(full, RUN_FILES.record)).catch(() => null))) throw new StudioError(`${dir} is not a run folder (it has no ${RUN_FILES.record})`);
+  // A run.json that does not parse belongs to no run in progress; such a folder may go.
+  const record = await readRunRecord(full).catch(() => null);
+  if (record && liveStatus(record) === 'running') throw new StudioError(`the run "${record.name}" is still training; stop it before deleting it`);
   await rm(full, { recursive: true });
 }
