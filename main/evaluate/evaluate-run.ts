@@ -1,11 +1,11 @@
 /** Evaluating a run's saved model on its dataset's test split. */
-import { join } from 'node:path';
 import { loadBackend, loadFastestBackend, type BackendName } from '../backends/ladder.ts';
 import { limitDataset } from '../data/dataset.ts';
 import { loadDataset } from '../data/datasets.ts';
 import { describeError, StudioError } from '../errors.ts';
 import { loadModel } from '../runs/model-files.ts';
 import { RUN_FILES } from '../runs/run-folder.ts';
+import { requireSavedModel } from '../runs/saved-models.ts';
 import { readRunGraph } from '../runs/run-history.ts';
 import type * as tfjs from '@tensorflow/tfjs';
 import { fillBatch } from '../data/batches.ts';
@@ -23,8 +23,9 @@ export async function runFeatureMaps(runDir: string, index: number): Promise<Fea
   const graph = await readRunGraph(runDir);
   const settings = graph.training;
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
+  const modelDir = await requireSavedModel(runDir, 'best');
   const backend = await loadFastestBackend();
-  const model = await loadModel(backend.tf, join(runDir, RUN_FILES.bestModel)).catch((error: unknown) => {
+  const model = await loadModel(backend.tf, modelDir).catch((error: unknown) => {
     throw new StudioError(`cannot load the best model of ${runDir}: ${describeError(error)}`);
   });
   try {
@@ -54,8 +55,8 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions): 
   const graph = await readRunGraph(runDir);
   const settings = graph.training;
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
+  const modelDir = await requireSavedModel(runDir, options.model);
   const backend = options.backend === 'auto' ? await loadFastestBackend() : await loadBackend(options.backend);
-  const modelDir = join(runDir, options.model === 'best' ? RUN_FILES.bestModel : RUN_FILES.lastModel);
   const model = await loadModel(backend.tf, modelDir).catch((error: unknown) => {
     throw new StudioError(`cannot load the ${options.model} model from ${modelDir}: ${describeError(error)}`);
   });

@@ -9,7 +9,7 @@ import { analyzeGraph } from '../analysis/analyze.ts';
 import { StudioError } from '../errors.ts';
 import { writeAtomically } from './write-atomically.ts';
 import type { GraphDocument } from '../graph/types.ts';
-import { RUN_FILES } from '../runs/run-folder.ts';
+import { requireSavedModel } from '../runs/saved-models.ts';
 import { GraphNotExportableError } from '../export/export-plan.ts';
 import { exportKerasJson } from '../export/keras-json.ts';
 import { exportKerasPython } from '../export/keras-python.ts';
@@ -42,10 +42,8 @@ export async function writeExport(path: string, graph: GraphDocument, format: Ex
 
 /** Copies a run's saved model (best or last) into `folder`, ready for tf.loadLayersModel. */
 export async function exportRunModel(runDir: string, which: 'best' | 'last', folder: string): Promise<string[]> {
-  const source = join(runDir, which === 'best' ? RUN_FILES.bestModel : RUN_FILES.lastModel);
-  const files = await readdir(source).catch(() => {
-    throw new StudioError(`${runDir} has no ${which} model yet (no finished epoch)`);
-  });
+  const source = await requireSavedModel(runDir, which);
+  const files = await readdir(source);
   await mkdir(folder, { recursive: true });
   for (const file of files) await copyFile(join(source, file), join(folder, file));
   return files.map((file) => join(folder, file));

@@ -12,6 +12,7 @@ import { trainingSettingsSchema } from '../graph/training-settings.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord } from './run-folder.ts';
 import { INTERRUPTED_MESSAGE, liveStatus } from './run-liveness.ts';
+import { savedModels } from './saved-models.ts';
 import type { RunSummary } from './types.ts';
 
 export type { RunSummary };
@@ -55,6 +56,7 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
     gap: bestTrain !== null && bestTest !== null ? bestTrain - bestTest : null,
     bestEpoch: record.bestEpoch,
     seconds: record.seconds,
+    models: await savedModels(dir, record, status),
   };
 }
 

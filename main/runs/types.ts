@@ -51,4 +51,6 @@ export interface RunSummary {
   gap: number | null;
   bestEpoch: number | null;
   seconds: number | null;
+  /** Which models the run saved; `missing` says why one is not there (saved-models.ts). */
+  models: { best: boolean; last: boolean; missing: string | null };
 }

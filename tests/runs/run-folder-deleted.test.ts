@@ -13,6 +13,7 @@ import { createRunFolder, writeRunRecord } from '../../main/runs/run-folder.ts';
 import { runFolderGoneMessage } from '../../main/runs/run-folder-watch.ts';
 import { deleteRun, listRuns } from '../../main/runs/run-history.ts';
 import { newRunRecord } from '../../main/runs/run-recorder.ts';
+import type { TrainingEvent } from '../../main/train/events.ts';
 import { journeyPath, loadPreset } from '../support/presets.ts';
 import { onlyRun, quickSettings, startWorker } from '../support/training.ts';
 
@@ -21,9 +22,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('a run folder deleted while its run trains', () => {
   it.each([
     // Mid-epoch: nothing is written until the epoch ends, so only the watch can notice.
-    ['in the middle of an epoch', (event: { type: string; batch?: number }) => event.type === 'batch' && event.batch === 3],
+    ['in the middle of an epoch', (event: TrainingEvent) => event.type === 'batch' && event.batch === 3],
     // Right after an epoch was recorded: the next writes are the models (checkpoint) and run.json.
-    ['right after an epoch was recorded', (event: { type: string }) => event.type === 'epoch'],
+    ['right after an epoch was recorded', (event: TrainingEvent) => event.type === 'epoch'],
   ])('stops the run %s with a message that says so, and leaves no folder behind', async (_when, deleteAt) => {
     let deletedAt = 0;
     // Thirty batches an epoch on 960 images, so an epoch outlasts the watch's one-second tick.
