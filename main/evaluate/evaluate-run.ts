@@ -8,7 +8,7 @@ import { RUN_FILES } from '../runs/run-folder.ts';
 import { requireSavedModel } from '../runs/saved-models.ts';
 import { readRunGraph } from '../runs/run-history.ts';
 import type * as tfjs from '@tensorflow/tfjs';
-import { fillBatch } from '../data/batches.ts';
+import { fillTestBatch } from '../data/batches.ts';
 import { evaluateModel } from './evaluate-model.ts';
 import { featureMapsOf } from './feature-maps.ts';
 import type { Evaluation, FeatureMaps } from './types.ts';
@@ -33,7 +33,7 @@ export async function runFeatureMaps(runDir: string, index: number): Promise<Fea
     if (!Number.isInteger(index) || index < 0 || index >= dataset.test.count) {
       throw new StudioError(`there is no test image ${index}; the test split has ${dataset.test.count}`);
     }
-    const batch = fillBatch(dataset, dataset.test, [index], { rotate: 0, shift: 0 }, Math.random);
+    const batch = fillTestBatch(dataset, dataset.test, [index]);
     const output = backend.tf.tidy(() => (model.predict(backend.tf.tensor4d(batch.images, [1, ...dataset.shape])) as tfjs.Tensor).argMax(-1));
     const predicted = (await output.data())[0]!;
     output.dispose();
