@@ -208,6 +208,10 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       runs.get(runId)?.cancel();
     },
 
+    async activeRuns() {
+      return [...runs.keys()];
+    },
+
     listRuns: () => listRuns(options.runsRoot),
 
     async runDetails(id) {

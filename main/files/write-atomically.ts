@@ -12,11 +12,13 @@ import { backupPathOf } from './backup.ts';
 export interface WriteOptions {
   /** Keep the file being replaced as `<file>.bak`. */
   keepBackup?: boolean;
+  /** Permission bits the file is created with (before the umask); 0o600 for a secret. Default 0o666. */
+  mode?: number;
 }
 
 export async function writeAtomically(path: string, contents: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
   const temporary = siblingTemporary(path);
-  const handle = await open(temporary, 'w');
+  const handle = await open(temporary, 'w', options.mode ?? 0o666);
   try {
     await handle.writeFile(contents);
     await handle.sync();
