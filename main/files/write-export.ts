@@ -9,7 +9,7 @@ import { StudioError } from '../errors.ts';
 import { readNamedFile } from './regular-file.ts';
 import { writeAtomically } from './write-atomically.ts';
 import type { GraphDocument } from '../graph/types.ts';
-import { RUN_FILES } from '../runs/run-folder.ts';
+import { requireSavedModel } from '../runs/saved-models.ts';
 import { GraphNotExportableError } from '../export/export-plan.ts';
 import { exportKerasJson } from '../export/keras-json.ts';
 import { exportKerasPython } from '../export/keras-python.ts';
@@ -53,10 +53,8 @@ export async function writeExport(path: string, graph: GraphDocument, format: Ex
  * link already at the target is replaced, never followed out of `folder`.
  */
 export async function exportRunModel(runDir: string, which: 'best' | 'last', folder: string): Promise<string[]> {
-  const source = join(runDir, which === 'best' ? RUN_FILES.bestModel : RUN_FILES.lastModel);
-  const files = await readdir(source).catch(() => {
-    throw new StudioError(`${runDir} has no ${which} model yet (no finished epoch)`);
-  });
+  const source = await requireSavedModel(runDir, which);
+  const files = await readdir(source);
   await mkdir(folder, { recursive: true });
   for (const file of files) {
     await writeAtomically(join(folder, file), await readNamedFile(join(source, file)));
