@@ -79,7 +79,17 @@ function ref(node: GraphNode): BlockRef {
 
 function settingChanges(before: GraphNode, after: GraphNode): SettingChange[] {
   if (before.type !== after.type) return [{ key: 'type', before: before.type, after: after.type }];
-  return objectChanges(before.params as Record<string, unknown>, after.params as Record<string, unknown>);
+  const changes = objectChanges(comparable(before), comparable(after));
+  // Missing means trainable, so a block frozen and thawed again is no change.
+  const [was, is] = [before.trainable !== false, after.trainable !== false];
+  if (was !== is) changes.push({ key: 'trainable', before: was, after: is });
+  return changes;
+}
+
+/** Params with the optional switches that default to on filled in, so that missing and `true` compare equal. */
+function comparable(node: GraphNode): Record<string, unknown> {
+  if (node.type !== 'batchNorm') return node.params as Record<string, unknown>;
+  return { ...node.params, center: node.params.center !== false, scale: node.params.scale !== false };
 }
 
 function objectChanges(before: Record<string, unknown>, after: Record<string, unknown>): SettingChange[] {
