@@ -5,10 +5,12 @@
  */
 import type { GraphDocument, GraphNode } from '../graph/types.ts';
 import { BLOCKS, type BlockSpec } from './blocks/index.ts';
+import type { Upstream } from './blocks/spec.ts';
 import { coverageOf } from './coverage.ts';
 import { PIXEL_FIELD } from './receptive-field.ts';
 import { sizeProblem } from './size-limits.ts';
 import { buildTopology, type Topology } from './topology.ts';
+import { upstreamOf } from './upstream.ts';
 import type { Diagnostic, GraphAnalysis, NodeAnalysis, ParamCount, ReceptiveField, Shape } from './types.ts';
 
 const BYTES_PER_VALUE = 4;
@@ -39,7 +41,8 @@ export function analyzeGraph(graph: GraphDocument): GraphAnalysis {
   for (const id of topology.order) {
     const node = byId.get(id)!;
     if (!checkArity(node, topology, report) || !settingsOk.has(id)) continue;
-    analyseNode(node, topology.incoming.get(id)!, nodes, report);
+    const sources = topology.incoming.get(id)!;
+    analyseNode(node, sources, nodes, upstreamOf(sources, byId, topology.incoming, nodes), report);
   }
   if (output) reportDetached(graph, topology, output.id, report);
 
@@ -124,7 +127,7 @@ function checkArity(node: GraphNode, topology: Topology, report: Report): boolea
   return false;
 }
 
-function analyseNode(node: GraphNode, sources: string[], nodes: Record<string, NodeAnalysis>, report: Report): void {
+function analyseNode(node: GraphNode, sources: string[], nodes: Record<string, NodeAnalysis>, upstream: Upstream, report: Report): void {
   const result = nodes[node.id]!;
   const inputs: Shape[] = [];
   const fields: ReceptiveField[] = [];
@@ -139,7 +142,7 @@ function analyseNode(node: GraphNode, sources: string[], nodes: Record<string, N
 
   const block = spec(node);
   const params = node.params as never;
-  const shaped = block.outputShape(params, inputs);
+  const shaped = block.outputShape(params, inputs, upstream);
   if (!('shape' in shaped)) {
     report(shaped.code, shaped.error, node.id);
     return;
