@@ -11,6 +11,8 @@ export interface TorchLayer {
   kind: string;
   positional: string[];
   keywords: Record<string, string>;
+  /** Parameters switched off by `self.<name>[.<param>].requires_grad_(False)`: all of them, or by name. */
+  frozen: Set<string>;
 }
 
 /** Shapes without the batch axis, channels first: (C, H, W) or (F,). */
@@ -50,21 +52,30 @@ export function splitTopLevel(text: string): string[] {
   return parts;
 }
 
+const FREEZE = /^ {8}self\.(\w+)(?:\.(weight|bias))?\.requires_grad_\(False\)(?: {2}# .*)?$/;
+
 export function parseLayers(source: string): TorchLayer[] {
-  return methodLines(source, '__init__')
-    .filter((line) => line.trim().startsWith('self.'))
-    .map((line) => {
-      const match = DECLARATION.exec(line);
-      if (!match) throw new Error(`not a layer declaration: ${line}`);
-      const positional: string[] = [];
-      const keywords: Record<string, string> = {};
-      for (const arg of splitTopLevel(match[3]!)) {
-        const keyword = /^(\w+)=(.*)$/.exec(arg);
-        if (keyword) keywords[keyword[1]!] = keyword[2]!;
-        else positional.push(arg);
-      }
-      return { name: match[1]!, kind: match[2]!, positional, keywords };
-    });
+  const layers: TorchLayer[] = [];
+  for (const line of methodLines(source, '__init__').filter((l) => l.trim().startsWith('self.'))) {
+    const freeze = FREEZE.exec(line);
+    if (freeze) {
+      const layer = layers.find((l) => l.name === freeze[1]);
+      if (!layer) throw new Error(`${line}: freezes a layer not declared before`);
+      layer.frozen.add(freeze[2] ?? 'all');
+      continue;
+    }
+    const match = DECLARATION.exec(line);
+    if (!match) throw new Error(`not a layer declaration: ${line}`);
+    const positional: string[] = [];
+    const keywords: Record<string, string> = {};
+    for (const arg of splitTopLevel(match[3]!)) {
+      const keyword = /^(\w+)=(.*)$/.exec(arg);
+      if (keyword) keywords[keyword[1]!] = keyword[2]!;
+      else positional.push(arg);
+    }
+    layers.push({ name: match[1]!, kind: match[2]!, positional, keywords, frozen: new Set() });
+  }
+  return layers;
 }
 
 /** A Python int or tuple of ints as [a, b]; a single int means both. */
@@ -83,22 +94,30 @@ function int(text: string | undefined): number {
 
 const bias = (layer: TorchLayer) => (layer.keywords.bias ?? 'True') === 'True';
 
-/** Trainable parameters: Conv2d in·out/groups·kh·kw + bias, Linear in·out + bias, BatchNorm 2·C. */
+/**
+ * Trainable parameters: Conv2d in·out/groups·kh·kw + bias, Linear in·out + bias, BatchNorm C for
+ * the weight and C for the bias (none with affine=False); nothing that requires_grad_(False) froze.
+ */
 export function torchParams(layer: TorchLayer): number {
+  if (layer.frozen.has('all')) return 0;
+  const counted = (param: 'weight' | 'bias', size: number) => (layer.frozen.has(param) ? 0 : size);
   switch (layer.kind) {
     case 'Conv2d': {
       const [inC, outC] = layer.positional.map(int) as [number, number];
       const [kh, kw] = pair(layer.keywords.kernel_size, [0, 0]);
       const groups = int(layer.keywords.groups ?? '1');
-      return (inC * outC * kh * kw) / groups + (bias(layer) ? outC : 0);
+      return counted('weight', (inC * outC * kh * kw) / groups) + counted('bias', bias(layer) ? outC : 0);
     }
     case 'Linear': {
       const [inF, outF] = layer.positional.map(int) as [number, number];
-      return inF * outF + (bias(layer) ? outF : 0);
+      return counted('weight', inF * outF) + counted('bias', bias(layer) ? outF : 0);
     }
     case 'BatchNorm1d':
-    case 'BatchNorm2d':
-      return 2 * int(layer.positional[0]);
+    case 'BatchNorm2d': {
+      if (layer.keywords.affine === 'False') return 0;
+      const channels = int(layer.positional[0]);
+      return counted('weight', channels) + counted('bias', channels);
+    }
     default:
       return 0;
   }
