@@ -14,6 +14,7 @@ import {
   removeElements,
   renameNode,
   setParams,
+  setTrainable,
   withEdgeIds,
   type Fragment,
   type Position,
@@ -50,6 +51,8 @@ export type EditorCommand =
   | { type: 'closeStep' }
   /** With `mergeKey`, changes with the same key (keystrokes in one field) make one undo step. */
   | { type: 'setParams'; id: string; params: BlockParams[BlockType]; mergeKey?: string }
+  /** Freezes a block's weights (trainable false) or lets training update them again. */
+  | { type: 'setTrainable'; id: string; trainable: boolean }
   /** Renames a block (its id); a refused name (see nameProblem) leaves the state as it is. */
   | { type: 'rename'; id: string; name: string }
   | { type: 'select'; nodes: Iterable<string>; edges?: Iterable<string> }
@@ -101,6 +104,8 @@ export function applyCommand(state: EditorState, command: EditorCommand): Editor
       return { ...state, history: closeStep(state.history) };
     case 'setParams':
       return change(state, setParams(state.graph, command.id, command.params), command.mergeKey ? { kind: 'merge', key: command.mergeKey } : { kind: 'step' });
+    case 'setTrainable':
+      return change(state, setTrainable(state.graph, command.id, command.trainable), { kind: 'step' });
     case 'rename': {
       const graph = renameNode(state.graph, command.id, command.name);
       if (graph === state.graph) return state;
