@@ -45,6 +45,16 @@ describe('cnn-studio summary', () => {
     expect(JSON.parse(result.stdout).params.trainable).toBe(9896);
   });
 
+  it('counts the frozen layers of a Keras file as Keras does (reports/02: 67 + 8,304 = 8,371)', async () => {
+    const result = await runCli(['summary', 'tests/fixtures/reports/02-frozen-layers.json']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Trainable params:\s+67\n/);
+    expect(result.stdout).toMatch(/Non-trainable params:\s+8,304\n/);
+    expect(result.stdout).toMatch(/Total params:\s+8,371\n/);
+    expect(result.stdout).toMatch(/│ frozen_fc\s+│ Dense\s+│ 16, frozen\s+│ 16\s+│\s+0 │\s+│\s+8,208 │/);
+    expect(result.stderr).toBe('');
+  });
+
   it('reads a TensorFlow.js model.json', async () => {
     const result = await runCli(['summary', 'tests/fixtures/keras/tfjs-converted-lenet5.json']);
     expect(result.code).toBe(0);

@@ -3,7 +3,10 @@
  * inspector, the exact coverage of the output's receptive field, and totals marked as partial
  * while part of the graph is broken.
  */
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO } from '../support/cli.ts';
 import { openPreset, useStudio, viewportSettled } from '../support/studio.ts';
 
 const studio = useStudio();
@@ -55,5 +58,19 @@ describe('the header counters', () => {
     await expect.poll(() => text('[data-testid=trainable]')).toBe('≥ 3,608');
     expect(await text('[data-testid=unresolved]')).toBe('16 blocks unresolved');
     expect(await nonTrainable()).toBe('≥ 80');
+  });
+
+  it('counts the frozen layers of a Keras file as Keras does (reports/02: 67, 8,304)', async () => {
+    const { page, workspace } = studio();
+    copyFileSync(join(REPO, 'tests/fixtures/reports/02-frozen-layers.json'), join(workspace, 'frozen.json'));
+    const discard = (dialog: { accept(): Promise<void> }) => void dialog.accept();
+    page.on('dialog', discard);
+    await page.click('button:has-text("Open…")');
+    await page.fill('[data-testid=file-name]', 'frozen.json');
+    await page.click('.file-dialog button[type=submit]');
+    await expect.poll(() => text('[data-testid=trainable]')).toBe('67');
+    page.off('dialog', discard);
+    expect(await nonTrainable()).toBe('8,304');
+    expect(await text('[data-testid=block-frozen_conv]')).toContain('frozen');
   });
 });
