@@ -14,6 +14,20 @@ const studio = useStudio();
 const text = (selector: string) => studio().page.textContent(selector);
 const nonTrainable = () => text('[data-testid=counters] .counter:nth-child(2) .value');
 
+/** A file of tests/fixtures/reports opened from the workspace, once the header shows `trainable`. */
+async function openReport(name: string, trainable: string) {
+  const { page, workspace } = studio();
+  copyFileSync(join(REPO, 'tests/fixtures/reports', name), join(workspace, name));
+  const discard = (dialog: { accept(): Promise<void> }) => void dialog.accept();
+  page.on('dialog', discard);
+  await page.click('button:has-text("Open…")');
+  await page.fill('[data-testid=file-name]', name);
+  await page.click('.file-dialog button[type=submit]');
+  await expect.poll(() => text('[data-testid=trainable]')).toBe(trainable);
+  page.off('dialog', discard);
+  return page;
+}
+
 /** Round 10 afresh; a change left by an earlier test is discarded (the editor asks first). */
 async function round10() {
   const { page } = studio();
@@ -61,16 +75,15 @@ describe('the header counters', () => {
   });
 
   it('counts the frozen layers of a Keras file as Keras does (reports/02: 67, 8,304)', async () => {
-    const { page, workspace } = studio();
-    copyFileSync(join(REPO, 'tests/fixtures/reports/02-frozen-layers.json'), join(workspace, 'frozen.json'));
-    const discard = (dialog: { accept(): Promise<void> }) => void dialog.accept();
-    page.on('dialog', discard);
-    await page.click('button:has-text("Open…")');
-    await page.fill('[data-testid=file-name]', 'frozen.json');
-    await page.click('.file-dialog button[type=submit]');
-    await expect.poll(() => text('[data-testid=trainable]')).toBe('67');
-    page.off('dialog', discard);
+    await openReport('02-frozen-layers.json', '67');
     expect(await nonTrainable()).toBe('8,304');
     expect(await text('[data-testid=block-frozen_conv]')).toContain('frozen');
+  });
+
+  it('says reports/16 misses 23 of its 144 pixels, although its field is 12×12', async () => {
+    // conv 1·9·4 + 4 = 40, fc 4·2 + 2 = 10.
+    await openReport('16-rf-coverage-padding.json', '50');
+    expect(await text('[data-testid=receptive-field]')).toContain('12×12');
+    expect(await text('[data-testid=coverage]')).toBe('misses 23 of the 144 input pixels');
   });
 });
