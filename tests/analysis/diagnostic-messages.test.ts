@@ -133,3 +133,32 @@ describe('the other diagnostics, one message each', () => {
     expect(found.map((d) => d.message)).toContain(text);
   });
 });
+
+describe('too-large offers a fix that fits the block', () => {
+  const wide = (blocks: Omit<RawNode, 'id'>[], input: [number, number, number] = [1, 1, 65_536]) => chainOf(input, blocks);
+
+  it.each<[string, GraphDocument, string]>([
+    [
+      'a Conv2d with too many weights',
+      wide([{ type: 'conv2d', params: { filters: 65_536, kernelSize: 1, useBias: false } }]),
+      'this block has 4,294,967,296 parameters, more than the 2,147,483,648 CNN Studio can handle; use fewer filters, a smaller kernel, or fewer channels before it',
+    ],
+    [
+      'a Dense with too many weights',
+      wide([{ type: 'flatten' }, { type: 'dense', params: { units: 65_536, useBias: false } }]),
+      'this block has 4,294,967,296 parameters, more than the 2,147,483,648 CNN Studio can handle; use fewer units, or pool before the Flatten that feeds it',
+    ],
+    [
+      'a DepthwiseConv2d with too many outputs',
+      wide([{ type: 'depthwiseConv2d', params: { kernelSize: 1, depthMultiplier: 1_024 } }], [64, 64, 1_024]),
+      "this block's output holds 4,294,967,296 values per sample, more than the 2,147,483,648 CNN Studio can handle; use a smaller depth multiplier, a stride, or pool before it",
+    ],
+    [
+      'a Conv2d with too many multiply-accumulates',
+      wide([{ type: 'conv2d', params: { filters: 1_024, kernelSize: 3, padding: 'same', useBias: false } }], [1_024, 1_024, 1_024]),
+      'this block takes 9,895,604,649,984 multiply-accumulates per sample, more than the 1,099,511,627,776 CNN Studio can handle; use fewer filters, or a stride or pooling before it',
+    ],
+  ])('%s', (_what, graph, text) => {
+    expect(message(graph, 'too-large')).toBe(text);
+  });
+});
