@@ -6,7 +6,7 @@
 import type { GraphDocument, GraphNode } from '../graph/types.ts';
 import { BLOCKS, type BlockSpec } from './blocks/index.ts';
 import type { Upstream } from './blocks/spec.ts';
-import { coverageOf } from './coverage.ts';
+import { coverageWithin } from './coverage.ts';
 import { PIXEL_FIELD } from './receptive-field.ts';
 import { sizeProblem } from './size-limits.ts';
 import { buildTopology, type Topology } from './topology.ts';
@@ -70,7 +70,7 @@ export function analyzeGraph(graph: GraphDocument): GraphAnalysis {
     diagnostics,
     valid: !diagnostics.some((d) => d.severity === 'error'),
   };
-  if (output && outputResult?.outputShape) analysis.coverage = coverageOf(graph, analysis, output.id);
+  if (output && outputResult?.outputShape) analysis.coverage = coverageWithin({ byId, sources: topology.incoming }, analysis, output.id);
   return analysis;
 }
 

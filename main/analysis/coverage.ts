@@ -33,8 +33,34 @@ const MAX_REGIONS = 32;
 /** The largest map kept as a pixel mask, in pixels (4 MiB of bytes). */
 const MAX_MASK_PIXELS = 2 ** 22;
 
-/** Per-axis position sets: 1 where the position is needed. */
+/** Per-axis position sets: 1 where the position is needed. Never changed once made. */
 type Axis = Uint8Array;
+
+/**
+ * Every position of an axis, one shared array per length, and what a window reads of one: most
+ * maps are needed whole and most windows read their input whole, so the common case is a lookup
+ * and the sets compare by identity.
+ */
+const FULL = new Map<number, Axis>();
+const READ_FROM_FULL = new Map<string, Axis>();
+const MAX_CACHED = 4096;
+
+function full(length: number): Axis {
+  let axis = FULL.get(length);
+  if (!axis) {
+    if (FULL.size >= MAX_CACHED) FULL.clear();
+    axis = new Uint8Array(length).fill(1);
+    FULL.set(length, axis);
+  }
+  return axis;
+}
+
+const isFull = (axis: Axis) => axis === FULL.get(axis.length);
+
+/** `axis`, or the shared full array when every position is in it. */
+function shared(axis: Axis): Axis {
+  return axis.every((v) => v === 1) ? full(axis.length) : axis;
+}
 type Need =
   /** A flat vector: every feature it holds is needed. */
   | { kind: 'flat' }
@@ -48,14 +74,30 @@ type Need =
  * whose branches make more than MAX_REGIONS distinct regions on a map larger than MAX_MASK_PIXELS.
  */
 export function coverageOf(graph: GraphDocument, analysis: GraphAnalysis, target: string, units?: UnitSelection): Coverage | null {
-  const input = graph.nodes.find((node) => node.type === 'input');
+  const sources = new Map<string, string[]>(graph.nodes.map((node) => [node.id, []]));
+  for (const edge of graph.edges) sources.get(edge.target)?.push(edge.source);
+  return coverageWithin({ byId: new Map(graph.nodes.map((node) => [node.id, node])), sources }, analysis, target, units);
+}
+
+/** The graph's structure, as the analysis already has it. */
+export interface GraphLinks {
+  byId: ReadonlyMap<string, GraphNode>;
+  /** Source node ids per node, in edge order. */
+  sources: ReadonlyMap<string, readonly string[]>;
+}
+
+/** coverageOf for a caller that has the graph's links at hand (analyzeGraph). */
+export function coverageWithin(links: GraphLinks, analysis: GraphAnalysis, target: string, units?: UnitSelection): Coverage | null {
+  const { byId, sources } = links;
+  let input: GraphNode | undefined;
+  for (const node of byId.values()) {
+    if (node.type !== 'input') continue;
+    input = node;
+    break;
+  }
   const imageShape = input ? analysis.nodes[input.id]?.outputShape : null;
   const targetShape = analysis.nodes[target]?.outputShape;
   if (!input || !imageShape || imageShape.length !== 3 || !targetShape) return null;
-
-  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
-  const sources = new Map<string, string[]>(graph.nodes.map((node) => [node.id, []]));
-  for (const edge of graph.edges) sources.get(edge.target)?.push(edge.source);
 
   const needs = new Map<string, Need>();
   needs.set(target, seed(targetShape, units));
@@ -87,10 +129,10 @@ function seed(shape: Shape, units: UnitSelection | undefined): Need {
   if (shape.length !== 3) return { kind: 'flat' };
   const [height, width] = [shape[0]!, shape[1]!];
   const span = (length: number, interval: Interval | undefined) => {
+    if (!interval) return full(length);
     const axis = new Uint8Array(length);
-    const [first, last] = interval ?? [0, length - 1];
-    axis.fill(1, Math.max(0, first), Math.min(length, last + 1));
-    return axis;
+    axis.fill(1, Math.max(0, interval[0]), Math.min(length, interval[1] + 1));
+    return shared(axis);
   };
   return { kind: 'regions', height, width, list: [{ rows: span(height, units?.rows), cols: span(width, units?.cols) }] };
 }
@@ -151,6 +193,18 @@ function slidingWindow(node: GraphNode): Window | undefined {
  * chain of positions `dilation` apart, so the cost is the axis length, whatever the kernel.
  */
 export function readAxis(out: Axis, length: number, kernel: number, dilation: number, stride: number, before: number): Axis {
+  if (!isFull(out)) return windowRead(out, length, kernel, dilation, stride, before);
+  const key = `${out.length} ${length} ${kernel} ${dilation} ${stride} ${before}`;
+  let read = READ_FROM_FULL.get(key);
+  if (!read) {
+    if (READ_FROM_FULL.size >= MAX_CACHED) READ_FROM_FULL.clear();
+    read = windowRead(out, length, kernel, dilation, stride, before);
+    READ_FROM_FULL.set(key, read);
+  }
+  return read;
+}
+
+function windowRead(out: Axis, length: number, kernel: number, dilation: number, stride: number, before: number): Axis {
   // Window starts run from −before on; shift them so that index 0 is position −before.
   const size = length + before;
   const starts = new Int32Array(size);
@@ -169,7 +223,7 @@ export function readAxis(out: Axis, length: number, kernel: number, dilation: nu
     const below = j - reach >= 0 ? starts[j - reach]! : 0;
     if (upTo - below > 0) read[i] = 1;
   }
-  return read;
+  return shared(read);
 }
 
 /** A pixel mask backwards through a window: columns of every needed row first, then rows of every column. */
@@ -214,8 +268,9 @@ function toMask(need: Extract<Need, { kind: 'regions' | 'mask' }>): Uint8Array |
 /** Drops empty and contained regions, joins regions that share their rows or their columns. */
 function simplify(need: Need): Need | null {
   if (need.kind !== 'regions') return need;
-  let list = need.list.filter((r) => r.rows.includes(1) && r.cols.includes(1));
-  let changed = true;
+  if (need.list.length === 1 && isFull(need.list[0]!.rows) && isFull(need.list[0]!.cols)) return need;
+  let list = need.list.filter((r) => (isFull(r.rows) || r.rows.includes(1)) && (isFull(r.cols) || r.cols.includes(1)));
+  let changed = list.length > 1;
   while (changed) {
     changed = false;
     outer: for (let i = 0; i < list.length; i++) {
@@ -241,9 +296,9 @@ function simplify(need: Need): Need | null {
   return bits ? { kind: 'mask', height: need.height, width: need.width, bits } : null;
 }
 
-const within = (a: Axis, b: Axis) => a.every((v, i) => !v || b[i]);
-const equal = (a: Axis, b: Axis) => a.every((v, i) => v === b[i]);
-const or = (a: Axis, b: Axis) => a.map((v, i) => v | b[i]!);
+const within = (a: Axis, b: Axis) => a === b || isFull(b) || a.every((v, i) => !v || b[i]);
+const equal = (a: Axis, b: Axis) => a === b || a.every((v, i) => v === b[i]);
+const or = (a: Axis, b: Axis) => shared(a.map((v, i) => v | b[i]!));
 
 /** The count and the regions at the input. */
 function describe(need: Extract<Need, { kind: 'regions' | 'mask' }>, image: Pair): Coverage {
