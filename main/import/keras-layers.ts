@@ -214,6 +214,7 @@ function describeObject(value: unknown): string {
 /** InputLayer: Keras 2 and TF.js write `batch_input_shape`, Keras 3 `batch_shape`, both with the batch axis. */
 function mapInput(r: ConfigReader): Mapped {
   const c = r.config;
+  for (const key of ['sparse', 'ragged'] as const) if (c[key] === true) r.problem(`a ${key} input is not supported; CNN Studio's input is a dense image`);
   const withBatch = Array.isArray(c.batch_input_shape) ? c.batch_input_shape : c.batch_shape;
   const shape = Array.isArray(withBatch) ? withBatch.slice(1) : Array.isArray(c.input_shape) ? c.input_shape : undefined;
   if (!shape) {

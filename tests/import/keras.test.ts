@@ -444,6 +444,12 @@ describe('refusing what the studio cannot build', () => {
     expect(node(graph, 'bn')!.type).toBe('batchNorm');
   });
 
+  it('refuses a sparse input by name', () => {
+    const value = keras3Sequential([conv('conv2d')]);
+    (value.config.layers[0]!.config as Record<string, unknown>).sparse = true;
+    expect(problemsOf(value)).toEqual(['"input_layer" (InputLayer): a sparse input is not supported; CNN Studio\'s input is a dense image']);
+  });
+
   it('needs an image input of fixed size', () => {
     expect(problemsOf(keras3Sequential([], [null, 784]))).toEqual([
       '"input_layer" (InputLayer): the input shape [null,784] is not an image; CNN Studio needs height × width × channels',
