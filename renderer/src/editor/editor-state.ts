@@ -15,6 +15,7 @@ import {
   removeElements,
   renameNode,
   setParams,
+  setTrainable,
   withEdgeIds,
   type Fragment,
   type Position,
@@ -56,6 +57,8 @@ export type EditorCommand =
    * its recipe); with `mergeKey`, keystrokes in one field make one undo step.
    */
   | { type: 'setTraining'; training: TrainingSettings; mergeKey?: string }
+  /** Freezes a block's weights (trainable false) or lets training update them again. */
+  | { type: 'setTrainable'; id: string; trainable: boolean }
   /** Renames a block (its id); a refused name (see nameProblem) leaves the state as it is. */
   | { type: 'rename'; id: string; name: string }
   | { type: 'select'; nodes: Iterable<string>; edges?: Iterable<string> }
@@ -111,6 +114,8 @@ export function applyCommand(state: EditorState, command: EditorCommand): Editor
       if (JSON.stringify(command.training) === JSON.stringify(state.graph.training)) return state;
       return change(state, { ...state.graph, training: command.training }, command.mergeKey ? { kind: 'merge', key: command.mergeKey } : { kind: 'step' });
     }
+    case 'setTrainable':
+      return change(state, setTrainable(state.graph, command.id, command.trainable), { kind: 'step' });
     case 'rename': {
       const graph = renameNode(state.graph, command.id, command.name);
       if (graph === state.graph) return state;

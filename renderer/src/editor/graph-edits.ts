@@ -71,6 +71,18 @@ export function setParams<K extends BlockType>(graph: GraphDocument, id: string,
   return { ...graph, nodes: graph.nodes.map((node) => (node.id === id ? ({ ...node, params } as GraphNode) : node)) };
 }
 
+/** Freezes (`false`) or thaws block `id`; a trainable block leaves the field out, since missing means trainable. */
+export function setTrainable(graph: GraphDocument, id: string, trainable: boolean): GraphDocument {
+  return {
+    ...graph,
+    nodes: graph.nodes.map((node) => {
+      if (node.id !== id) return node;
+      const { trainable: _was, ...rest } = node;
+      return (trainable ? rest : { ...rest, trainable: false }) as GraphNode;
+    }),
+  };
+}
+
 /** Why `name` cannot be the new name of block `id`; null when it can. Names are block ids. */
 export function nameProblem(graph: GraphDocument, id: string, name: string): string | null {
   const trimmed = name.trim();
