@@ -6,7 +6,7 @@
  * `schemas.ts` where it arrives.
  */
 import type { BackendName, BackendStatus } from '../backends/types.ts';
-import type { GraphDocument } from '../graph/types.ts';
+import type { BlockType, GraphDocument } from '../graph/types.ts';
 import type { TrainingSettingsInput } from '../graph/training-settings.ts';
 import type { DatasetSummary } from '../data/inspect.ts';
 import type { Evaluation, FeatureMaps } from '../evaluate/types.ts';
@@ -20,6 +20,10 @@ export interface PresetInfo {
   name: string;
   description: string;
   trainableParams: number;
+  /** Multiply-accumulates per image. */
+  macs: number;
+  /** The design's block types in order, for the gallery's thumbnail. */
+  layers: BlockType[];
 }
 
 export interface HostInfo {
@@ -32,6 +36,11 @@ export interface HostInfo {
 export interface OpenedGraph {
   path: string;
   graph: GraphDocument;
+  /**
+   * The format the design was imported from (a Keras or TensorFlow.js model file); null for a CNN
+   * Studio graph. A save never writes over an imported file: the studio asks for a new name.
+   */
+  imported: 'keras' | 'tfjs' | null;
 }
 
 /** The unsaved design an earlier session left in the recovery file. */
@@ -56,7 +65,7 @@ export interface OpenedBackup extends BackupInfo {
 }
 
 export interface GraphFileInfo {
-  /** Relative to the workspace. */
+  /** The file's name, relative to the workspace. */
   path: string;
   modified: string;
 }
@@ -69,6 +78,24 @@ export interface TrainingStart {
 
 export const EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** What a file dialog is for: a graph file, or one of the export formats. */
+export type FileKind = 'graph' | ExportFormat;
+export const FILE_KINDS = ['graph', ...EXPORT_FORMATS] as const satisfies readonly FileKind[];
+
+/** How dialogs name each kind of file, and the extension its files have. */
+export const FILE_KIND_INFO: Record<FileKind, { name: string; extension: string }> = {
+  graph: { name: 'CNN Studio graph', extension: '.json' },
+  pytorch: { name: 'PyTorch', extension: '.py' },
+  keras: { name: 'Keras', extension: '.py' },
+  'keras-json': { name: 'Keras JSON', extension: '.json' },
+};
+
+/** A file dialog's title: "Open a graph", "Save the graph as", "Export as PyTorch". */
+export function fileDialogTitle(purpose: 'open' | 'save', kind: FileKind): string {
+  if (kind !== 'graph') return `Export as ${FILE_KIND_INFO[kind].name}`;
+  return purpose === 'open' ? 'Open a graph' : 'Save the graph as';
+}
 
 export interface RunDetails {
   summary: RunSummary;
@@ -86,10 +113,10 @@ export interface StudioApi {
   hostInfo(): Promise<HostInfo>;
   listPresets(): Promise<PresetInfo[]>;
   loadPreset(id: string): Promise<GraphDocument>;
-  /** Graph files in the workspace, newest first. */
-  listGraphFiles(): Promise<GraphFileInfo[]>;
+  /** The workspace's files of a kind (by its extension), newest first. */
+  listFiles(kind: FileKind): Promise<GraphFileInfo[]>;
   /** Asks the user for a file with the host's own dialog; null when cancelled or when the host has none. */
-  chooseFile(purpose: 'open' | 'save', suggestedName?: string): Promise<string | null>;
+  chooseFile(purpose: 'open' | 'save', kind: FileKind, suggestedName?: string): Promise<string | null>;
   openGraph(path: string): Promise<OpenedGraph>;
   saveGraph(path: string, graph: GraphDocument): Promise<{ path: string }>;
   recentFiles(): Promise<string[]>;
@@ -180,7 +207,7 @@ export const CALL_NAMES = [
   'hostInfo',
   'listPresets',
   'loadPreset',
-  'listGraphFiles',
+  'listFiles',
   'chooseFile',
   'openGraph',
   'saveGraph',

@@ -26,7 +26,7 @@ import { deleteRun, listRuns, readRunGraph, renameRun, setRunNote, summarizeRun 
 import type { TrainingEvent } from '../train/events.ts';
 import { checkTrainingMemory } from '../train/memory-check.ts';
 import { startTrainingProcess, type TrainingHandle } from '../train/worker/controller.ts';
-import type { GraphFileInfo, HostInfo, PresetInfo, StudioCalls, TrainingStart } from './contract.ts';
+import { FILE_KIND_INFO, type FileKind, type GraphFileInfo, type HostInfo, type PresetInfo, type StudioCalls, type TrainingStart } from './contract.ts';
 import { isInside, pathPolicy } from './path-policy.ts';
 
 export interface StudioServiceOptions {
@@ -40,7 +40,7 @@ export interface StudioServiceOptions {
   /** Small state between sessions: recent files, the recovery file. */
   stateDir: string;
   /** The host's file dialog, when it has one. */
-  chooseFile?: (purpose: 'open' | 'save', suggestedName?: string) => Promise<string | null>;
+  chooseFile?: (purpose: 'open' | 'save', kind: FileKind, suggestedName?: string) => Promise<string | null>;
   /** Where training events go. */
   emitTrainingEvent: (runId: string, event: TrainingEvent) => void;
   /** Starts a training process; the desktop app passes one built on Electron's utilityProcess. */
@@ -123,12 +123,12 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       return read.graph;
     },
 
-    async listGraphFiles() {
-      return listGraphFiles(options.workspace);
+    async listFiles(kind) {
+      return listFiles(options.workspace, FILE_KIND_INFO[kind].extension);
     },
 
-    async chooseFile(purpose, suggestedName) {
-      const chosen = options.chooseFile ? await options.chooseFile(purpose, suggestedName) : null;
+    async chooseFile(purpose, kind, suggestedName) {
+      const chosen = options.chooseFile ? await options.chooseFile(purpose, kind, suggestedName) : null;
       if (chosen) paths.grant(chosen);
       return chosen;
     },
@@ -138,7 +138,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       const read = await readGraphFile(full);
       if (!read.ok) throw new StudioError(read.problems.join('; '));
       await remember(full);
-      return { path: full, graph: read.graph };
+      return { path: full, graph: read.graph, imported: read.format === 'cnn-studio' ? null : read.format };
     },
 
     async saveGraph(path, graph) {
@@ -252,19 +252,22 @@ async function listPresets(resourcesDir: string): Promise<PresetInfo[]> {
     for (const file of files) {
       const read = await readGraphFile(join(resourcesDir, folder, file));
       if (!read.ok) continue;
+      const analysis = analyzeGraph(read.graph);
       presets.push({
         id: `${folder}/${file.replace(/\.json$/, '')}`,
         group,
         name: read.graph.name ?? file,
         description: read.graph.description ?? '',
-        trainableParams: analyzeGraph(read.graph).totals.params.trainable,
+        trainableParams: analysis.totals.params.trainable,
+        macs: analysis.totals.macs,
+        layers: read.graph.nodes.map((node) => node.type),
       });
     }
   }
   return presets;
 }
 
-async function listGraphFiles(workspace: string): Promise<GraphFileInfo[]> {
+async function listFiles(workspace: string, extension: string): Promise<GraphFileInfo[]> {
   let names: string[];
   try {
     names = await readdir(workspace);
@@ -273,7 +276,7 @@ async function listGraphFiles(workspace: string): Promise<GraphFileInfo[]> {
   }
   const files = await Promise.all(
     names
-      .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
+      .filter((name) => name.endsWith(extension) && !name.startsWith('.'))
       .map(async (name) => ({ path: name, modified: (await stat(join(workspace, name))).mtime.toISOString() })),
   );
   return files.sort((a, b) => b.modified.localeCompare(a.modified));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { StudioError } from '../errors.ts';
+import { refuseToReplaceGraph } from './file-format.ts';
 import { writeAtomically } from './write-atomically.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { RUN_FILES } from '../runs/run-folder.ts';
@@ -36,7 +37,9 @@ export async function exportText(graph: GraphDocument, format: ExportFormat): Pr
   }
 }
 
+/** Writes an export; a CNN Studio graph at `path` is never replaced. */
 export async function writeExport(path: string, graph: GraphDocument, format: ExportFormat): Promise<void> {
+  await refuseToReplaceGraph(path);
   await writeAtomically(path, await exportText(graph, format));
 }
 

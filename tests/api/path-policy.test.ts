@@ -36,7 +36,7 @@ describe('paths the desktop page may use', () => {
     await expect(service.exportDesign(join(root, 'model'), 'pytorch', graph)).rejects.toThrow(/was not chosen in a file dialog/);
 
     answerDialog(elsewhere);
-    expect(await service.chooseFile('save', 'net.json')).toBe(elsewhere);
+    expect(await service.chooseFile('save', 'graph', 'net.json')).toBe(elsewhere);
     mkdirSync(join(root, 'elsewhere'));
     // The dialog may give the name without its extension; the studio adds it.
     expect(await service.saveGraph(elsewhere, graph)).toEqual({ path: `${elsewhere}.json` });
@@ -47,7 +47,7 @@ describe('paths the desktop page may use', () => {
   it('include the recent files of earlier sessions, which went through a dialog then', async () => {
     const first = desktop();
     first.answerDialog(join(first.root, 'kept.json'));
-    const chosen = await first.service.chooseFile('save');
+    const chosen = await first.service.chooseFile('save', 'graph');
     await first.service.saveGraph(chosen!, graph);
     const restarted = createStudioService({
       kind: 'desktop',
