@@ -20,7 +20,7 @@ describe('comparing runs', () => {
   it('trains rounds 9 and 10, lists both, overlays their curves and names what changed', async () => {
     const { page } = studio();
     await trainShort('round-09');
-    await page.click('button:has-text("Design")');
+    await page.click('[data-testid=view-design]');
     await trainShort('round-10');
 
     await page.click('[data-testid=view-runs]');
