@@ -184,6 +184,13 @@ describe.each(VIEWPORTS)('the shell at $width×$height', (viewport) => {
     await expect.poll(() => blocks.count()).toBe(count + 1);
     expect(await menu.count()).toBe(0);
 
+    // From the keyboard: Shift+F10 opens the menu of the selection (the new copy).
+    await page.click('.svelte-flow__node.selected');
+    await page.keyboard.press('Shift+F10');
+    await menu.waitFor();
+    expect(await menu.locator('.menu-label').first().textContent()).toBe('Cut');
+    await page.keyboard.press('Escape');
+
     await page.click('.svelte-flow__pane', { button: 'right', position: { x: 40, y: 40 } });
     await menu.waitFor();
     expect(await menu.locator('[data-testid=context-undo]').isEnabled()).toBe(true);
