@@ -81,6 +81,8 @@ describe('comparing runs', () => {
     const oneByOne = page.locator('[data-testid=channel-conv7-0]');
     expect(await oneByOne.getAttribute('data-constant')).not.toBeNull();
     expect(await oneByOne.evaluate((canvas: HTMLCanvasElement) => [...canvas.getContext('2d')!.getImageData(0, 0, 1, 1).data].slice(0, 3))).toEqual([128, 128, 128]);
+    // The picture shows the evaluation and the maps together (the maps scrolled themselves into sight).
+    await page.locator('[data-testid=evaluation]').evaluate((element) => element.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: screenshotPath('screenshot-evaluation.png'), fullPage: true });
 
     // Rename a run in place; the table shows the new name.
