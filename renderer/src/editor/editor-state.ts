@@ -11,6 +11,7 @@ import {
   emptyGraph,
   extractFragment,
   insertFragment,
+  modelNameProblem,
   moveNodes,
   removeElements,
   renameNode,
@@ -59,6 +60,8 @@ export type EditorCommand =
   | { type: 'setTraining'; training: TrainingSettings; mergeKey?: string }
   /** Freezes a block's weights (trainable false) or lets training update them again. */
   | { type: 'setTrainable'; id: string; trainable: boolean }
+  /** Names the design (the document's `name`); a refused name (see modelNameProblem) leaves the state as it is. */
+  | { type: 'setName'; name: string }
   /** Renames a block (its id); a refused name (see nameProblem) leaves the state as it is. */
   | { type: 'rename'; id: string; name: string }
   | { type: 'select'; nodes: Iterable<string>; edges?: Iterable<string> }
@@ -116,6 +119,11 @@ export function applyCommand(state: EditorState, command: EditorCommand): Editor
     }
     case 'setTrainable':
       return change(state, setTrainable(state.graph, command.id, command.trainable), { kind: 'step' });
+    case 'setName': {
+      const name = command.name.trim();
+      if (modelNameProblem(name) || name === state.graph.name) return state;
+      return change(state, { ...state.graph, name }, { kind: 'step' });
+    }
     case 'rename': {
       const graph = renameNode(state.graph, command.id, command.name);
       if (graph === state.graph) return state;
