@@ -105,4 +105,3 @@ export type TrainingEvent = z.output<typeof trainingEventSchema>;
 export type EpochEvent = z.output<typeof epochEvent>;
 export type BatchEvent = z.output<typeof batchEvent>;
 export type DivergedEvent = z.output<typeof divergedEvent>;
-export type PhaseEvent = z.output<typeof phaseEvent>;

@@ -8,7 +8,7 @@ const hasSelection = ({ editor }: ActionContext) => editor.state.selectedNodes.s
 /** Graph commands act on the design, which only the Design view shows. */
 const designing = ({ view }: ActionContext) => view.view === 'design';
 
-export const actionUndo = register({
+register({
   name: 'undo',
   label: 'Undo',
   group: 'edit',
@@ -18,7 +18,7 @@ export const actionUndo = register({
   perform: ({ editor }) => editor.dispatch({ type: 'undo' }),
 });
 
-export const actionRedo = register({
+register({
   name: 'redo',
   label: 'Redo',
   group: 'edit',
@@ -28,7 +28,7 @@ export const actionRedo = register({
   perform: ({ editor }) => editor.dispatch({ type: 'redo' }),
 });
 
-export const actionCut = register({
+register({
   name: 'cut',
   label: 'Cut',
   group: 'edit',
@@ -38,7 +38,7 @@ export const actionCut = register({
   perform: ({ editor }) => editor.dispatch({ type: 'cut' }),
 });
 
-export const actionCopy = register({
+register({
   name: 'copy',
   label: 'Copy',
   group: 'edit',
@@ -48,7 +48,7 @@ export const actionCopy = register({
   perform: ({ editor }) => editor.dispatch({ type: 'copy' }),
 });
 
-export const actionPaste = register({
+register({
   name: 'paste',
   label: 'Paste',
   group: 'edit',
@@ -58,7 +58,7 @@ export const actionPaste = register({
   perform: ({ editor }) => editor.dispatch({ type: 'paste' }),
 });
 
-export const actionDuplicate = register({
+register({
   name: 'duplicate',
   label: 'Duplicate',
   group: 'edit',
@@ -68,7 +68,7 @@ export const actionDuplicate = register({
   perform: ({ editor }) => editor.dispatch({ type: 'duplicate' }),
 });
 
-export const actionDelete = register({
+register({
   name: 'delete',
   label: 'Delete',
   group: 'edit',
@@ -78,7 +78,7 @@ export const actionDelete = register({
   perform: ({ editor }) => editor.dispatch({ type: 'delete' }),
 });
 
-export const actionSelectAll = register({
+register({
   name: 'selectAll',
   label: 'Select all',
   group: 'edit',
@@ -91,7 +91,7 @@ export const actionSelectAll = register({
 /** How far below the selected block a new one goes, in canvas units. */
 const ROW = 110;
 
-export const actionAddBlock = register({
+register({
   name: 'addBlock',
   label: 'Add block',
   description: 'add a block below the selected one and connect it',
@@ -107,7 +107,7 @@ export const actionAddBlock = register({
   },
 });
 
-export const actionAutoLayout = register({
+register({
   name: 'autoLayout',
   label: 'Auto-layout',
   description: 'lay the graph out from top to bottom',

@@ -75,8 +75,6 @@ export type EditorCommand =
   | { type: 'undo' }
   | { type: 'redo' };
 
-export type CommandName = EditorCommand['type'];
-
 const PASTE_OFFSET = { x: 40, y: 40 };
 
 export function initialState(graph: GraphDocument = emptyGraph(), path: string | null = null): EditorState {
