@@ -4,6 +4,9 @@
  * how undo records it (see history.ts).
  */
 import type { BlockParams, BlockType, GraphDocument } from '../../../main/graph/types.ts';
+import { removeAndReconnect, wireAfter, wireIntoEdge } from './chain-edits.ts';
+import { blockMoves, canvasView, type CanvasView, type Card } from './canvas-view.ts';
+import { estimatedSizes, type Direction, type Position, type Size, type SizeOf } from './geometry.ts';
 import {
   addNode,
   connect,
@@ -16,10 +19,10 @@ import {
   setParams,
   withEdgeIds,
   type Fragment,
-  type Position,
 } from './graph-edits.ts';
 import { closeStep, emptyHistory, record, redo, undo, type Capture, type History } from './history.ts';
-import { autoLayout, needsLayout } from './layout.ts';
+import { provisionalLayout, needsLayout } from './provisional-layout.ts';
+import { belowEverything, freeSpot, makeRoom, sceneOf, slotAfter, type Scene } from './placement.ts';
 
 export interface EditorState {
   graph: GraphDocument;
@@ -31,7 +34,23 @@ export interface EditorState {
   saved: GraphDocument;
   /** Where it was opened from or saved to; null for a new or preset design. */
   path: string | null;
+  /** Conv units drawn open in the compact view, by their convolution (a view setting, not saved). */
+  expandedUnits: ReadonlySet<string>;
+  /** Blocks the last command added, for the canvas to bring into view; a new object each time. */
+  reveal: { ids: string[] } | null;
+  /** A one-line note on what the last command did not do, and why (a deletion left unbridged). */
+  note: string | null;
 }
+
+/**
+ * What commands may know about the canvas: the size each block is drawn at (measured by the
+ * canvas; estimated for blocks it has not drawn yet). Placement needs it; the state stays pure.
+ */
+export interface EditorContext {
+  sizeOf: SizeOf;
+}
+
+const DEFAULT_CONTEXT: EditorContext = { sizeOf: estimatedSizes };
 
 export type EditorCommand =
   | { type: 'new' }
@@ -42,8 +61,32 @@ export type EditorCommand =
    */
   | { type: 'restore'; graph: GraphDocument; path: string | null }
   | { type: 'saved'; path: string }
-  | { type: 'add'; blockType: BlockType; position: Position }
+  /**
+   * Adds a block, unconnected: at the nearest free spot along the flow from `position` (its
+   * top-left corner; a drop or the quick-add cursor), or below every block without one.
+   */
+  | { type: 'add'; blockType: BlockType; position?: Position }
+  /**
+   * Adds a block where the selection says: after the one selected block, into its chain (it takes
+   * over that block's outgoing connections); into the one selected connection; otherwise as `add`.
+   */
+  | { type: 'insert'; blockType: BlockType; position?: Position }
+  /** Adds a block into connection `edge` (a block dropped on it), near `position` when given. */
+  | { type: 'insertIntoEdge'; blockType: BlockType; edge: string; position?: Position }
   | { type: 'connect'; source: string; target: string }
+  /**
+   * Clears collisions after cards changed size (measured for the first time, or taller with a
+   * problem message): what collides with the cards `ids` moves along the flow. Joins the open
+   * undo step.
+   */
+  | { type: 'makeRoom'; ids: Iterable<string> }
+  /** Moves blocks to laid-out positions in one undo step; `direction` is kept with the design. */
+  | { type: 'layout'; positions: ReadonlyMap<string, Position>; direction: Direction }
+  /**
+   * Positions for a design that came without them (an import), computed right after opening: part
+   * of opening, so no undo step, and a clean editor stays clean.
+   */
+  | { type: 'layoutOnOpen'; positions: ReadonlyMap<string, Position>; direction: Direction }
   /** One step of a drag; moves with the same `dragId` make one undo step. */
   | { type: 'move'; positions: ReadonlyMap<string, Position>; dragId: string }
   /** Ends a drag or a burst of typing, so the next change starts a new undo step. */
@@ -54,12 +97,14 @@ export type EditorCommand =
   | { type: 'rename'; id: string; name: string }
   | { type: 'select'; nodes: Iterable<string>; edges?: Iterable<string> }
   | { type: 'selectAll' }
+  /** Deletes the selection; a block inside a chain has its neighbours joined (chain-edits.ts). */
   | { type: 'delete' }
+  /** Deletes the selection and leaves the gaps. */
+  | { type: 'deleteOnly' }
   | { type: 'copy' }
   | { type: 'cut' }
   | { type: 'paste' }
   | { type: 'duplicate' }
-  | { type: 'autoLayout' }
   | { type: 'undo' }
   | { type: 'redo' };
 
@@ -69,14 +114,19 @@ const PASTE_OFFSET = { x: 40, y: 40 };
 
 export function initialState(graph: GraphDocument = emptyGraph(), path: string | null = null): EditorState {
   const prepared = prepare(graph);
-  return { graph: prepared, selectedNodes: new Set(), selectedEdges: new Set(), history: emptyHistory(), clipboard: null, saved: prepared, path };
+  return { graph: prepared, selectedNodes: new Set(), selectedEdges: new Set(), history: emptyHistory(), clipboard: null, saved: prepared, path, expandedUnits: new Set(), reveal: null, note: null };
 }
 
 export function isDirty(state: EditorState): boolean {
   return state.graph !== state.saved;
 }
 
-export function applyCommand(state: EditorState, command: EditorCommand): EditorState {
+export function applyCommand(state: EditorState, command: EditorCommand, context: EditorContext = DEFAULT_CONTEXT): EditorState {
+  // A note is about the command before: any later command clears it.
+  return apply(state.note === null ? state : { ...state, note: null }, command, context);
+}
+
+function apply(state: EditorState, command: EditorCommand, context: EditorContext): EditorState {
   switch (command.type) {
     case 'new':
       return { ...initialState(), clipboard: state.clipboard };
@@ -89,9 +139,29 @@ export function applyCommand(state: EditorState, command: EditorCommand): Editor
     }
     case 'saved':
       return { ...state, saved: state.graph, path: command.path };
-    case 'add': {
-      const { graph, id } = addNode(state.graph, command.blockType, command.position);
-      return { ...change(state, graph, { kind: 'step' }), selectedNodes: new Set([id]), selectedEdges: new Set() };
+    case 'add':
+      return addBlock(state, command.blockType, context, command.position);
+    case 'insert': {
+      const after = selectedCard(state);
+      if (after) return insertAfter(state, command.blockType, after, context);
+      const [edge] = state.selectedEdges;
+      if (state.selectedEdges.size === 1 && state.selectedNodes.size === 0 && edge !== undefined) return insertIntoEdge(state, command.blockType, edge, context);
+      return addBlock(state, command.blockType, context, command.position);
+    }
+    case 'insertIntoEdge':
+      return insertIntoEdge(state, command.blockType, command.edge, context, command.position);
+    case 'makeRoom': {
+      const { view, scene } = sceneFor(state, state.graph, context);
+      const moved = makeRoom(scene, new Set([...command.ids].filter((id) => scene.boxes.has(id))), []);
+      if (moved.size === 0) return state;
+      const key = state.history.openKey;
+      return change(state, moveNodes(state.graph, blockMoves(state.graph, view, moved)), key === null ? { kind: 'none' } : { kind: 'merge', key });
+    }
+    case 'layout':
+      return change(state, withDirection(moveNodes(state.graph, command.positions), command.direction), { kind: 'step' });
+    case 'layoutOnOpen': {
+      const graph = withDirection(moveNodes(state.graph, command.positions), command.direction);
+      return { ...state, graph, saved: state.saved === state.graph ? graph : state.saved };
     }
     case 'connect':
       return change(state, connect(state.graph, command.source, command.target), { kind: 'step' });
@@ -116,7 +186,17 @@ export function applyCommand(state: EditorState, command: EditorCommand): Editor
     }
     case 'selectAll':
       return { ...state, selectedNodes: new Set(state.graph.nodes.map((n) => n.id)), selectedEdges: new Set(state.graph.edges.map((e) => e.id!)) };
-    case 'delete':
+    case 'delete': {
+      if (state.selectedNodes.size === 0 && state.selectedEdges.size === 0) return state;
+      const removal = removeAndReconnect(state.graph, state.selectedNodes, state.selectedEdges);
+      return {
+        ...change(state, removal.graph, { kind: 'step' }),
+        selectedNodes: new Set(),
+        selectedEdges: new Set(),
+        note: removal.refused.length > 0 ? `${capitalise(removal.refused.join('; '))}.` : null,
+      };
+    }
+    case 'deleteOnly':
       if (state.selectedNodes.size === 0 && state.selectedEdges.size === 0) return state;
       return {
         ...change(state, removeElements(state.graph, state.selectedNodes, state.selectedEdges), { kind: 'step' }),
@@ -126,13 +206,11 @@ export function applyCommand(state: EditorState, command: EditorCommand): Editor
     case 'copy':
       return state.selectedNodes.size === 0 ? state : { ...state, clipboard: extractFragment(state.graph, state.selectedNodes) };
     case 'cut':
-      return applyCommand(applyCommand(state, { type: 'copy' }), { type: 'delete' });
+      return apply(apply(state, { type: 'copy' }, context), { type: 'delete' }, context);
     case 'paste':
       return state.clipboard ? insert(state, state.clipboard) : state;
     case 'duplicate':
       return state.selectedNodes.size === 0 ? state : insert(state, extractFragment(state.graph, state.selectedNodes));
-    case 'autoLayout':
-      return change(state, moveNodes(state.graph, autoLayout(state.graph)), { kind: 'step' });
     case 'undo': {
       const result = undo(state.history, state.graph);
       return result ? { ...state, graph: result.value, history: result.history, ...pruneSelection(state, result.value) } : state;
@@ -147,6 +225,95 @@ export function applyCommand(state: EditorState, command: EditorCommand): Editor
 function change(state: EditorState, graph: GraphDocument, capture: Capture): EditorState {
   if (graph === state.graph) return state;
   return { ...state, graph, history: record(state.history, state.graph, capture) };
+}
+
+/** The way data flows on the canvas, as kept with the design. */
+export function directionOf(graph: GraphDocument): Direction {
+  return graph.layout?.direction ?? 'down';
+}
+
+function withDirection(graph: GraphDocument, direction: Direction): GraphDocument {
+  if (directionOf(graph) === direction && (direction === 'down' || graph.layout?.direction === direction)) return graph;
+  return { ...graph, layout: { ...graph.layout, direction } };
+}
+
+/**
+ * A new block's undo step stays open under a key of its own, so the room made for it once the
+ * canvas has measured it (makeRoom) joins the same step.
+ */
+const placing = (id: string): Capture => ({ kind: 'merge', key: `place:${id}` });
+
+/** The canvas of `graph` as this state draws it, and its scene for placement. */
+function sceneFor(state: EditorState, graph: GraphDocument, context: EditorContext): { view: CanvasView; scene: Scene } {
+  const view = canvasView(graph, state.expandedUnits);
+  return { view, scene: sceneOf(graph, view, context.sizeOf, directionOf(graph)) };
+}
+
+/**
+ * The one card the selection stands for: a single block, or every block of one folded card (a
+ * conv unit, a collapsed group). Its exit is the block whose output leaves the card.
+ */
+export function selectedCard(state: EditorState, view: CanvasView = canvasView(state.graph, state.expandedUnits)): { card: Card; exit: string } | null {
+  const [first] = state.selectedNodes;
+  if (first === undefined || state.selectedEdges.size > 0) return null;
+  const card = view.cards.find((c) => c.id === view.cardOf.get(first));
+  if (!card || card.members.length !== state.selectedNodes.size || !card.members.every((id) => state.selectedNodes.has(id))) return null;
+  const leaving = card.members.filter((id) => state.graph.edges.some((e) => e.source === id && !card.members.includes(e.target)));
+  const exit = leaving.length === 1 ? leaving[0]! : card.members.at(-1)!;
+  return { card, exit };
+}
+
+/** Selects and reveals `id`, a block just added by `graph`, with room made for its card. */
+function placed(state: EditorState, graph: GraphDocument, id: string, context: EditorContext, from: string[] = [id]): EditorState {
+  const { view, scene } = sceneFor(state, graph, context);
+  const cardOf = (block: string) => view.cardOf.get(block) ?? block;
+  const moves = makeRoom(scene, new Set([cardOf(id)]), from.map(cardOf));
+  const roomy = moveNodes(graph, blockMoves(graph, view, moves));
+  return { ...change(state, roomy, placing(id)), selectedNodes: new Set([id]), selectedEdges: new Set(), reveal: { ids: [id] } };
+}
+
+/** A new block of `type` in `state.graph`, not yet placed, and the size its card will have. */
+function newBlock(state: EditorState, type: BlockType, context: EditorContext): { graph: GraphDocument; id: string; size: Size } {
+  const { graph, id } = addNode(state.graph, type, { x: 0, y: 0 });
+  return { graph, id, size: context.sizeOf({ id, kind: 'block', members: [id] }) };
+}
+
+function addBlock(state: EditorState, type: BlockType, context: EditorContext, wanted?: Position): EditorState {
+  const { graph: added, id, size } = newBlock(state, type, context);
+  const { scene } = sceneFor(state, state.graph, context);
+  const position = wanted ? freeSpot(scene, wanted, size) : belowEverything(scene, size);
+  return placed(state, moveNodes(added, new Map([[id, position]])), id, context);
+}
+
+/** Inserts after `after`, a card: into its chain, below it, with the chain moved down to make room. */
+function insertAfter(state: EditorState, type: BlockType, after: { card: Card; exit: string }, context: EditorContext): EditorState {
+  const exit = state.graph.nodes.find((node) => node.id === after.exit);
+  if (!exit) return addBlock(state, type, context);
+  const { graph: added, id, size } = newBlock(state, type, context);
+  const { scene } = sceneFor(state, state.graph, context);
+  // After an Output the new block goes before it (wireAfter) and takes the Output's place.
+  const beforeOutput = exit.type === 'output';
+  const position = beforeOutput && exit.position ? exit.position : slotAfter(scene, after.card.id, size);
+  const wired = wireAfter(moveNodes(added, new Map([[id, position]])), exit.id, id);
+  return placed(state, wired, id, context, beforeOutput ? [id] : [exit.id]);
+}
+
+function insertIntoEdge(state: EditorState, type: BlockType, edgeId: string, context: EditorContext, wanted?: Position): EditorState {
+  const edge = state.graph.edges.find((e) => e.id === edgeId);
+  if (!edge || type === 'input' || type === 'output') return addBlock(state, type, context, wanted);
+  const { graph: added, id, size } = newBlock(state, type, context);
+  const { view, scene } = sceneFor(state, state.graph, context);
+  const direction = directionOf(state.graph);
+  // Never before its source along the flow: at the drop point, or one layer after the source.
+  const slot = slotAfter(scene, view.cardOf.get(edge.source) ?? edge.source, size);
+  const [along, across] = direction === 'down' ? (['y', 'x'] as const) : (['x', 'y'] as const);
+  const position = wanted ? ({ [across]: wanted[across], [along]: Math.max(wanted[along], slot[along]) } as Position) : slot;
+  const wired = wireIntoEdge(moveNodes(added, new Map([[id, position]])), edgeId, id);
+  return placed(state, wired, id, context, [edge.source]);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function insert(state: EditorState, fragment: Fragment): EditorState {
@@ -168,8 +335,11 @@ function pruneSelection(state: EditorState, graph: GraphDocument): Pick<EditorSt
   };
 }
 
-/** Edge ids for the canvas, and a layout for graphs that come without positions. */
+/**
+ * Edge ids for the canvas, and provisional positions for graphs that come without them (the canvas
+ * replaces them with a real layout once it has measured the blocks: layoutOnOpen).
+ */
 function prepare(graph: GraphDocument): GraphDocument {
   const withIds = withEdgeIds(graph);
-  return needsLayout(withIds) ? moveNodes(withIds, autoLayout(withIds)) : withIds;
+  return needsLayout(withIds) ? moveNodes(withIds, provisionalLayout(withIds)) : withIds;
 }

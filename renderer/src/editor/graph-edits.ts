@@ -6,7 +6,8 @@ import type { BlockParams, BlockType, GraphDocument, GraphEdge, GraphNode } from
 import { MAX_ID_LENGTH } from '../../../main/graph/limits.ts';
 import { BLOCK_DEFAULTS, ID_PREFIX } from './block-defaults.ts';
 
-export type Position = { x: number; y: number };
+export type { Position } from './geometry.ts';
+import type { Position } from './geometry.ts';
 
 export function emptyGraph(name = 'Untitled'): GraphDocument {
   return { format: 'cnn-studio/graph', version: 2, name, nodes: [], edges: [] };
