@@ -20,7 +20,8 @@ const designs = ['journey', 'presets'].flatMap((folder) =>
 async function layOut(graph: GraphDocument, direction: Direction, sizeOf: (id: string) => Size = () => estimateCardSize({ kind: 'block' })) {
   const view = canvasView(graph);
   const sizes = new Map(view.cards.map((card) => [card.id, sizeOf(card.id)]));
-  const roles = new Map(graph.nodes.flatMap((n) => (n.type === 'input' ? [[n.id, 'first' as const]] : n.type === 'output' ? [[n.id, 'last' as const]] : [])));
+  const roles = new Map<string, 'first' | 'last'>();
+  for (const n of graph.nodes) if (n.type === 'input' || n.type === 'output') roles.set(n.id, n.type === 'input' ? 'first' : 'last');
   const layout = await layeredLayout({ view, sizes, roles, direction });
   const boxes = new Map(view.cards.map((card) => [card.id, boxOf(layout.positions.get(card.id)!, sizes.get(card.id)!)]));
   return { view, layout, boxes };
