@@ -62,6 +62,10 @@ void app.whenReady().then(() => {
       menuTemplate({
         isMac: process.platform === 'darwin',
         command: (command) => sendEvent(window?.webContents ?? null, 'menuCommand', command),
+        editText: (command) => {
+          const contents = window?.webContents;
+          if (contents && !contents.isDestroyed()) contents[command]();
+        },
         openDocumentation: () => void shell.openPath(join(app.isPackaged ? process.resourcesPath : join(here, '..', '..'), 'docs', 'graph-format.md')),
         showAbout: () => void dialog.showMessageBox({ message: `CNN Studio ${app.getVersion()}`, detail: 'Design small CNNs, see their parameters and receptive fields, train them offline.' }),
       }),

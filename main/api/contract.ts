@@ -123,11 +123,45 @@ export interface StudioApi {
   /** Copies a run's best trained model (TensorFlow.js LayersModel) into a folder. */
   exportRunModel(id: string, folder: string): Promise<{ files: string[] }>;
   onTrainingEvent(listener: (runId: string, event: TrainingEvent) => void): () => void;
-  /** File commands from the desktop app's menu; the browser mode has no menu and never sends them. */
+  /** Commands from the desktop app's menu (action names); the browser mode has no menu and never sends them. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
 }
 
-export const MENU_COMMANDS = ['new', 'open', 'save', 'saveAs', 'gallery', 'undo', 'redo', 'autoLayout', 'zoomToFit'] as const;
+/**
+ * What the desktop app's menu sends: the names of the renderer's actions (renderer/src/actions),
+ * which run them exactly as a toolbar button or a shortcut would.
+ */
+export const MENU_COMMANDS = [
+  'new',
+  'open',
+  'save',
+  'saveAs',
+  'exportPytorch',
+  'exportKeras',
+  'exportKerasJson',
+  'undo',
+  'redo',
+  'cut',
+  'copy',
+  'paste',
+  'duplicate',
+  'delete',
+  'selectAll',
+  'autoLayout',
+  'zoomToFit',
+  'showDesign',
+  'showTrain',
+  'showRuns',
+  'togglePalette',
+  'toggleSidePanel',
+] as const;
+/**
+ * Menu commands a focused text field does itself (its own undo, clipboard and selection): when
+ * one comes from a key the page left to the field, the menu runs Electron's edit command on the
+ * page instead of sending it.
+ */
+export const TEXT_EDIT_COMMANDS = ['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'delete'] as const satisfies readonly MenuCommand[];
+export type TextEditCommand = (typeof TEXT_EDIT_COMMANDS)[number];
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 /** The calls, without the event subscriptions: what a transport carries as request and response. */
