@@ -6,7 +6,7 @@
 import type { BlockParams, BlockType, GraphDocument } from '../../../main/graph/types.ts';
 import { removeAndReconnect, wireAfter, wireIntoEdge } from './chain-edits.ts';
 import { blockMoves, canvasView, type CanvasView, type Card } from './canvas-view.ts';
-import { estimatedSizes, type Direction, type Position, type Size, type SizeOf } from './geometry.ts';
+import { estimatedSizes, GAP_ALONG, type Direction, type Position, type Size, type SizeOf } from './geometry.ts';
 import {
   addNode,
   connect,
@@ -22,6 +22,8 @@ import {
 } from './graph-edits.ts';
 import { closeStep, emptyHistory, record, redo, undo, type Capture, type History } from './history.ts';
 import { provisionalLayout, needsLayout } from './provisional-layout.ts';
+import { groupBlocks, renameGroup, repeatGroup, setGroupCollapsed, ungroup } from './group-edits.ts';
+import type { BudgetKey } from '../../../main/analysis/budgets.ts';
 import { belowEverything, freeSpot, makeRoom, sceneOf, slotAfter, type Scene } from './placement.ts';
 
 export interface EditorState {
@@ -80,8 +82,12 @@ export type EditorCommand =
    * undo step.
    */
   | { type: 'makeRoom'; ids: Iterable<string> }
-  /** Moves blocks to laid-out positions in one undo step; `direction` is kept with the design. */
-  | { type: 'layout'; positions: ReadonlyMap<string, Position>; direction: Direction }
+  /**
+   * Moves blocks to laid-out positions in one undo step; `direction` and `compact` are kept with
+   * the design. Layouts with the same `key` make one step (a layout refined once the canvas has
+   * measured cards it had only estimated).
+   */
+  | { type: 'layout'; positions: ReadonlyMap<string, Position>; direction: Direction; compact?: boolean; key?: string }
   /**
    * Positions for a design that came without them (an import), computed right after opening: part
    * of opening, so no undo step, and a clean editor stays clean.
@@ -96,6 +102,18 @@ export type EditorCommand =
   /** Renames a block (its id); a refused name (see nameProblem) leaves the state as it is. */
   | { type: 'rename'; id: string; name: string }
   | { type: 'select'; nodes: Iterable<string>; edges?: Iterable<string> }
+  /** Groups the selected blocks into a new group, drawn collapsed as one card. */
+  | { type: 'group' }
+  | { type: 'ungroup'; group: string }
+  /** Collapses a group into one card, or expands it in place (what it would cover moves away). */
+  | { type: 'setGroupCollapsed'; group: string; collapsed: boolean }
+  | { type: 'renameGroup'; group: string; name: string }
+  /** Stamps a group so that it appears `times` times in a chain (group-edits.ts). */
+  | { type: 'repeatGroup'; group: string; times: number }
+  /** Sets or (with `value` undefined) removes one budget; a burst of typing with one `mergeKey` is one step. */
+  | { type: 'setBudget'; key: BudgetKey; value: number | undefined; mergeKey?: string }
+  /** Opens or folds one conv unit of the compact view; opening makes room for its blocks. */
+  | { type: 'toggleUnit'; id: string }
   | { type: 'selectAll' }
   /** Deletes the selection; a block inside a chain has its neighbours joined (chain-edits.ts). */
   | { type: 'delete' }
@@ -157,8 +175,43 @@ function apply(state: EditorState, command: EditorCommand, context: EditorContex
       const key = state.history.openKey;
       return change(state, moveNodes(state.graph, blockMoves(state.graph, view, moved)), key === null ? { kind: 'none' } : { kind: 'merge', key });
     }
-    case 'layout':
-      return change(state, withDirection(moveNodes(state.graph, command.positions), command.direction), { kind: 'step' });
+    case 'layout': {
+      const moved = withDirection(moveNodes(state.graph, command.positions), command.direction);
+      const graph = command.compact === undefined ? moved : withCompact(moved, command.compact);
+      const laidOut = change(state, graph, command.key ? { kind: 'merge', key: command.key } : { kind: 'step' });
+      return command.compact === undefined ? laidOut : { ...laidOut, expandedUnits: new Set() };
+    }
+    case 'group': {
+      const ids = state.graph.nodes.filter((n) => state.selectedNodes.has(n.id)).map((n) => n.id);
+      const { graph, id } = groupBlocks(state.graph, ids);
+      if (!id) return state;
+      const grouped = change(state, graph, { kind: 'step' });
+      // A card can be taller than the one block it replaces.
+      const { view, scene } = sceneFor(grouped, graph, context);
+      const moves = makeRoom(scene, new Set([id]), [id]);
+      return { ...grouped, graph: moveNodes(graph, blockMoves(graph, view, moves)) };
+    }
+    case 'ungroup':
+      return change(state, ungroup(state.graph, command.group), { kind: 'step' });
+    case 'setGroupCollapsed': {
+      const graph = setGroupCollapsed(state.graph, command.group, command.collapsed);
+      if (graph === state.graph) return state;
+      const toggled = change(state, graph, { kind: 'step' });
+      if (command.collapsed) return toggled;
+      // Expanded in place: its blocks stay where they were, and whatever they would cover moves away.
+      const members = graph.groups!.find((g) => g.id === command.group)!.nodes;
+      const { view, scene } = sceneFor(toggled, graph, context);
+      const cards = new Set(members.map((id) => view.cardOf.get(id) ?? id));
+      return { ...toggled, graph: moveNodes(graph, blockMoves(graph, view, makeRoom(scene, cards))) };
+    }
+    case 'renameGroup':
+      return change(state, renameGroup(state.graph, command.group, command.name), { kind: 'step' });
+    case 'repeatGroup':
+      return repeat(state, command.group, command.times, context);
+    case 'setBudget':
+      return change(state, withBudget(state.graph, command.key, command.value), command.mergeKey ? { kind: 'merge', key: command.mergeKey } : { kind: 'step' });
+    case 'toggleUnit':
+      return toggleUnit(state, command.id, context);
     case 'layoutOnOpen': {
       const graph = withDirection(moveNodes(state.graph, command.positions), command.direction);
       return { ...state, graph, saved: state.saved === state.graph ? graph : state.saved };
@@ -211,13 +264,14 @@ function apply(state: EditorState, command: EditorCommand, context: EditorContex
       return state.clipboard ? insert(state, state.clipboard) : state;
     case 'duplicate':
       return state.selectedNodes.size === 0 ? state : insert(state, extractFragment(state.graph, state.selectedNodes));
+    // Units opened in the compact view fold again: the positions undone may not leave them room.
     case 'undo': {
       const result = undo(state.history, state.graph);
-      return result ? { ...state, graph: result.value, history: result.history, ...pruneSelection(state, result.value) } : state;
+      return result ? { ...state, graph: result.value, history: result.history, expandedUnits: new Set(), ...pruneSelection(state, result.value) } : state;
     }
     case 'redo': {
       const result = redo(state.history, state.graph);
-      return result ? { ...state, graph: result.value, history: result.history, ...pruneSelection(state, result.value) } : state;
+      return result ? { ...state, graph: result.value, history: result.history, expandedUnits: new Set(), ...pruneSelection(state, result.value) } : state;
     }
   }
 }
@@ -230,6 +284,58 @@ function change(state: EditorState, graph: GraphDocument, capture: Capture): Edi
 /** The way data flows on the canvas, as kept with the design. */
 export function directionOf(graph: GraphDocument): Direction {
   return graph.layout?.direction ?? 'down';
+}
+
+function withCompact(graph: GraphDocument, compact: boolean): GraphDocument {
+  if ((graph.layout?.compact ?? false) === compact) return graph;
+  const { compact: _old, ...layout } = graph.layout ?? {};
+  return { ...graph, layout: compact ? { ...layout, compact } : layout };
+}
+
+function withBudget(graph: GraphDocument, key: BudgetKey, value: number | undefined): GraphDocument {
+  if (graph.budgets?.[key] === value) return graph;
+  const { [key]: _old, ...others } = graph.budgets ?? {};
+  const budgets = value === undefined ? others : { ...others, [key]: value };
+  const { budgets: _budgets, ...rest } = graph;
+  return Object.keys(budgets).length > 0 ? { ...rest, budgets } : rest;
+}
+
+/** Repeats a group in a chain, each copy one group-length further along, with room made after them. */
+function repeat(state: EditorState, groupId: string, times: number, context: EditorContext): EditorState {
+  const group = state.graph.groups?.find((g) => g.id === groupId);
+  if (!group) return state;
+  const { view, scene } = sceneFor(state, state.graph, context);
+  const cards = [...new Set(group.nodes.map((id) => view.cardOf.get(id) ?? id))];
+  const extent = Math.max(...cards.map((id) => scene.boxes.get(id)).filter((box) => box !== undefined).map((box) => box.y + box.height)) - Math.min(...cards.map((id) => scene.boxes.get(id)?.y ?? Infinity));
+  const along = Number.isFinite(extent) ? extent + GAP_ALONG : 0;
+  const step = directionOf(state.graph) === 'down' ? { x: 0, y: along } : { x: along, y: 0 };
+  const { graph, groups } = repeatGroup(state.graph, groupId, times, step);
+  if (groups.length === 0) return state;
+  const repeated = change(state, graph, { kind: 'step' });
+  const after = sceneFor(repeated, graph, context);
+  const copies = new Set(graph.groups!.filter((g) => groups.includes(g.id)).flatMap((g) => g.nodes.map((id) => after.view.cardOf.get(id) ?? id)));
+  const moves = makeRoom(after.scene, copies, cards);
+  return { ...repeated, graph: moveNodes(graph, blockMoves(graph, after.view, moves)), reveal: { ids: graph.groups!.find((g) => g.id === groups.at(-1))!.nodes } };
+}
+
+/** Opens a folded conv unit (its blocks in a chain after the convolution, room made) or folds it. */
+function toggleUnit(state: EditorState, id: string, context: EditorContext): EditorState {
+  if (state.expandedUnits.has(id)) return { ...state, expandedUnits: new Set([...state.expandedUnits].filter((unit) => unit !== id)) };
+  const unit = canvasView(state.graph, state.expandedUnits).cards.find((card) => card.id === id && card.kind === 'unit');
+  if (!unit) return state;
+  const opened = { ...state, expandedUnits: new Set([...state.expandedUnits, id]) };
+  // Each folded block goes one layer after the one before it...
+  let graph = state.graph;
+  for (let i = 1; i < unit.members.length; i++) {
+    const member = unit.members[i]!;
+    const { scene } = sceneFor(opened, graph, context);
+    const at = slotAfter(scene, unit.members[i - 1]!, context.sizeOf({ id: member, kind: 'block', members: [member] }));
+    graph = moveNodes(graph, new Map([[member, at]]));
+  }
+  // ...and what they would cover moves away.
+  const { view, scene } = sceneFor(opened, graph, context);
+  const moves = makeRoom(scene, new Set(unit.members.slice(1)), [unit.members.at(-1)!]);
+  return change(opened, moveNodes(graph, blockMoves(graph, view, moves)), { kind: 'step' });
 }
 
 function withDirection(graph: GraphDocument, direction: Direction): GraphDocument {
