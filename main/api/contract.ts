@@ -146,7 +146,12 @@ export const MENU_COMMANDS = [
   'paste',
   'duplicate',
   'delete',
+  'deleteOnly',
   'selectAll',
+  'renameBlock',
+  'group',
+  'ungroup',
+  'quickAdd',
   'autoLayout',
   'zoomToFit',
   'showDesign',
@@ -154,6 +159,7 @@ export const MENU_COMMANDS = [
   'showRuns',
   'togglePalette',
   'toggleSidePanel',
+  'toggleMinimap',
 ] as const;
 /**
  * Menu commands a focused text field does itself (its own undo, clipboard and selection): when

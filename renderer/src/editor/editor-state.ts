@@ -38,6 +38,11 @@ export interface EditorState {
   path: string | null;
   /** Conv units drawn open in the compact view, by their convolution (a view setting, not saved). */
   expandedUnits: ReadonlySet<string>;
+  /**
+   * The design came without positions and has only provisional ones: the canvas lays it out once
+   * it has measured the blocks (layoutOnOpen). Any edit before that cancels it.
+   */
+  pendingLayout: boolean;
   /** Blocks the last command added, for the canvas to bring into view; a new object each time. */
   reveal: { ids: string[] } | null;
   /** A one-line note on what the last command did not do, and why (a deletion left unbridged). */
@@ -132,7 +137,7 @@ const PASTE_OFFSET = { x: 40, y: 40 };
 
 export function initialState(graph: GraphDocument = emptyGraph(), path: string | null = null): EditorState {
   const prepared = prepare(graph);
-  return { graph: prepared, selectedNodes: new Set(), selectedEdges: new Set(), history: emptyHistory(), clipboard: null, saved: prepared, path, expandedUnits: new Set(), reveal: null, note: null };
+  return { graph: prepared, selectedNodes: new Set(), selectedEdges: new Set(), history: emptyHistory(), clipboard: null, saved: prepared, path, expandedUnits: new Set(), pendingLayout: needsLayout(graph), reveal: null, note: null };
 }
 
 export function isDirty(state: EditorState): boolean {
@@ -170,7 +175,9 @@ function apply(state: EditorState, command: EditorCommand, context: EditorContex
       return insertIntoEdge(state, command.blockType, command.edge, context, command.position);
     case 'makeRoom': {
       const { view, scene } = sceneFor(state, state.graph, context);
-      const moved = makeRoom(scene, new Set([...command.ids].filter((id) => scene.boxes.has(id))), []);
+      const grown = [...command.ids].filter((id) => scene.boxes.has(id));
+      // What follows a grown card moves with it, keeping the chain's spacing.
+      const moved = makeRoom(scene, new Set(grown), grown);
       if (moved.size === 0) return state;
       const key = state.history.openKey;
       return change(state, moveNodes(state.graph, blockMoves(state.graph, view, moved)), key === null ? { kind: 'none' } : { kind: 'merge', key });
@@ -213,8 +220,9 @@ function apply(state: EditorState, command: EditorCommand, context: EditorContex
     case 'toggleUnit':
       return toggleUnit(state, command.id, context);
     case 'layoutOnOpen': {
+      if (!state.pendingLayout) return state;
       const graph = withDirection(moveNodes(state.graph, command.positions), command.direction);
-      return { ...state, graph, saved: state.saved === state.graph ? graph : state.saved };
+      return { ...state, graph, saved: state.saved === state.graph ? graph : state.saved, pendingLayout: false };
     }
     case 'connect':
       return change(state, connect(state.graph, command.source, command.target), { kind: 'step' });
@@ -278,7 +286,7 @@ function apply(state: EditorState, command: EditorCommand, context: EditorContex
 
 function change(state: EditorState, graph: GraphDocument, capture: Capture): EditorState {
   if (graph === state.graph) return state;
-  return { ...state, graph, history: record(state.history, state.graph, capture) };
+  return { ...state, graph, history: record(state.history, state.graph, capture), pendingLayout: false };
 }
 
 /** The way data flows on the canvas, as kept with the design. */

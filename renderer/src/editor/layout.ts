@@ -6,7 +6,7 @@
  * them). Real card sizes go in; card positions and the routed edges come out. Pure apart from
  * being asynchronous: the editor dispatches the positions as one undoable move.
  */
-import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
+import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { CanvasView } from './canvas-view.ts';
 import { GAP_ACROSS, GAP_ALONG, type Direction, type Position, type Size } from './geometry.ts';
 
@@ -30,10 +30,12 @@ export interface Layout {
 const EDGE_CARD_GAP = 24;
 const EDGE_EDGE_GAP = 14;
 
-let engine: InstanceType<typeof ELK> | undefined;
+/** Loaded on first use: the layout kernel is large and most sessions open designs that have positions. */
+let engine: Promise<ELK> | undefined;
 
 export async function layeredLayout({ view, sizes, roles, direction }: LayoutInput): Promise<Layout> {
-  engine ??= new ELK();
+  engine ??= import('elkjs/lib/elk.bundled.js').then(({ default: Kernel }) => new Kernel());
+  const elk = await engine;
   const down = direction === 'down';
   const children: ElkNode[] = view.cards.map((card) => {
     const { width, height } = sizes.get(card.id) ?? { width: 0, height: 0 };
@@ -54,7 +56,7 @@ export async function layeredLayout({ view, sizes, roles, direction }: LayoutInp
     };
   });
   const edges: ElkExtendedEdge[] = view.links.map((link) => ({ id: link.id, sources: [`${link.source}\u0000out`], targets: [`${link.target}\u0000in`] }));
-  const result = await engine.layout({
+  const result = await elk.layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',

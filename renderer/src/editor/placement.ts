@@ -79,14 +79,21 @@ export function makeRoom(scene: Scene, placed: ReadonlySet<string>, from: Iterab
   if (placedBoxes.length === 0) return new Map();
   const moved = new Set<string>();
 
-  const occupied = [...boxes].some(([id, box]) => !placed.has(id) && placedBoxes.some((p) => collide(p, box, box.y < p.y ? 0 : GAP_ALONG - 1)));
-  if (occupied) {
-    const top = Math.min(...placedBoxes.map((box) => box.y));
-    const shift = Math.max(...placedBoxes.map((box) => box.y + box.height)) - top + GAP_ALONG;
-    for (const id of downstreamOf(scene.links, from)) {
-      const box = boxes.get(id);
-      if (!box || placed.has(id) || box.y < top - GAP_ALONG / 2) continue;
-      box.y += shift;
+  // Downstream cards the placed ones land on: all of what follows moves by as much as the first
+  // of them needs to clear the placed cards (a new block's height and a gap, when it took that
+  // block's place), so the chain keeps its spacing.
+  const top = Math.min(...placedBoxes.map((box) => box.y));
+  const downstream = [...downstreamOf(scene.links, from)].filter((id) => !placed.has(id) && boxes.has(id) && boxes.get(id)!.y >= top - GAP_ALONG / 2);
+  const shift = Math.max(
+    0,
+    ...downstream.flatMap((id) => {
+      const box = boxes.get(id)!;
+      return placedBoxes.filter((p) => collide(p, box, box.y < p.y ? 0 : GAP_ALONG - 1)).map((p) => p.y + p.height + GAP_ALONG - box.y);
+    }),
+  );
+  if (shift > 0) {
+    for (const id of downstream) {
+      boxes.get(id)!.y += shift;
       moved.add(id);
     }
   }
