@@ -60,6 +60,18 @@ export const HEAVY_SHARE = 0.4;
 
 export function cardFigures(graph: GraphDocument, analysis: GraphAnalysis, card: Card): CardFigures {
   const total = analysis.totals.params.trainable;
+  if (card.members.length === 1) {
+    // One block: its own figures (summing over a group walks the whole order, too slow for every card of a large design).
+    const node = analysis.nodes[card.members[0]!]!;
+    return {
+      outputShape: node.outputShape,
+      receptiveField: node.receptiveField,
+      params: node.params,
+      macs: node.macs,
+      share: total > 0 ? node.params.trainable / total : 0,
+      partial: node.outputShape === null,
+    };
+  }
   const summary = summarizeGroup(graph, analysis, card.members);
   return {
     outputShape: summary.outputShape,
