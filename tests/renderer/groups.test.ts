@@ -43,6 +43,18 @@ describe('grouping', () => {
     expect(analyzeGraph(expanded.graph).totals).toEqual(before);
   });
 
+  it('closes the gap the folded blocks leave, and makes room again when expanded', () => {
+    const opened = round10();
+    const y = (state: EditorState, id: string) => state.graph.nodes.find((n) => n.id === id)!.position!.y;
+    const grouped = run(opened, { type: 'select', nodes: unit2 }, { type: 'group' });
+    // Four blocks in a column become one card: pool1 moves up by three blocks and their gaps.
+    expect(y(grouped, 'pool1')).toBe(y(opened, 'pool1') - 3 * 144);
+    expect(y(grouped, 'conv1')).toBe(y(opened, 'conv1'));
+    const expanded = run(grouped, { type: 'setGroupCollapsed', group: 'group1', collapsed: false });
+    expect(y(expanded, 'pool1')).toBe(y(opened, 'pool1'));
+    expect(overlaps(expanded.graph)).toEqual([]);
+  });
+
   it('expands in place without covering anything, and collapses again', () => {
     const collapsed = run(round10(), { type: 'select', nodes: unit2 }, { type: 'group' });
     const expanded = run(collapsed, { type: 'setGroupCollapsed', group: 'group1', collapsed: false });

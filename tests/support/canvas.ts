@@ -17,7 +17,7 @@ export interface ScreenBox {
 export function cardBoxes(page: Page): Promise<ScreenBox[]> {
   return page.evaluate(() =>
     Array.from(document.querySelectorAll('.svelte-flow__node'))
-      .filter((node) => !node.classList.contains('svelte-flow__node-frame'))
+      .filter((node) => !node.classList.contains('svelte-flow__node-groupFrame'))
       .map((node) => {
         const r = node.getBoundingClientRect();
         return { id: node.getAttribute('data-id') ?? '', left: r.left, top: r.top, right: r.right, bottom: r.bottom };
@@ -46,7 +46,7 @@ export async function overlappingCards(page: Page): Promise<string[]> {
 export function edgesBehindCards(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const boxes = Array.from(document.querySelectorAll('.svelte-flow__node'))
-      .filter((node) => !node.classList.contains('svelte-flow__node-frame'))
+      .filter((node) => !node.classList.contains('svelte-flow__node-groupFrame'))
       .map((node) => ({ id: node.getAttribute('data-id'), r: node.getBoundingClientRect() }));
     const found = new Set<string>();
     for (const edge of Array.from(document.querySelectorAll('.svelte-flow__edge'))) {

@@ -6,7 +6,7 @@
 import type { BlockParams, BlockType, GraphDocument } from '../../../main/graph/types.ts';
 import { removeAndReconnect, wireAfter, wireIntoEdge } from './chain-edits.ts';
 import { blockMoves, canvasView, type CanvasView, type Card } from './canvas-view.ts';
-import { estimatedSizes, GAP_ALONG, type Direction, type Position, type Size, type SizeOf } from './geometry.ts';
+import { bounds, estimatedSizes, GAP_ALONG, type Box, type Direction, type Position, type Size, type SizeOf } from './geometry.ts';
 import {
   addNode,
   connect,
@@ -24,7 +24,7 @@ import { closeStep, emptyHistory, record, redo, undo, type Capture, type History
 import { provisionalLayout, needsLayout } from './provisional-layout.ts';
 import { groupBlocks, renameGroup, repeatGroup, setGroupCollapsed, ungroup } from './group-edits.ts';
 import type { BudgetKey } from '../../../main/analysis/budgets.ts';
-import { belowEverything, freeSpot, makeRoom, sceneOf, slotAfter, type Scene } from './placement.ts';
+import { belowEverything, closeGap, freeSpot, makeRoom, sceneOf, slotAfter, type Scene } from './placement.ts';
 
 export interface EditorState {
   graph: GraphDocument;
@@ -193,10 +193,7 @@ function apply(state: EditorState, command: EditorCommand, context: EditorContex
       const { graph, id } = groupBlocks(state.graph, ids);
       if (!id) return state;
       const grouped = change(state, graph, { kind: 'step' });
-      // A card can be taller than the one block it replaces.
-      const { view, scene } = sceneFor(grouped, graph, context);
-      const moves = makeRoom(scene, new Set([id]), [id]);
-      return { ...grouped, graph: moveNodes(graph, blockMoves(graph, view, moves)) };
+      return { ...grouped, graph: foldedInPlace(state, graph, id, context) };
     }
     case 'ungroup':
       return change(state, ungroup(state.graph, command.group), { kind: 'step' });
@@ -204,7 +201,7 @@ function apply(state: EditorState, command: EditorCommand, context: EditorContex
       const graph = setGroupCollapsed(state.graph, command.group, command.collapsed);
       if (graph === state.graph) return state;
       const toggled = change(state, graph, { kind: 'step' });
-      if (command.collapsed) return toggled;
+      if (command.collapsed) return { ...toggled, graph: foldedInPlace(state, graph, command.group, context) };
       // Expanded in place: its blocks stay where they were, and whatever they would cover moves away.
       const members = graph.groups!.find((g) => g.id === command.group)!.nodes;
       const { view, scene } = sceneFor(toggled, graph, context);
@@ -306,6 +303,20 @@ function withBudget(graph: GraphDocument, key: BudgetKey, value: number | undefi
   const budgets = value === undefined ? others : { ...others, [key]: value };
   const { budgets: _budgets, ...rest } = graph;
   return Object.keys(budgets).length > 0 ? { ...rest, budgets } : rest;
+}
+
+/**
+ * `graph` with group `groupId` just folded into one card: room made if the card is larger than
+ * what it replaces, or the gap closed when it is smaller (what follows moves up).
+ */
+function foldedInPlace(state: EditorState, graph: GraphDocument, groupId: string, context: EditorContext): GraphDocument {
+  const before = sceneFor(state, state.graph, context);
+  const members = graph.groups!.find((g) => g.id === groupId)!.nodes;
+  const took = bounds(members.map((id) => before.scene.boxes.get(before.view.cardOf.get(id) ?? id)).filter((box): box is Box => box !== undefined));
+  const { view, scene } = sceneFor(state, graph, context);
+  const grown = makeRoom(scene, new Set([groupId]), [groupId]);
+  const moves = grown.size > 0 || !took ? grown : closeGap(scene, groupId, took);
+  return moveNodes(graph, blockMoves(graph, view, moves));
 }
 
 /** Repeats a group in a chain, each copy one group-length further along, with room made after them. */

@@ -134,6 +134,24 @@ export function makeRoom(scene: Scene, placed: ReadonlySet<string>, from: Iterab
   return result;
 }
 
+/**
+ * After blocks were folded into the card `folded` (a group collapsed), what follows it moves up by
+ * the room the blocks took beyond the card, so no gap is left; `before` is the box the blocks took,
+ * in the flow frame. Nothing moves when that would bring a card onto one that stays.
+ */
+export function closeGap(scene: Scene, folded: string, before: Box): Map<string, Position> {
+  const card = scene.boxes.get(folded);
+  if (!card) return new Map();
+  const freed = before.y + before.height - (card.y + card.height);
+  if (freed <= 0) return new Map();
+  const following = [...downstreamOf(scene.links, [folded])].filter((id) => scene.boxes.get(id) && scene.boxes.get(id)!.y >= before.y + before.height - 1);
+  const moving = new Set(following);
+  const moved = new Map(following.map((id) => [id, { ...scene.boxes.get(id)!, y: scene.boxes.get(id)!.y - freed }]));
+  const staying = [...scene.boxes].filter(([id]) => !moving.has(id)).map(([, box]) => box);
+  if ([...moved.values()].some((box) => staying.some((other) => collide(box, other, MIN_GAP - 1)))) return new Map();
+  return new Map([...moved].map(([id, box]) => [id, fromFlow(box, scene.direction)]));
+}
+
 /** Every card reachable from `starts` along the links, the starts excluded. */
 export function downstreamOf(links: readonly { source: string; target: string }[], starts: Iterable<string>): Set<string> {
   const outgoing = new Map<string, string[]>();

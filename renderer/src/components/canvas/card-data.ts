@@ -52,8 +52,8 @@ export interface FrameData extends Record<string, unknown> {
 }
 
 export type BlockFlowNode = Node<BlockCardData, 'block'>;
-export type GroupFlowNode = Node<GroupCardData, 'group'>;
-export type FrameFlowNode = Node<FrameData, 'frame'>;
+export type GroupFlowNode = Node<GroupCardData, 'groupCard'>;
+export type FrameFlowNode = Node<FrameData, 'groupFrame'>;
 
 /** A block holding this much of all trainable parameters is drawn as the heavy one (the journey's 7×7 conv). */
 export const HEAVY_SHARE = 0.4;
