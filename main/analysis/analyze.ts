@@ -5,7 +5,6 @@
  */
 import type { GraphDocument, GraphNode } from '../graph/types.ts';
 import { BLOCKS, type BlockSpec } from './blocks/index.ts';
-import { flatteningCause } from './flat-input.ts';
 import { PIXEL_FIELD } from './receptive-field.ts';
 import { sizeProblem } from './size-limits.ts';
 import { buildTopology, type Topology } from './topology.ts';
@@ -39,7 +38,7 @@ export function analyzeGraph(graph: GraphDocument): GraphAnalysis {
   for (const id of topology.order) {
     const node = byId.get(id)!;
     if (!checkArity(node, topology, report) || !settingsOk.has(id)) continue;
-    analyseNode(node, topology.incoming.get(id)!, nodes, byId, topology.incoming, report);
+    analyseNode(node, topology.incoming.get(id)!, nodes, report);
   }
   if (output) reportDetached(graph, topology, output.id, report);
 
@@ -120,14 +119,7 @@ function checkArity(node: GraphNode, topology: Topology, report: Report): boolea
   return false;
 }
 
-function analyseNode(
-  node: GraphNode,
-  sources: string[],
-  nodes: Record<string, NodeAnalysis>,
-  byId: ReadonlyMap<string, GraphNode>,
-  incoming: ReadonlyMap<string, readonly string[]>,
-  report: Report,
-): void {
+function analyseNode(node: GraphNode, sources: string[], nodes: Record<string, NodeAnalysis>, report: Report): void {
   const result = nodes[node.id]!;
   const inputs: Shape[] = [];
   const fields: ReceptiveField[] = [];
@@ -144,8 +136,7 @@ function analyseNode(
   const params = node.params as never;
   const shaped = block.outputShape(params, inputs);
   if (!('shape' in shaped)) {
-    const cause = shaped.code === 'needs-feature-map' ? flatteningCause(sources[0], incoming, nodes, byId) : '';
-    report(shaped.code, shaped.error + cause, node.id);
+    report(shaped.code, shaped.error, node.id);
     return;
   }
   const shape = shaped.shape;

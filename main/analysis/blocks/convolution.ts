@@ -38,8 +38,7 @@ export function slideShape(p: Window, input: Shape, what: string, kind: string):
   if (!isFeatureMap(input)) {
     return {
       code: 'needs-feature-map',
-      // The analysis adds which block made the map flat, and what to do about it (flat-input.ts).
-      error: `${kind} needs a feature map (height×width×channels) but gets a flat vector of ${input[0]}`,
+      error: `${kind} needs a feature map (height×width×channels) but gets a flat vector of ${input[0]}; remove the Flatten before it or move this block up`,
     };
   }
   const s = span(p);

@@ -46,7 +46,6 @@ export const globalAvgPool: BlockSpec<'globalAvgPool'> = {
     if (!isFeatureMap(input!)) {
       return {
         code: 'needs-feature-map',
-        // The analysis adds which block made the map flat (flat-input.ts).
         error: `GlobalAvgPool needs a feature map (height×width×channels) but gets a flat vector of ${formatShape(input!)}`,
       };
     }
