@@ -33,12 +33,12 @@ function bundle(outDir: string, sourcemap: boolean, input: Record<string, string
 }
 
 /**
- * Builds main.js, training-worker.js (plus their shared chunks) and preload.cjs into outDir; with
+ * Builds main.js, training-worker.js, dataset-worker.js (plus their shared chunks) and preload.cjs into outDir; with
  * source maps, the security scan traces a finding in the bundle back to its source line.
  */
 export async function buildShell(outDir = 'dist/electron', options: { sourcemap?: boolean } = {}): Promise<void> {
   const sourcemap = options.sourcemap ?? false;
-  await bundle(outDir, sourcemap, { main: 'electron/main.ts', 'training-worker': 'main/train/worker/training-process.ts' }, 'es', '[name].js', true, external);
+  await bundle(outDir, sourcemap, { main: 'electron/main.ts', 'training-worker': 'main/train/worker/training-process.ts', 'dataset-worker': 'main/data/dataset-worker.ts' }, 'es', '[name].js', true, external);
   await bundle(outDir, sourcemap, { preload: 'electron/preload.ts' }, 'cjs', 'preload.cjs', false, (id) => id === 'electron');
 }
 

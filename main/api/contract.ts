@@ -6,7 +6,7 @@
  * `schemas.ts` where it arrives.
  */
 import type { BackendName, BackendStatus } from '../backends/types.ts';
-import type { GraphDocument } from '../graph/types.ts';
+import type { BlockType, GraphDocument } from '../graph/types.ts';
 import type { TrainingSettingsInput } from '../graph/training-settings.ts';
 import type { DatasetSummary } from '../data/inspect.ts';
 import type { Evaluation, FeatureMaps } from '../evaluate/types.ts';
@@ -20,6 +20,12 @@ export interface PresetInfo {
   name: string;
   description: string;
   trainableParams: number;
+  /** Multiply-accumulates per image. */
+  macs: number;
+  /** The design's block types in order, for the gallery's thumbnail (empty for a skipped preset). */
+  layers: BlockType[];
+  /** Why the preset cannot be opened (its file does not load); absent for one that can. */
+  skipped?: string;
 }
 
 export interface HostInfo {
@@ -32,6 +38,11 @@ export interface HostInfo {
 export interface OpenedGraph {
   path: string;
   graph: GraphDocument;
+  /**
+   * The format the design was imported from (a Keras or TensorFlow.js model file); null for a CNN
+   * Studio graph. A save never writes over an imported file: the studio asks for a new name.
+   */
+  imported: 'keras' | 'tfjs' | null;
 }
 
 /** The unsaved design an earlier session left in the recovery file. */
@@ -56,9 +67,27 @@ export interface OpenedBackup extends BackupInfo {
 }
 
 export interface GraphFileInfo {
-  /** Relative to the workspace. */
+  /** The file's name, relative to the workspace. */
   path: string;
-  modified: string;
+  /** When it was last written; null for a skipped entry. */
+  modified: string | null;
+  /**
+   * Why the entry is listed but cannot be opened: a symbolic link to nothing or out of the
+   * workspace, a FIFO or folder named like a graph file. Absent for a file that can be opened.
+   */
+  skipped?: string;
+}
+
+/** An entry of a folder that a listing left out, and why. */
+export interface SkippedEntry {
+  path: string;
+  reason: string;
+}
+
+/** The runs of the project, and the entries of the runs folder that are not runs that can be read. */
+export interface RunListing {
+  runs: RunSummary[];
+  skipped: SkippedEntry[];
 }
 
 export interface TrainingStart {
@@ -70,6 +99,24 @@ export interface TrainingStart {
 export const EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** What a file dialog is for: a graph file, or one of the export formats. */
+export type FileKind = 'graph' | ExportFormat;
+export const FILE_KINDS = ['graph', ...EXPORT_FORMATS] as const satisfies readonly FileKind[];
+
+/** How dialogs name each kind of file, and the extension its files have. */
+export const FILE_KIND_INFO: Record<FileKind, { name: string; extension: string }> = {
+  graph: { name: 'CNN Studio graph', extension: '.json' },
+  pytorch: { name: 'PyTorch', extension: '.py' },
+  keras: { name: 'Keras', extension: '.py' },
+  'keras-json': { name: 'Keras JSON', extension: '.json' },
+};
+
+/** A file dialog's title: "Open a graph", "Save the graph as", "Export as PyTorch". */
+export function fileDialogTitle(purpose: 'open' | 'save', kind: FileKind): string {
+  if (kind !== 'graph') return `Export as ${FILE_KIND_INFO[kind].name}`;
+  return purpose === 'open' ? 'Open a graph' : 'Save the graph as';
+}
+
 export interface RunDetails {
   summary: RunSummary;
   epochs: EpochEvent[];
@@ -79,17 +126,17 @@ export interface RunDetails {
 
 /** What a dataset holds, for the preview before training: counts, sample images, skipped files. */
 export interface DatasetPreview extends DatasetSummary {
-  skipped: { path: string; reason: string }[];
+  skipped: SkippedEntry[];
 }
 
 export interface StudioApi {
   hostInfo(): Promise<HostInfo>;
   listPresets(): Promise<PresetInfo[]>;
   loadPreset(id: string): Promise<GraphDocument>;
-  /** Graph files in the workspace, newest first. */
-  listGraphFiles(): Promise<GraphFileInfo[]>;
+  /** The workspace's files of a kind (by its extension), newest first, then the entries skipped, with why. */
+  listFiles(kind: FileKind): Promise<GraphFileInfo[]>;
   /** Asks the user for a file with the host's own dialog; null when cancelled or when the host has none. */
-  chooseFile(purpose: 'open' | 'save', suggestedName?: string): Promise<string | null>;
+  chooseFile(purpose: 'open' | 'save', kind: FileKind, suggestedName?: string): Promise<string | null>;
   openGraph(path: string): Promise<OpenedGraph>;
   saveGraph(path: string, graph: GraphDocument): Promise<{ path: string }>;
   recentFiles(): Promise<string[]>;
@@ -108,8 +155,8 @@ export interface StudioApi {
   previewDataset(name: string): Promise<DatasetPreview>;
   startTraining(request: TrainingStart): Promise<{ runId: string }>;
   stopTraining(runId: string): Promise<void>;
-  /** The project's runs, newest first. */
-  listRuns(): Promise<RunSummary[]>;
+  /** The project's runs, newest first, and the entries of the runs folder that could not be read as runs. */
+  listRuns(): Promise<RunListing>;
   runDetails(id: string): Promise<RunDetails>;
   renameRun(id: string, name: string): Promise<void>;
   setRunNote(id: string, note: string): Promise<void>;
@@ -186,7 +233,7 @@ export const CALL_NAMES = [
   'hostInfo',
   'listPresets',
   'loadPreset',
-  'listGraphFiles',
+  'listFiles',
   'chooseFile',
   'openGraph',
   'saveGraph',

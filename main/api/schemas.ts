@@ -4,7 +4,8 @@ import { BACKENDS } from '../backends/types.ts';
 import { quoteValue } from '../graph/quote-value.ts';
 // Every length limit goes through onStrings: see length-checks.ts for the crash it prevents.
 import { onStrings } from '../length-checks.ts';
-import { EXPORT_FORMATS, type CallName } from './contract.ts';
+import { nestingProblem } from '../nesting-depth.ts';
+import { EXPORT_FORMATS, FILE_KINDS, type CallName } from './contract.ts';
 
 const path = z.string().min(1, onStrings({ error: 'a path is needed' })).max(4096, onStrings({ error: 'the path is too long' }));
 
@@ -18,8 +19,8 @@ export const CALL_ARGUMENTS = {
   hostInfo: z.tuple([]),
   listPresets: z.tuple([]),
   loadPreset: z.tuple([z.string().regex(/^(journey|presets)\/[a-z0-9-]+$/, 'not a preset id')]),
-  listGraphFiles: z.tuple([]),
-  chooseFile: z.union([z.tuple([z.enum(['open', 'save'])]), z.tuple([z.enum(['open', 'save']), z.string().max(255, onStrings())])]),
+  listFiles: z.tuple([z.enum(FILE_KINDS)]),
+  chooseFile: z.union([z.tuple([z.enum(['open', 'save']), z.enum(FILE_KINDS)]), z.tuple([z.enum(['open', 'save']), z.enum(FILE_KINDS), z.string().max(255, onStrings())])]),
   openGraph: z.tuple([path]),
   saveGraph: z.tuple([path, graph]),
   recentFiles: z.tuple([]),
@@ -51,6 +52,9 @@ export function checkArguments(name: string, args: unknown): { ok: true; args: u
   // which a template literal or join() would throw on.
   if (typeof name !== 'string') return { ok: false, message: `a call is named by a string, not ${quoteValue(name)}` };
   if (!Object.hasOwn(CALL_ARGUMENTS, name)) return { ok: false, message: `unknown call ${quoteValue(name, 64)}` };
+  // Before any schema or later code walks them: a value nested 100,000 deep overflows the stack.
+  const tooDeep = nestingProblem(args, `${name}: the arguments`);
+  if (tooDeep) return { ok: false, message: tooDeep };
   const parsed = CALL_ARGUMENTS[name as CallName].safeParse(args);
   if (parsed.success) return { ok: true, args: parsed.data as unknown[] };
   const issue = parsed.error.issues[0]!;

@@ -3,8 +3,11 @@
  * file's signature bytes) and resampling them to a dataset's [height, width, channels] with
  * bilinear sampling at pixel centres; grayscale averages R, G and B, alpha is dropped.
  */
+import { inflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
+import { checkImagePixels, DecodeLimitError, MAX_DEFLATE_RATIO, MAX_IMAGE_PIXELS, megapixels } from './decode-limits.ts';
+import { isJpeg, isPng, readJpegHeader, readPngHeader, type ImageHeader } from './image-header.ts';
 
 export interface RgbaImage {
   width: number;
@@ -13,12 +16,22 @@ export interface RgbaImage {
   data: Uint8Array;
 }
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/**
+ * jpeg-js's own guard, as a second line behind the header check: it counts what it allocates
+ * (about 21 bytes a pixel for three components: 525 MB at MAX_IMAGE_PIXELS, where 512 refused it)
+ * and stops past this many MB; tests/data/image-limits.test.ts decodes a JPEG right at the limit.
+ */
+const JPEG_MEMORY_MB = 1024;
 
-/** Decodes PNG or JPEG bytes; throws an Error whose message says why (shown as a skip reason). */
+/**
+ * Decodes PNG or JPEG bytes; throws an Error whose message says why (shown as a skip reason). The
+ * declared size is checked against the limits first (DecodeLimitError), before anything is
+ * inflated or allocated for the pixels. The caller names the file: the message says what is wrong with it.
+ */
 export function decodeImage(bytes: Uint8Array): RgbaImage {
   if (bytes.length === 0) throw new Error('the file is empty');
-  if (PNG_SIGNATURE.every((b, i) => bytes[i] === b)) {
+  if (isPng(bytes)) {
+    checkDeclaredSize(bytes, readPngHeader(bytes));
     try {
       const png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return { width: png.width, height: png.height, data: png.data };
@@ -26,15 +39,58 @@ export function decodeImage(bytes: Uint8Array): RgbaImage {
       throw new Error(`the PNG does not decode: ${reason(error)}`);
     }
   }
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
+  if (isJpeg(bytes)) {
+    checkDeclaredSize(bytes, readJpegHeader(bytes));
     try {
-      const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 256 });
+      const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: JPEG_MEMORY_MB });
       return { width: image.width, height: image.height, data: image.data };
     } catch (error) {
       throw new Error(`the JPEG does not decode: ${reason(error)}`);
     }
   }
   throw new Error('the file is neither a PNG nor a JPEG image (unknown signature)');
+}
+
+/**
+ * Refuses an image whose header declares more than MAX_IMAGE_PIXELS, or (PNG) more pixel data
+ * than its bytes can inflate to at deflate's best ratio.
+ */
+function checkDeclaredSize(bytes: Uint8Array, declared: ImageHeader): void {
+  checkImagePixels(declared.format, declared.width, declared.height);
+  if (declared.inflatedBytes !== undefined && declared.inflatedBytes > bytes.length * MAX_DEFLATE_RATIO) {
+    throw new DecodeLimitError(
+      `the ${declared.format} declares ${declared.width}×${declared.height} pixels (${megapixels(declared.width * declared.height)}), ` +
+        `which its ${bytes.length} bytes cannot hold (deflate expands at most ${MAX_DEFLATE_RATIO}-fold)`,
+    );
+  }
+  if (declared.interlaced) checkInterlacedData(bytes, declared);
+}
+
+/**
+ * pngjs bounds what it inflates for a plain PNG (to the declared size) but not for an interlaced
+ * one, whose pixel data could inflate far past what its header declares. Inflating it here with
+ * zlib's maxOutputLength set to the declared size stops that at the bound.
+ */
+function checkInterlacedData(bytes: Uint8Array, declared: ImageHeader): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const data: Uint8Array[] = [];
+  for (let at = 8; at + 8 <= bytes.length; ) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    if (type === 'IDAT') data.push(bytes.subarray(at + 8, Math.min(at + 8 + length, bytes.length)));
+    if (type === 'IEND') break;
+    at += 12 + length;
+  }
+  try {
+    inflateSync(Buffer.concat(data), { maxOutputLength: declared.inflatedBytes! });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new DecodeLimitError(
+        `the PNG declares ${declared.width}×${declared.height} pixels (${declared.inflatedBytes} bytes of pixel data) but its data inflates to more; it is refused`,
+      );
+    }
+    throw new Error(`the PNG does not decode: ${reason(error)}`);
+  }
 }
 
 function reason(error: unknown): string {

@@ -7,17 +7,20 @@
  * Without a split, every sixth image of each class in sorted file-name order (the 6th, 12th, …)
  * is held out for test: 1/6, the same on every run. Images are resized to `size` (default: the
  * size of the first image) and kept RGB, or averaged to one grey channel with `grayscale`.
- * Files that are not PNG/JPEG, are empty or do not decode are skipped and reported, not fatal.
+ * Files that are not PNG/JPEG, are empty, do not decode or declare more pixels than
+ * MAX_IMAGE_PIXELS are skipped and reported, not fatal; so are links that lead out of the folder
+ * (image-folder-listing.ts). A dataset whose images would take more than MAX_DATASET_BYTES at the
+ * chosen size is refused before any image is resampled.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
-import { StudioError } from '../errors.ts';
+import { basename, extname } from 'node:path';
+import { formatShape } from '../analysis/format.ts';
 import { pixelStatistics, type ImageDataset, type ImageSplit } from './dataset.ts';
+import { DecodeLimitError, describeBytes, MAX_DATASET_BYTES, MAX_IMAGE_FILE_BYTES } from './decode-limits.ts';
 import { decodeImage, resampleImage } from './image-decode.ts';
+import { ImageFolderError, listImageFolder, type SkippedFile } from './image-folder-listing.ts';
+import { readDataFile } from './read-data-file.ts';
 
-export class ImageFolderError extends StudioError {
-  override name = 'ImageFolderError';
-}
+export { ImageFolderError, type SkippedFile };
 
 export interface ImageFolderOptions {
   /** [height, width] of the dataset's images; default: the first image's size. */
@@ -26,11 +29,6 @@ export interface ImageFolderOptions {
   grayscale?: boolean;
   /** Dataset name; default: the folder's name. */
   name?: string;
-}
-
-export interface SkippedFile {
-  path: string;
-  reason: string;
 }
 
 export interface ImageFolderResult {
@@ -42,16 +40,11 @@ export const MAX_CLASSES = 256;
 const EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 const HOLD_OUT_EVERY = 6;
 
-type Listing = Map<string, string[]>; // class name → sorted file paths
-
 export async function loadImageFolder(folder: string, options: ImageFolderOptions = {}): Promise<ImageFolderResult> {
-  const top = await subfolders(folder);
-  const split = top.includes('train') && top.includes('test');
-  const trainList = await listClasses(split ? join(folder, 'train') : folder);
-  const testList: Listing = split ? await listClasses(join(folder, 'test')) : new Map();
+  const { split, train: trainList, test: testList, skipped } = await listImageFolder(folder);
   const classNames = [...new Set([...trainList.keys(), ...testList.keys()])].sort();
   if (classNames.length === 0) {
-    throw new ImageFolderError(`${split ? join(folder, 'train') : folder} has no class sub-folders; put each class's images in a sub-folder named after it`);
+    throw new ImageFolderError(`${split ? `${folder}/train` : folder} has no class sub-folders; put each class's images in a sub-folder named after it`);
   }
   if (classNames.length > MAX_CLASSES) {
     throw new ImageFolderError(`${folder} has ${classNames.length} class sub-folders; at most ${MAX_CLASSES} are supported`);
@@ -62,15 +55,26 @@ export async function loadImageFolder(folder: string, options: ImageFolderOption
   if (size && !(size[0] >= 1 && size[1] >= 1 && Number.isInteger(size[0]) && Number.isInteger(size[1]))) {
     throw new ImageFolderError(`the image size ${size.join('×')} for ${folder} must be two positive whole numbers`);
   }
-  const skipped: SkippedFile[] = [];
-  const train = new SplitBuilder();
-  const test = new SplitBuilder();
+  const isImage = (path: string) => EXTENSIONS.has(extname(path).toLowerCase());
+  const imagesPerClass = (list: Map<string, string[]>) => [...list.values()].map((files) => files.filter(isImage).length);
+  const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
+  const [trainFiles, testFiles] = [sum(imagesPerClass(trainList)), sum(imagesPerClass(testList))];
+  // The most images each split can receive, so that each is allocated once, at its final size.
+  const heldOut = split ? 0 : sum(imagesPerClass(trainList).map((n) => Math.floor(n / HOLD_OUT_EVERY)));
+  const train = new SplitBuilder(trainFiles - heldOut);
+  const test = new SplitBuilder(testFiles + heldOut);
+  /** Called once the image size is known: the whole dataset must fit the limit before any of it is allocated. */
+  const fix = (shape: [number, number]) => {
+    checkDatasetBytes(folder, trainFiles + testFiles, [shape[0], shape[1], channels], !options.size);
+    return shape;
+  };
+  if (size) fix(size);
   for (const [label, className] of classNames.entries()) {
     let kept = 0;
     for (const path of trainList.get(className) ?? []) {
       const image = await readImage(path, skipped);
       if (!image) continue;
-      size ??= [image.height, image.width];
+      size ??= fix([image.height, image.width]);
       const pixels = resampleImage(image, size[0], size[1], channels);
       kept++;
       (!split && kept % HOLD_OUT_EVERY === 0 ? test : train).add(pixels, label);
@@ -78,7 +82,7 @@ export async function loadImageFolder(folder: string, options: ImageFolderOption
     for (const path of testList.get(className) ?? []) {
       const image = await readImage(path, skipped);
       if (!image) continue;
-      size ??= [image.height, image.width];
+      size ??= fix([image.height, image.width]);
       test.add(resampleImage(image, size[0], size[1], channels), label);
     }
   }
@@ -99,23 +103,17 @@ export async function loadImageFolder(folder: string, options: ImageFolderOption
   };
 }
 
-async function subfolders(folder: string): Promise<string[]> {
-  try {
-    return (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  } catch {
-    throw new ImageFolderError(`cannot read the image folder ${folder}: it does not exist or is not a folder`);
-  }
-}
-
-async function listClasses(folder: string): Promise<Listing> {
-  const listing: Listing = new Map();
-  for (const name of await subfolders(folder)) {
-    if (name.startsWith('.')) continue;
-    const entries = await readdir(join(folder, name), { withFileTypes: true });
-    const files = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort();
-    listing.set(name, files.map((f) => join(folder, name, f)));
-  }
-  return listing;
+/**
+ * Refuses a dataset whose images, all decoded at `shape`, would pass MAX_DATASET_BYTES. `fromFirst`:
+ * the shape is the first image's own, so asking for a smaller one is the way out.
+ */
+function checkDatasetBytes(folder: string, count: number, shape: [number, number, number], fromFirst: boolean): void {
+  const bytes = count * shape[0] * shape[1] * shape[2];
+  if (bytes <= MAX_DATASET_BYTES) return;
+  throw new DecodeLimitError(
+    `${folder} has ${count} images, which at ${formatShape(shape)}${fromFirst ? ' (the size of its first image)' : ''} would take ${describeBytes(bytes)}, ` +
+      `over the limit of ${describeBytes(MAX_DATASET_BYTES)} for a dataset; ask for a smaller size with ?size=HxW`,
+  );
 }
 
 /** The decoded image, or undefined after recording why the file is skipped. */
@@ -125,27 +123,31 @@ async function readImage(path: string, skipped: SkippedFile[]) {
     return undefined;
   }
   try {
-    return decodeImage(await readFile(path));
+    return decodeImage(await readDataFile(path, MAX_IMAGE_FILE_BYTES));
   } catch (error) {
     skipped.push({ path, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) });
     return undefined;
   }
 }
 
+/** One split's images, written into one buffer allocated for `capacity` images when the first arrives. */
 class SplitBuilder {
-  private images: Uint8Array[] = [];
-  private labels: number[] = [];
-  get count(): number {
-    return this.images.length;
+  private pixels = new Uint8Array(0);
+  private labels: Uint8Array;
+  private size = 0;
+  count = 0;
+  constructor(private readonly capacity: number) {
+    this.labels = new Uint8Array(capacity);
   }
   add(pixels: Uint8Array, label: number): void {
-    this.images.push(pixels);
-    this.labels.push(label);
+    if (this.count === 0) {
+      this.size = pixels.length;
+      this.pixels = new Uint8Array(this.capacity * this.size);
+    }
+    this.pixels.set(pixels, this.count * this.size);
+    this.labels[this.count++] = label;
   }
   build(): ImageSplit {
-    const size = this.images[0]?.length ?? 0;
-    const pixels = new Uint8Array(this.count * size);
-    this.images.forEach((image, i) => pixels.set(image, i * size));
-    return { count: this.count, pixels, labels: Uint8Array.from(this.labels) };
+    return { count: this.count, pixels: this.pixels.subarray(0, this.count * this.size), labels: this.labels.subarray(0, this.count) };
   }
 }

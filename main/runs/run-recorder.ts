@@ -54,6 +54,7 @@ export async function recordEvent(dir: string, record: RunRecord, event: Trainin
       await finish(dir, record, 'failed', event.error);
       return;
     case 'batch':
+    case 'phase':
       return;
   }
 }

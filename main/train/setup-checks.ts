@@ -21,6 +21,13 @@ export function checkTrainingSetup(analysis: GraphAnalysis, dataset: ImageDatase
   if (formatShape(input) !== formatShape(dataset.shape)) {
     throw new TrainingSetupError(`the graph's input is ${formatShape(input)} but ${dataset.name} images are ${formatShape(dataset.shape)}; change the Input block to match`);
   }
+  // Softmax over one class is always 1 and its cross-entropy always 0: nothing to learn, and tfjs
+  // refuses the one-column targets with an error about binary matrices instead of saying so.
+  if (dataset.classNames.length < 2) {
+    throw new TrainingSetupError(
+      `the dataset ${dataset.name} has ${dataset.classNames.length === 0 ? 'no classes' : `only one class, "${dataset.classNames[0]}"`}; a classifier needs at least 2 classes to tell apart`,
+    );
+  }
   const classes = analysis.outputShape![0]!;
   if (classes !== dataset.classNames.length) {
     throw new TrainingSetupError(`the graph ends in ${classes} class scores but ${dataset.name} has ${dataset.classNames.length} classes; change the last layer to ${dataset.classNames.length} outputs`);

@@ -1,16 +1,20 @@
 /**
  * How long the studio takes to refuse an oversized input — ten thousand blocks, a kernel of a
- * billion, a 1 GB file, forty thousand Keras layers, a message over 8 MiB — and to accept the
+ * billion, a 1 GB file, forty thousand Keras layers, a message over 8 MiB, an image or IDX file
+ * that declares gigabytes — and to accept the
  * largest graph it allows. The tests check that each is refused and with what message; how fast
  * is shown here.
  */
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { WebSocket } from 'ws';
 import { analyzeGraph } from '../../main/analysis/analyze.ts';
 import type { StudioService } from '../../main/api/studio-service.ts';
 import { runSummary } from '../../main/cli/summary-command.ts';
+import { readIdxFile } from '../../main/data/idx-file.ts';
+import { decodeImage } from '../../main/data/image-decode.ts';
 import { readGraphFile } from '../../main/files/read-graph-file.ts';
 import { parseGraphDocument, parseGraphJson } from '../../main/graph/load.ts';
 import { importKerasTopology } from '../../main/import/keras.ts';
@@ -18,7 +22,7 @@ import { dispatchCall } from '../../main/server/dispatch.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, startWebServer } from '../../main/server/web-server.ts';
 import { chainDocument, oneBlockDocument, parallelEdgesDocument } from '../support/oversized-graphs.ts';
 import { serviceWithoutTraining } from '../support/scratch-service.ts';
-import { runCli } from '../support/cli.ts';
+import { REPO, runCli } from '../support/cli.ts';
 
 export interface RefusalBenchRow {
   input: string;
@@ -71,6 +75,13 @@ export async function runRefusalBench(): Promise<RefusalBenchRow[]> {
       return errors[0] ?? 'accepted';
     });
     await add('1 GB file: `cnn-studio summary`, a new process (start-up included)', async () => (await runCli(['summary', huge])).stderr.trim(), 3);
+    await add('PNG declaring 10,000×10,000 (69 bytes): decodeImage', () => decodeOutcome(readFileSync(join(BOMB_FOLDER, 'a/000-big.png'))));
+    await add('gzipped IDX declaring 1 TB: readIdxFile', async () => {
+      const idx = join(root, 'terabyte-idx.gz');
+      writeFileSync(idx, gzipSync(idxHeader([1_000_000, 1000, 1000])));
+      return readIdxFile(idx).then(() => 'accepted', (error: Error) => error.message);
+    });
+    await add('png-header-bomb folder: `cnn-studio dataset`, a new process (start-up included)', async () => (await runCli(['dataset', `images:${BOMB_FOLDER}`])).stderr.trim(), 3);
     await add('2,000 blocks, the limit: load and analyse', () => acceptOutcome(chainDocument(2_000)), 10);
     await add('5,000 connections, the limit: load and analyse', () => acceptOutcome(parallelEdgesDocument(5_000)), 10);
   } finally {
@@ -90,6 +101,27 @@ async function measure(run: () => unknown, count: number): Promise<{ medianMs: n
   }
   samples.sort((a, b) => a - b);
   return { medianMs: samples[Math.floor(samples.length / 2)]!, outcome: outcome.split('\n')[0]!.slice(0, 100) };
+}
+
+/** The bomb of tests/fixtures/attacks: a 69-byte PNG declaring 10,000×10,000 pixels, beside twelve small ones. */
+const BOMB_FOLDER = join(REPO, 'tests/fixtures/attacks/png-header-bomb');
+
+function decodeOutcome(bytes: Uint8Array): string {
+  try {
+    decodeImage(bytes);
+    return 'accepted';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** An IDX header of unsigned bytes with these dimensions and no values. */
+function idxHeader(dims: number[]): Uint8Array {
+  const header = new Uint8Array(4 + 4 * dims.length);
+  header[2] = 0x08;
+  header[3] = dims.length;
+  dims.forEach((d, i) => new DataView(header.buffer).setUint32(4 + 4 * i, d));
+  return header;
 }
 
 function loadOutcome(result: ReturnType<typeof parseGraphDocument>): string {

@@ -48,13 +48,13 @@ describe('IDX folder', () => {
 
   it('finds EMNIST-style names with test instead of t10k', async () => {
     const folder = writeIdxFolder({
-      trainImages: 'emnist-letters-train-images-idx3-ubyte',
-      trainLabels: 'emnist-letters-train-labels-idx1-ubyte',
-      testImages: 'emnist-letters-test-images-idx3-ubyte',
-      testLabels: 'emnist-letters-test-labels-idx1-ubyte',
+      trainImages: 'emnist-digits-train-images-idx3-ubyte',
+      trainLabels: 'emnist-digits-train-labels-idx1-ubyte',
+      testImages: 'emnist-digits-test-images-idx3-ubyte',
+      testLabels: 'emnist-digits-test-labels-idx1-ubyte',
     });
     const files = await findIdxFiles(folder);
-    expect(files.testLabels).toBe(join(folder, 'emnist-letters-test-labels-idx1-ubyte'));
+    expect(files.testLabels).toBe(join(folder, 'emnist-digits-test-labels-idx1-ubyte'));
     expect((await loadIdxFolder(folder)).test.count).toBe(2);
   });
 

@@ -1,5 +1,8 @@
 /** The registry of actions: one label, shortcut, enabled state and perform for every way a command is given. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO } from '../support/cli.ts';
 import { MENU_COMMANDS, TEXT_EDIT_COMMANDS, type MenuCommand } from '../../main/api/contract.ts';
 import { menuTemplate } from '../../electron/menu.ts';
 import { createActionManager, registeredActions, type ActionName } from '../../renderer/src/actions/index.ts';
@@ -82,6 +85,13 @@ describe('the registry of actions', () => {
       expect(item!.label).toBe(action.label);
       expect(item!.accelerator).toBe(acceleratorOf(action.shortcuts![0]!));
     }
+  });
+
+  it('are listed in the README with their keys, and the README lists no other', () => {
+    const table = readFileSync(join(REPO, 'README.md'), 'utf8').split('## Keyboard')[1]!.split('\n## ')[0]!;
+    const rows = [...table.matchAll(/^\| (.+?) \| (.+?) \|$/gm)].slice(1).map((m) => [m[1], m[2]]);
+    const expected = actions.filter((a) => a.shortcuts).map((a) => [a.label, a.shortcuts!.map((s) => displayShortcut(s, 'other')).join(', ')]);
+    expect(rows).toEqual(expected);
   });
 
   it('sends only registered actions from the desktop menu, none of which needs an argument', () => {

@@ -21,7 +21,7 @@ export interface MenuEntry {
 }
 
 /** What a menu command from the desktop app's menu should do, given the focused element. */
-export type MenuRoute = { kind: 'action'; name: ActionName } | { kind: 'text'; command: TextEditCommand };
+export type MenuRoute = { kind: 'action'; name: MenuCommand } | { kind: 'text'; command: TextEditCommand };
 
 export type ActionManager = ReturnType<typeof createActionManager>;
 

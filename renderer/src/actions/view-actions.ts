@@ -49,7 +49,7 @@ export const actionTogglePalette = register({
   description: 'show or hide the palette of blocks',
   group: 'view',
   shortcuts: [parseShortcut('Mod+B')],
-  enabled: ({ view }) => view.view !== 'runs',
+  enabled: ({ view }) => view.view === 'design',
   checked: ({ view }) => !view.panels.palette.collapsed,
   perform: ({ view }) => view.togglePanel('palette'),
 });

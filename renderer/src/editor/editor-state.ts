@@ -13,6 +13,7 @@ import {
   emptyGraph,
   extractFragment,
   insertFragment,
+  modelNameProblem,
   moveNodes,
   removeElements,
   renameNode,
@@ -104,6 +105,8 @@ export type EditorCommand =
   | { type: 'closeStep' }
   /** With `mergeKey`, changes with the same key (keystrokes in one field) make one undo step. */
   | { type: 'setParams'; id: string; params: BlockParams[BlockType]; mergeKey?: string }
+  /** Names the design (the document's `name`); a refused name (see modelNameProblem) leaves the state as it is. */
+  | { type: 'setName'; name: string }
   /** Renames a block (its id); a refused name (see nameProblem) leaves the state as it is. */
   | { type: 'rename'; id: string; name: string }
   | { type: 'select'; nodes: Iterable<string>; edges?: Iterable<string> }
@@ -229,6 +232,11 @@ function apply(state: EditorState, command: EditorCommand, context: EditorContex
       return { ...state, history: closeStep(state.history) };
     case 'setParams':
       return change(state, setParams(state.graph, command.id, command.params), command.mergeKey ? { kind: 'merge', key: command.mergeKey } : { kind: 'step' });
+    case 'setName': {
+      const name = command.name.trim();
+      if (modelNameProblem(name) || name === state.graph.name) return state;
+      return change(state, { ...state.graph, name }, { kind: 'step' });
+    }
     case 'rename': {
       const graph = renameNode(state.graph, command.id, command.name);
       if (graph === state.graph) return state;

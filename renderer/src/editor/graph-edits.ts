@@ -9,7 +9,10 @@ import { BLOCK_DEFAULTS, ID_PREFIX } from './block-defaults.ts';
 export type { Position } from './geometry.ts';
 import type { Position } from './geometry.ts';
 
-export function emptyGraph(name = 'Untitled'): GraphDocument {
+/** The name of a design nobody has named yet; saving it to a file names it after the file. */
+export const UNTITLED = 'Untitled';
+
+export function emptyGraph(name = UNTITLED): GraphDocument {
   return { format: 'cnn-studio/graph', version: 2, name, nodes: [], edges: [] };
 }
 
@@ -121,4 +124,12 @@ export function insertFragment(graph: GraphDocument, fragment: Fragment, offset:
   }
   for (const edge of fragment.edges) next = connect(next, renamed.get(edge.source)!, renamed.get(edge.target)!);
   return { graph: next, ids: [...renamed.values()] };
+}
+
+/** Why a name is refused for the design (the document's `name`), or null. */
+export function modelNameProblem(name: string): string | null {
+  const trimmed = name.trim();
+  if (trimmed === '') return 'the model needs a name';
+  if (trimmed.length > MAX_ID_LENGTH) return `a name may have at most ${MAX_ID_LENGTH} characters`;
+  return null;
 }
