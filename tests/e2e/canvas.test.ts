@@ -8,9 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { addFromPalette, cardInView, edgesBehindCards, overlappingCards, smallestCardText, wiring, zoom } from '../support/canvas.ts';
-import { openPreset, useStudio, viewportSettled } from '../support/studio.ts';
-
-const studio = useStudio();
+import { chooseFileName, openPreset, showOpenDialog, startEmpty, useStudio, viewportSettled, VIEWPORTS } from '../support/studio.ts';
 const PRESETS = [
   ...Array.from({ length: 10 }, (_, i) => `journey/round-${String(i + 1).padStart(2, '0')}`),
   'presets/lenet-5',
@@ -20,12 +18,6 @@ const PRESETS = [
 
 const trainable = (page: Page) => page.textContent('[data-testid=trainable]');
 
-/** An empty design, whatever was open before. */
-async function emptyCanvas(page: Page) {
-  await page.click('button:has-text("New")');
-  await page.waitForSelector('[data-testid=canvas-empty]');
-}
-
 /** Clicks a card (at its top, clear of the handles), as a user selects a block. */
 async function select(page: Page, id: string, modifiers: ('Shift' | 'Control')[] = []) {
   const card = page.locator(`[data-testid=block-${id}]`);
@@ -33,18 +25,10 @@ async function select(page: Page, id: string, modifiers: ('Shift' | 'Control')[]
   await card.click({ position: { x: box.width / 2, y: Math.min(12, box.height / 3) }, modifiers });
 }
 
-describe.each([
-  [1280, 720],
-  [1440, 900],
-])('the canvas at %i×%i', (width, height) => {
-  const setUp = async () => {
-    const { page } = studio();
-    await page.setViewportSize({ width, height });
-    // Leaving a changed design asks first; these tests always agree.
-    page.removeAllListeners('dialog');
-    page.on('dialog', (dialog) => void dialog.accept());
-    return page;
-  };
+describe.each(VIEWPORTS)('the canvas at $width×$height', (viewport) => {
+  const studio = useStudio({ viewport });
+  const { width } = viewport;
+  const setUp = async () => studio().page;
 
   it('inserts into a chain, splits a connection, and deletes with reconnect, without an overlap', async () => {
     const page = await setUp();
@@ -124,7 +108,7 @@ describe.each([
 
   it('shows the whole of a small design at its natural size, not magnified', async () => {
     const page = await setUp();
-    await emptyCanvas(page);
+    await startEmpty(page);
     await addFromPalette(page, 'input');
     expect(await zoom(page)).toBe(1);
     expect(await cardInView(page, 'input')).toBe(true);
@@ -132,8 +116,9 @@ describe.each([
 
   it('inserts a block by keyboard alone: quick add and the palette search', async () => {
     const page = await setUp();
-    await emptyCanvas(page);
-    await page.locator('.svelte-flow__pane').hover();
+    await startEmpty(page);
+    // Beside the empty canvas' hint, which sits in the middle.
+    await page.locator('.svelte-flow__pane').hover({ position: { x: 40, y: 200 } });
     await page.keyboard.press('Control+k');
     await page.keyboard.type('inp');
     await page.keyboard.press('Enter');
@@ -155,6 +140,7 @@ describe.each([
 
   it('tells what each block does, with its shape and parameter formulas', async () => {
     const page = await setUp();
+    await startEmpty(page);
     await page.hover('[data-testid=palette-conv2d]');
     const tip = page.locator('[role=tooltip]');
     await expect.poll(() => tip.textContent()).toContain('H_out = ⌊(H + p_top + p_bottom − d·(k_h − 1) − 1) / s⌋ + 1');
@@ -241,24 +227,22 @@ describe.each([
     await page.keyboard.press('Escape');
 
     const name = `budget-${width}.json`;
-    await page.click('button:has-text("Save as…")');
-    await page.fill('[data-testid=file-name]', name);
-    await page.click('.file-dialog button[type=submit]');
+    await page.keyboard.press('Control+Shift+S');
+    await chooseFileName(page, name);
     await expect.poll(() => page.textContent('[data-testid=notice]')).toContain('Saved');
     expect(JSON.parse(readFileSync(join(studio().workspace, name), 'utf8')).budgets).toEqual({ params: 10000 });
 
-    await emptyCanvas(page);
+    await startEmpty(page);
     expect(await warning.count()).toBe(0);
-    await page.click('button:has-text("Open…")');
-    await page.fill('[data-testid=file-name]', name);
-    await page.click('.file-dialog button[type=submit]');
+    await showOpenDialog(page);
+    await chooseFileName(page, name);
     await expect.poll(() => warning.count()).toBe(1);
   });
 
   it('builds journey round 10 from an empty canvas with the palette and the inspector, never a block over another, to 9,896 parameters', async () => {
     const page = await setUp();
     const target = JSON.parse(readFileSync(join(process.cwd(), 'resources/journey/round-10.json'), 'utf8')) as { nodes: { id: string; type: string; params?: Record<string, unknown> }[] };
-    await emptyCanvas(page);
+    await startEmpty(page);
     for (const node of target.nodes) {
       const added = await addFromPalette(page, node.type);
       expect(await overlappingCards(page), `after ${node.id}`).toEqual([]);
