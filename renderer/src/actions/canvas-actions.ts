@@ -34,7 +34,7 @@ export const actionQuickAdd = register({
   description: 'search for a block and add it at the pointer, or after the selected block (also: double-click the canvas)',
   group: 'canvas',
   shortcuts: [parseShortcut('Mod+K')],
-  contexts: ['canvas', 'block'],
+  contexts: ['canvas'],
   enabled: designing,
   perform: ({ canvas }) => canvas.openQuickAdd(),
 });
