@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { addFromPalette, cardInView, edgesBehindCards, overlappingCards, smallestCardText, wiring, zoom } from '../support/canvas.ts';
+import { addFromPalette, cardInView, edgesBehindCards, overlappingCards, scrollTo, smallestCardText, wiring, zoom } from '../support/canvas.ts';
 import { chooseFileName, openPreset, showOpenDialog, startEmpty, useStudio, viewportSettled, VIEWPORTS } from '../support/studio.ts';
 const PRESETS = [
   ...Array.from({ length: 10 }, (_, i) => `journey/round-${String(i + 1).padStart(2, '0')}`),
@@ -77,6 +77,22 @@ describe.each(VIEWPORTS)('the canvas at $width×$height', (viewport) => {
     }
   });
 
+  it('lays out a block made taller by its problem message at its real size, overlapping nothing', async () => {
+    const page = await setUp();
+    await openPreset(page, 'presets/small-resnet');
+    await viewportSettled(page);
+    await select(page, 'res1_conv1');
+    await page.fill('[data-testid=field-padding]', 'valid');
+    await page.fill('[data-testid=field-kernelSize]', '31');
+    await page.waitForSelector('[data-testid=block-res1_conv1] [data-role=problem]', { state: 'attached' });
+    await page.click('[data-testid=auto-layout]');
+    await viewportSettled(page);
+    const heights = await page.$$eval('.svelte-flow__node', (nodes) => Object.fromEntries(nodes.map((n) => [n.getAttribute('data-id'), n.getBoundingClientRect().height])));
+    expect(heights.res1_conv1!).toBeGreaterThan(heights.res1_conv2! * 1.2);
+    expect(await overlappingCards(page)).toEqual([]);
+    expect(await edgesBehindCards(page)).toEqual([]);
+  });
+
   it('lays a residual block out left to right with the skip connection around the blocks it skips', async () => {
     const page = await setUp();
     await openPreset(page, 'presets/small-resnet');
@@ -91,6 +107,25 @@ describe.each(VIEWPORTS)('the canvas at $width×$height', (viewport) => {
     await page.click('[data-testid=auto-layout]');
     await viewportSettled(page);
     expect(await page.getAttribute('[data-testid=canvas]', 'data-direction')).toBe('right');
+  });
+
+  it('folds conv units in the compact view, the totals unchanged, and opens one in place', async () => {
+    const page = await setUp();
+    await openPreset(page, 'journey/round-10');
+    const total = await trainable(page);
+    await page.click('[data-testid=compact]');
+    // 30 blocks: six convs each with its BatchNorm, ReLU and Dropout (conv5 and conv7 with fewer) fold into units.
+    await expect.poll(() => page.locator('.svelte-flow__node').count()).toBeLessThan(16);
+    await viewportSettled(page);
+    expect(await trainable(page)).toBe(total);
+    expect(await page.textContent('[data-testid=block-conv2]')).toContain('1,184 p');
+    expect(await overlappingCards(page)).toEqual([]);
+    expect(await edgesBehindCards(page)).toEqual([]);
+    const folded = await page.locator('.svelte-flow__node').count();
+    await page.click((await zoom(page)) < 11 / 12 ? '[data-testid=unfold-far-conv2]' : '[data-testid=unfold-conv2]');
+    await expect.poll(() => page.locator('.svelte-flow__node').count()).toBe(folded + 3);
+    await viewportSettled(page);
+    expect(await overlappingCards(page)).toEqual([]);
   });
 
   it('fits round 10 at a legible zoom: block text of at least 11 px on screen, the start in view', async () => {
@@ -255,20 +290,6 @@ describe.each(VIEWPORTS)('the canvas at $width×$height', (viewport) => {
     expect(await page.textContent('[data-testid=receptive-field]')).toContain('28×28');
   });
 });
-
-/** Scrolls the canvas (the mouse wheel pans it) until `selector` is inside it. */
-async function scrollTo(page: Page, selector: string) {
-  const canvas = (await page.locator('.svelte-flow').boundingBox())!;
-  await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
-  for (let step = 0; step < 40; step++) {
-    const box = (await page.locator(selector).first().boundingBox())!;
-    const dy = box.y + box.height > canvas.y + canvas.height - 40 ? 200 : box.y < canvas.y + 40 ? -200 : 0;
-    if (dy === 0) return;
-    await page.mouse.wheel(0, dy);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${selector} never came into view`);
-}
 
 /** The pane-relative point of a screen point, for dragAndDrop's targetPosition. */
 async function paneOffset(page: Page, x: number, y: number) {

@@ -123,3 +123,17 @@ export async function addFromPalette(page: Page, type: string): Promise<string> 
   await viewportSettled(page);
   return (await added.jsonValue()) as string;
 }
+
+/** Scrolls the canvas (the mouse wheel pans it) until `selector` is inside it. */
+export async function scrollTo(page: Page, selector: string) {
+  const canvas = (await page.locator('.svelte-flow').boundingBox())!;
+  await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+  for (let step = 0; step < 40; step++) {
+    const box = (await page.locator(selector).first().boundingBox())!;
+    const dy = box.y + box.height > canvas.y + canvas.height - 40 ? 200 : box.y < canvas.y + 40 ? -200 : 0;
+    if (dy === 0) return;
+    await page.mouse.wheel(0, dy);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${selector} never came into view`);
+}
