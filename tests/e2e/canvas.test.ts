@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { addFromPalette, cardInView, edgesBehindCards, overlappingCards, scrollTo, smallestCardText, wiring, zoom } from '../support/canvas.ts';
+import { addFromPalette, cardInView, edgesBehindCards, layOutWith, overlappingCards, scrollTo, smallestCardText, wiring, zoom } from '../support/canvas.ts';
 import { chooseFileName, openPreset, showOpenDialog, startEmpty, useStudio, viewportSettled, VIEWPORTS } from '../support/studio.ts';
 const PRESETS = [
   ...Array.from({ length: 10 }, (_, i) => `journey/round-${String(i + 1).padStart(2, '0')}`),
@@ -67,8 +67,7 @@ describe.each(VIEWPORTS)('the canvas at $width×$height', (viewport) => {
     const page = await setUp();
     for (const preset of PRESETS) {
       await openPreset(page, preset);
-      await page.click('[data-testid=auto-layout]');
-      await viewportSettled(page);
+      await layOutWith(page, '[data-testid=auto-layout]');
       expect(await overlappingCards(page), preset).toEqual([]);
       expect(await edgesBehindCards(page), preset).toEqual([]);
       const boxes = await page.$$eval('.svelte-flow__node', (nodes) => nodes.map((n) => ({ type: n.querySelector('[data-type]')?.getAttribute('data-type'), top: n.getBoundingClientRect().top, bottom: n.getBoundingClientRect().bottom })));
@@ -85,8 +84,7 @@ describe.each(VIEWPORTS)('the canvas at $width×$height', (viewport) => {
     await page.fill('[data-testid=field-padding]', 'valid');
     await page.fill('[data-testid=field-kernelSize]', '31');
     await page.waitForSelector('[data-testid=block-res1_conv1] [data-role=problem]', { state: 'attached' });
-    await page.click('[data-testid=auto-layout]');
-    await viewportSettled(page);
+    await layOutWith(page, '[data-testid=auto-layout]');
     const heights = await page.$$eval('.svelte-flow__node', (nodes) => Object.fromEntries(nodes.map((n) => [n.getAttribute('data-id'), n.getBoundingClientRect().height])));
     expect(heights.res1_conv1!).toBeGreaterThan(heights.res1_conv2! * 1.2);
     expect(await overlappingCards(page)).toEqual([]);
@@ -96,16 +94,14 @@ describe.each(VIEWPORTS)('the canvas at $width×$height', (viewport) => {
   it('lays a residual block out left to right with the skip connection around the blocks it skips', async () => {
     const page = await setUp();
     await openPreset(page, 'presets/small-resnet');
-    await page.click('[data-testid=layout-right]');
-    await viewportSettled(page);
+    await layOutWith(page, '[data-testid=layout-right]');
     expect(await overlappingCards(page)).toEqual([]);
     expect(await edgesBehindCards(page)).toEqual([]);
     const lefts = await page.$$eval('.svelte-flow__node', (nodes) => nodes.map((n) => ({ id: n.getAttribute('data-id'), left: n.getBoundingClientRect().left })));
     const output = lefts.find((n) => n.id === 'output')!;
     expect(lefts.every((n) => n.id === 'output' || n.left < output.left)).toBe(true);
     // The direction is kept with the design: the next auto-layout keeps it.
-    await page.click('[data-testid=auto-layout]');
-    await viewportSettled(page);
+    await layOutWith(page, '[data-testid=auto-layout]');
     expect(await page.getAttribute('[data-testid=canvas]', 'data-direction')).toBe('right');
   });
 
@@ -113,7 +109,7 @@ describe.each(VIEWPORTS)('the canvas at $width×$height', (viewport) => {
     const page = await setUp();
     await openPreset(page, 'journey/round-10');
     const total = await trainable(page);
-    await page.click('[data-testid=compact]');
+    await layOutWith(page, '[data-testid=compact]');
     // 30 blocks: six convs each with its BatchNorm, ReLU and Dropout (conv5 and conv7 with fewer) fold into units.
     await expect.poll(() => page.locator('.svelte-flow__node').count()).toBeLessThan(16);
     await viewportSettled(page);

@@ -137,3 +137,12 @@ export async function scrollTo(page: Page, selector: string) {
   }
   throw new Error(`${selector} never came into view`);
 }
+
+/** Clicks a control that lays the design out (Layout, a direction, Compact) and waits until the layout is done and the view still. */
+export async function layOutWith(page: Page, selector: string): Promise<void> {
+  const done = async () => Number((await page.getAttribute('[data-testid=canvas]', 'data-layouts')) ?? '0');
+  const before = await done();
+  await page.click(selector);
+  await page.waitForFunction((count) => Number(document.querySelector('[data-testid=canvas]')?.getAttribute('data-layouts') ?? '0') > count, before);
+  await viewportSettled(page);
+}
