@@ -63,18 +63,26 @@ describe('comparing runs', () => {
     // The maps scroll into view when they open.
     await expect.poll(() => page.locator('[data-testid=feature-maps]').evaluate((element) => element.getBoundingClientRect().top)).toBeLessThan(page.viewportSize()!.height / 2);
     expect(await page.locator('[data-testid^=channel-conv1-]').count()).toBe(8);
+    // Where the next map sits within the view (the page itself may still be scrolling).
     const neighbour = page.locator('[data-testid=channel-conv4-1]');
-    const before = await neighbour.boundingBox();
+    const offset = () => neighbour.evaluate((element) => {
+      const map = element.getBoundingClientRect();
+      const view = element.closest('[data-testid=feature-maps]')!.getBoundingClientRect();
+      return { x: map.x - view.x, y: map.y - view.y };
+    });
+    const before = await offset();
     await page.locator('[data-testid=channel-conv4-0]').click({ position: { x: 2, y: 2 } });
     const rf = await page.locator('[data-testid=rf-box]').boundingBox();
     // conv4's units see 14×14 pixels; the input is drawn 6 times its size.
     expect(Math.round(rf!.width / 6)).toBe(14);
     // Clicking a map moves nothing: the next click lands where it aims.
-    expect(await neighbour.boundingBox()).toEqual(before);
+    expect(await offset()).toEqual(before);
     // conv7 comes after the global pool: 1×1 maps, drawn mid-grey with their value, not black.
     const oneByOne = page.locator('[data-testid=channel-conv7-0]');
     expect(await oneByOne.getAttribute('data-constant')).not.toBeNull();
     expect(await oneByOne.evaluate((canvas: HTMLCanvasElement) => [...canvas.getContext('2d')!.getImageData(0, 0, 1, 1).data].slice(0, 3))).toEqual([128, 128, 128]);
+    // The picture shows the evaluation and the maps together (the maps scrolled themselves into sight).
+    await page.locator('[data-testid=evaluation]').evaluate((element) => element.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: screenshotPath('screenshot-evaluation.png'), fullPage: true });
 
     // Rename a run in place; the table shows the new name.

@@ -40,7 +40,7 @@ describe.each(VIEWPORTS)('the shell at $width×$height', (viewport) => {
     expect(await welcome.locator('[data-testid="preset-journey/round-10"]').textContent()).toMatch(/Round 10.*Learning-rate schedule.*9\.9K params.*1\.3M MACs.*30 blocks/);
     await page.click('[data-testid="preset-journey/round-10"]');
     await welcome.waitFor({ state: 'detached' });
-    expect(await page.textContent('[data-testid=trainable]')).toBe('9,896');
+    await expect.poll(() => page.textContent('[data-testid=trainable]')).toBe('9,896');
     expect(await page.textContent('[data-testid=document-title]')).toBe('Journey round 10: Learning-rate schedule');
   });
 
