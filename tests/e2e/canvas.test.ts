@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { addFromPalette, cardInView, edgesBehindCards, layOutWith, overlappingCards, scrollTo, smallestCardText, wiring, zoom } from '../support/canvas.ts';
-import { chooseFileName, openPreset, showOpenDialog, startEmpty, useStudio, viewportSettled, VIEWPORTS } from '../support/studio.ts';
+import { chooseFileName, openDesign, openPreset, showOpenDialog, startEmpty, useStudio, viewportSettled, VIEWPORTS, waitForStart } from '../support/studio.ts';
 const PRESETS = [
   ...Array.from({ length: 10 }, (_, i) => `journey/round-${String(i + 1).padStart(2, '0')}`),
   'presets/lenet-5',
@@ -91,6 +91,20 @@ describe.each(VIEWPORTS)('the canvas at $width×$height', (viewport) => {
     expect(await edgesBehindCards(page)).toEqual([]);
   });
 
+  it('lays out a design that comes without positions when it opens, and leaves it unchanged', async () => {
+    const page = await setUp();
+    const design = JSON.parse(readFileSync(join(process.cwd(), 'resources/presets/small-resnet.json'), 'utf8')) as { nodes: { position?: unknown }[] };
+    for (const node of design.nodes) delete node.position;
+    await openDesign(studio(), 'no-positions.json', design);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=canvas]')?.getAttribute('data-layouts') ?? '0') > 0);
+    await viewportSettled(page);
+    expect(await overlappingCards(page)).toEqual([]);
+    expect(await edgesBehindCards(page)).toEqual([]);
+    // Laying out is part of opening: nothing to save, nothing to undo.
+    expect(await page.textContent('[data-testid=document-title]')).not.toMatch(/•/);
+    expect(await page.isDisabled('[data-testid=undo]')).toBe(true);
+  });
+
   it('lays a residual block out left to right with the skip connection around the blocks it skips', async () => {
     const page = await setUp();
     await openPreset(page, 'presets/small-resnet');
@@ -135,6 +149,20 @@ describe.each(VIEWPORTS)('the canvas at $width×$height', (viewport) => {
     // Zoomed out further by hand, the cards switch to large type.
     expect(await zoom(page)).toBeGreaterThanOrEqual(0.5);
     expect(await page.locator('[data-testid=block-conv1] [data-role=simple]').count()).toBe(1);
+  });
+
+  it('hides the minimap with its toggle, and remembers that after a reload', async () => {
+    const page = await setUp();
+    await openPreset(page, 'journey/round-03');
+    expect(await page.locator('.svelte-flow__minimap').count()).toBe(1);
+    // Translucent over the canvas.
+    expect(Number(await page.locator('.svelte-flow__minimap').evaluate((el) => getComputedStyle(el).opacity))).toBeLessThan(1);
+    await page.click('[data-testid=toggle-minimap]');
+    expect(await page.locator('.svelte-flow__minimap').count()).toBe(0);
+    await page.reload();
+    await waitForStart(page);
+    await openPreset(page, 'journey/round-03');
+    expect(await page.locator('.svelte-flow__minimap').count()).toBe(0);
   });
 
   it('shows the whole of a small design at its natural size, not magnified', async () => {

@@ -23,6 +23,7 @@ describe('budget fields', () => {
 
   it.each([
     ['params', '-5', 'the parameter budget must be above 0 (got -5)'],
+    ['params', '−5', 'the parameter budget must be above 0 (got -5)'],
     ['params', '0', 'the parameter budget must be above 0 (got 0)'],
     ['params', '2.5', 'a count is a whole number (got 2.5)'],
     ['params', 'lots', 'a budget is a number, optionally with k, M or G: 10000, 10k, 1.5M'],

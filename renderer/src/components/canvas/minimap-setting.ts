@@ -1,18 +1,13 @@
-/** Whether the minimap is shown, remembered in the page's localStorage (on by default). */
-const KEY = 'cnn-studio.minimap';
+/** Whether the minimap is shown, remembered with the studio's other small settings (on by default). */
+import { defaultStore, readSetting, writeSetting, type SettingStore } from '../../shell/stored-setting.ts';
 
-export function readMinimapShown(): boolean {
-  try {
-    return localStorage.getItem(KEY) !== 'hidden';
-  } catch {
-    return true;
-  }
+const KEY = 'minimap';
+const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
+
+export function readMinimapShown(store: SettingStore = defaultStore()): boolean {
+  return readSetting(store, KEY, true, isBoolean);
 }
 
-export function writeMinimapShown(shown: boolean): void {
-  try {
-    localStorage.setItem(KEY, shown ? 'shown' : 'hidden');
-  } catch {
-    // Storage refused (disabled, full): the choice holds for this session only.
-  }
+export function writeMinimapShown(shown: boolean, store: SettingStore = defaultStore()): void {
+  writeSetting(store, KEY, shown);
 }
