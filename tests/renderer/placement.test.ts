@@ -87,6 +87,16 @@ describe('placing new blocks', () => {
   });
 });
 
+describe('a layout that moves nothing', () => {
+  it('is no edit: the design stays clean and no undo step is made', () => {
+    const opened = initialState(loadPreset(journeyPath(4)));
+    const same = new Map(opened.graph.nodes.map((n) => [n.id, { ...n.position! }]));
+    const laidOut = run(opened, undefined, { type: 'layout', positions: same, direction: 'down' });
+    expect(laidOut.graph).toBe(opened.graph);
+    expect(laidOut.history.past).toEqual([]);
+  });
+});
+
 describe('the placement functions', () => {
   const scene = (graph: GraphDocument) => sceneOf(graph, canvasView(graph), sizes, 'down');
 

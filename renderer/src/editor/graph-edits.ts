@@ -68,8 +68,14 @@ export function connect(graph: GraphDocument, source: string, target: string): G
   return { ...graph, edges: [...graph.edges, edge] };
 }
 
+/** Moves blocks to `positions`; the same document when none of them moves (so a layout that changes nothing is no edit). */
 export function moveNodes(graph: GraphDocument, positions: ReadonlyMap<string, Position>): GraphDocument {
-  return { ...graph, nodes: graph.nodes.map((node) => (positions.has(node.id) ? { ...node, position: positions.get(node.id)! } : node)) };
+  const moves = (node: GraphNode) => {
+    const to = positions.get(node.id);
+    return to !== undefined && (node.position?.x !== to.x || node.position?.y !== to.y);
+  };
+  if (!graph.nodes.some(moves)) return graph;
+  return { ...graph, nodes: graph.nodes.map((node) => (moves(node) ? { ...node, position: positions.get(node.id)! } : node)) };
 }
 
 export function setParams<K extends BlockType>(graph: GraphDocument, id: string, params: BlockParams[K]): GraphDocument {
