@@ -4,6 +4,9 @@ import { analyzeGraph } from '../../main/analysis/analyze.ts';
 import type { BlockType, GraphNode } from '../../main/graph/types.ts';
 import { applyCommand, initialState, isDirty, type EditorCommand, type EditorState } from '../../renderer/src/editor/editor-state.ts';
 import { changeSetting, SETTING_FIELDS } from '../../renderer/src/editor/setting-fields.ts';
+import { canvasView } from '../../renderer/src/editor/canvas-view.ts';
+import { estimateCardSize } from '../../renderer/src/editor/geometry.ts';
+import { overlappingPairs, sceneOf } from '../../renderer/src/editor/placement.ts';
 import { journeyPath, loadPreset } from '../support/presets.ts';
 
 const run = (state: EditorState, ...commands: EditorCommand[]) => commands.reduce((s, c) => applyCommand(s, c), state);
@@ -119,11 +122,14 @@ describe('clipboard', () => {
     { type: 'connect', source: 'conv1', target: 'bn1' },
   );
 
-  it('pastes a copy with fresh ids, the edges between the copied blocks, and an offset', () => {
+  it('pastes a copy with fresh ids and the edges between the copied blocks, offset and clear of every block', () => {
     const pasted = run(base, { type: 'select', nodes: ['conv1', 'bn1'] }, { type: 'copy' }, { type: 'paste' });
     expect(pasted.graph.nodes.map((n) => n.id)).toEqual(['input', 'conv1', 'bn1', 'conv2', 'bn2']);
     expect(pasted.graph.edges.map((e) => `${e.source}>${e.target}`)).toEqual(['input>conv1', 'conv1>bn1', 'conv2>bn2']);
-    expect(node(pasted, 'conv2').position).toEqual({ x: (node(base, 'conv1').position?.x ?? 0) + 40, y: (node(base, 'conv1').position?.y ?? 0) + 40 });
+    // Offset to the right, and on down past the original it would have covered.
+    expect(node(pasted, 'conv2').position!.x).toBe(node(base, 'conv1').position!.x + 40);
+    expect(node(pasted, 'conv2').position!.y).toBeGreaterThan(node(base, 'bn1').position!.y);
+    expect(overlappingPairs(sceneOf(pasted.graph, canvasView(pasted.graph), (card) => estimateCardSize(card), 'down'))).toEqual([]);
     expect([...pasted.selectedNodes]).toEqual(['conv2', 'bn2']);
   });
 

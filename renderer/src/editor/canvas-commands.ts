@@ -8,8 +8,8 @@ import type { BlockType, GraphDocument } from '../../../main/graph/types.ts';
 import { wireAfter, wireIntoEdge } from './chain-edits.ts';
 import { blockMoves, canvasView, type CanvasView, type Card } from './canvas-view.ts';
 import type { EditorContext, EditorState } from './editor-state.ts';
-import { bounds, GAP_ALONG, type Box, type Position, type Size } from './geometry.ts';
-import { addNode, directionOf, moveNodes } from './graph-edits.ts';
+import { bounds, boxOf, GAP_ALONG, type Box, type Position, type Size } from './geometry.ts';
+import { addNode, directionOf, insertFragment, moveNodes, type Fragment } from './graph-edits.ts';
 import { repeatGroup } from './group-edits.ts';
 import type { Capture } from './history.ts';
 import { belowEverything, closeGap, freeSpot, makeRoom, sceneOf, slotAfter, type Scene } from './placement.ts';
@@ -160,3 +160,26 @@ export function makeRoomForGrown(state: EditorState, ids: Iterable<string>, cont
   const key = state.history.openKey;
   return change(state, moveNodes(state.graph, blockMoves(state.graph, view, moved)), key === null ? { kind: 'none' } : { kind: 'merge', key });
 }
+
+/** Where a pasted or duplicated copy goes, relative to the original: a little down and right, then on along the flow past anything there. */
+const PASTE_OFFSET = { x: 40, y: 40 };
+
+/**
+ * Pastes (or duplicates) `fragment` with fresh names, as one undo step, and selects the copy: a
+ * little offset from the original, moved on along the flow to the nearest spot where its blocks
+ * cover none (the original included).
+ */
+export function pasted(state: EditorState, fragment: Fragment, context: EditorContext): EditorState {
+  const boxes = fragment.nodes.map((node) => boxOf(node.position ?? { x: 0, y: 0 }, context.sizeOf({ id: node.id, kind: 'block', members: [node.id] })));
+  const around = bounds(boxes);
+  let offset = PASTE_OFFSET;
+  if (around) {
+    const { scene } = sceneFor(state, state.graph, context);
+    const wanted = { x: around.x + PASTE_OFFSET.x, y: around.y + PASTE_OFFSET.y };
+    const spot = freeSpot(scene, wanted, { width: around.width, height: around.height });
+    offset = { x: spot.x - around.x, y: spot.y - around.y };
+  }
+  const { graph, ids } = insertFragment(state.graph, fragment, offset);
+  return { ...change(state, graph, { kind: 'step' }), selectedNodes: new Set(ids), selectedEdges: new Set(), reveal: { ids } };
+}
+

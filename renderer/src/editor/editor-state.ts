@@ -5,14 +5,13 @@
  */
 import type { BudgetKey } from '../../../main/analysis/budgets.ts';
 import type { BlockParams, BlockType, GraphDocument } from '../../../main/graph/types.ts';
-import { addBlock, expandedInPlace, foldedInPlace, insertAfter, insertIntoEdge, makeRoomForGrown, repeat, selectedCard, toggleUnit } from './canvas-commands.ts';
+import { addBlock, expandedInPlace, foldedInPlace, insertAfter, insertIntoEdge, makeRoomForGrown, pasted, repeat, selectedCard, toggleUnit } from './canvas-commands.ts';
 import { removeAndReconnect } from './chain-edits.ts';
 import { estimatedSizes, type Direction, type Position, type SizeOf } from './geometry.ts';
 import {
   connect,
   emptyGraph,
   extractFragment,
-  insertFragment,
   modelNameProblem,
   moveNodes,
   removeElements,
@@ -141,7 +140,6 @@ export type EditorCommand =
 
 export type CommandName = EditorCommand['type'];
 
-const PASTE_OFFSET = { x: 40, y: 40 };
 
 export function initialState(graph: GraphDocument = emptyGraph(), path: string | null = null): EditorState {
   const prepared = prepare(graph);
@@ -269,9 +267,9 @@ function apply(state: EditorState, command: EditorCommand, context: EditorContex
     case 'cut':
       return apply(apply(state, { type: 'copy' }, context), { type: 'delete' }, context);
     case 'paste':
-      return state.clipboard ? insert(state, state.clipboard) : state;
+      return state.clipboard ? pasted(state, state.clipboard, context) : state;
     case 'duplicate':
-      return state.selectedNodes.size === 0 ? state : insert(state, extractFragment(state.graph, state.selectedNodes));
+      return state.selectedNodes.size === 0 ? state : pasted(state, extractFragment(state.graph, state.selectedNodes), context);
     // Units opened in the compact view fold again: the positions undone may not leave them room.
     case 'undo': {
       const result = undo(state.history, state.graph);
@@ -288,10 +286,6 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function insert(state: EditorState, fragment: Fragment): EditorState {
-  const { graph, ids } = insertFragment(state.graph, fragment, PASTE_OFFSET);
-  return { ...change(state, graph, { kind: 'step' }), selectedNodes: new Set(ids), selectedEdges: new Set() };
-}
 
 function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   return a.size === b.size && [...a].every((item) => b.has(item));
