@@ -206,7 +206,12 @@ export const MENU_COMMANDS = [
   'paste',
   'duplicate',
   'delete',
+  'deleteOnly',
   'selectAll',
+  'renameBlock',
+  'group',
+  'ungroup',
+  'quickAdd',
   'autoLayout',
   'zoomToFit',
   'showDesign',
@@ -214,6 +219,7 @@ export const MENU_COMMANDS = [
   'showRuns',
   'togglePalette',
   'toggleSidePanel',
+  'toggleMinimap',
 ] as const;
 /**
  * Menu commands a focused text field does itself (its own undo, clipboard and selection): when

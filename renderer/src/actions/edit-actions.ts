@@ -71,6 +71,7 @@ register({
 register({
   name: 'delete',
   label: 'Delete',
+  description: 'delete the selection; the blocks before and after a deleted block are joined when the shapes allow (Shift+Del leaves the gap)',
   group: 'edit',
   shortcuts: [parseShortcut('Delete'), parseShortcut('Backspace')],
   contexts: ['block', 'edge'],
@@ -88,32 +89,22 @@ register({
   perform: ({ editor }) => editor.dispatch({ type: 'selectAll' }),
 });
 
-/** How far below the selected block a new one goes, in canvas units. */
-const ROW = 110;
-
 register({
   name: 'addBlock',
   label: 'Add block',
-  description: 'add a block below the selected one and connect it',
+  description: 'add a block after the selected one, into its chain (or into the selected connection)',
   group: 'edit',
   enabled: designing,
-  perform: ({ editor }, type) => {
-    const selected = [...editor.state.selectedNodes];
-    const from = selected.length === 1 ? editor.state.graph.nodes.find((n) => n.id === selected[0]) : undefined;
-    const position = from?.position ? { x: from.position.x, y: from.position.y + ROW } : { x: 0, y: editor.state.graph.nodes.length * ROW };
-    editor.dispatch({ type: 'add', blockType: type, position });
-    const added = [...editor.state.selectedNodes][0];
-    if (from && added && type !== 'input') editor.dispatch({ type: 'connect', source: from.id, target: added });
-  },
+  perform: ({ editor }, type) => editor.dispatch({ type: 'insert', blockType: type }),
 });
 
 register({
   name: 'autoLayout',
   label: 'Auto-layout',
-  description: 'lay the graph out from top to bottom',
+  description: 'lay the graph out in layers, the output last, connections around the blocks',
   group: 'edit',
   shortcuts: [parseShortcut('Mod+L')],
   contexts: ['canvas'],
   enabled: (context) => designing(context) && context.editor.state.graph.nodes.length > 0,
-  perform: ({ editor }) => editor.dispatch({ type: 'autoLayout' }),
+  perform: ({ canvas }) => canvas.autoLayout(),
 });
