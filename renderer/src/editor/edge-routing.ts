@@ -102,20 +102,6 @@ export function roundedPath(points: readonly Position[], radius = 8): string {
   return `${d} L ${fmt(path.at(-1)!)}`;
 }
 
-/** The point where a label sits on a route: the middle of its longest segment. */
-export function labelPoint(points: readonly Position[]): Position {
-  let best = { x: points[0]?.x ?? 0, y: points[0]?.y ?? 0 };
-  let longest = -1;
-  for (let i = 1; i < points.length; i++) {
-    const length = distance(points[i - 1]!, points[i]!);
-    if (length > longest) {
-      longest = length;
-      best = { x: (points[i - 1]!.x + points[i]!.x) / 2, y: (points[i - 1]!.y + points[i]!.y) / 2 };
-    }
-  }
-  return best;
-}
-
 /** Drops repeated points and points in the middle of a straight run. */
 function simplify(points: readonly Position[]): Position[] {
   const result: Position[] = [];
