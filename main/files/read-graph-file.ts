@@ -1,6 +1,6 @@
 /**
  * Reading a model file named on the command line or opened in the studio: a CNN Studio graph, a
- * Keras `model.to_json()` topology or a TensorFlow.js `model.json`. Problems come back as lines
+ * Keras `model.to_json()` topology, a TensorFlow.js `model.json` or an ONNX model (read-onnx-file.ts). Problems come back as lines
  * that name the file and what is wrong with it, never as throws; when the file does not load and
  * a backup of it exists, the result says so.
  */
@@ -10,6 +10,7 @@ import type { GraphDocument } from '../graph/types.ts';
 import { importKerasTopology, looksLikeKerasTopology } from '../import/keras.ts';
 import { findBackupFile, type BackupInfo } from './backup.ts';
 import { describeFsError } from './fs-errors.ts';
+import { hasOnnxExtension, readOnnxFile } from './read-onnx-file.ts';
 
 export type ReadResult =
   | { ok: true; graph: GraphDocument; notes: string[] }
@@ -27,6 +28,7 @@ export async function readGraphFile(path: string): Promise<ReadResult> {
 }
 
 async function readWithoutBackup(path: string): Promise<{ ok: true; graph: GraphDocument; notes: string[] } | { ok: false; problems: string[] }> {
+  if (hasOnnxExtension(path)) return readOnnxFile(path);
   let text: string;
   try {
     text = await readLimited(path);
