@@ -24,6 +24,12 @@ export const SUPPORTED_OPERATORS = [
   'Dropout', 'Softmax', 'LogSoftmax', 'Pad', 'Transpose', 'Identity',
 ];
 
+/** Operators the walk handles: the supported ones and the constant arithmetic it folds. */
+const KNOWN_OPERATORS = new Set([
+  ...SUPPORTED_OPERATORS,
+  ...['Constant', 'Cast', 'Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'ConstantOfShape', 'Slice', 'Sub', 'Mul', 'Div'],
+]);
+
 /** A tensor value in the graph: a block's output, as the studio shapes it (channels last, no batch axis). */
 interface TensorValue {
   block: string;
@@ -87,7 +93,11 @@ export class OnnxGraphMapper {
   }
 
   map(node: OnnxNode): void {
-    if (node.inputs.some((input) => this.broken.has(input))) return this.breakOutputs(node);
+    if (node.inputs.some((input) => this.broken.has(input))) {
+      // Downstream of a problem nothing more is said, except which operators could never be read.
+      const known = node.domain === STUDIO_DOMAIN || ((node.domain === '' || node.domain === 'ai.onnx') && KNOWN_OPERATORS.has(node.opType));
+      return known ? this.breakOutputs(node) : this.unsupportedNode(node, node.domain ? `${node.domain}.${node.opType}` : node.opType);
+    }
     if (node.domain === STUDIO_DOMAIN) return this.fused(node);
     if (node.domain !== '' && node.domain !== 'ai.onnx') return this.unsupportedNode(node, `${node.domain}.${node.opType}`);
     if (this.constants.evaluate(node, (value) => this.onnxShape(value))) return;
@@ -247,6 +257,8 @@ export class OnnxGraphMapper {
     if (!pads || pads.length !== 8) return this.problem(node, 'has pads that are not a constant of 8 values (N, C, H, W, before then after)');
     const [nb, cb, hb, wb, ne, ce, he, we] = pads as [number, number, number, number, number, number, number, number];
     if (nb || cb || ne || ce) return this.problem(node, 'pads the batch or channel axis; the studio pads height and width only');
+    // PyTorch writes a Pad of nothing before an AvgPool2d that counts padding (its default).
+    if (pads.every((p) => p === 0)) return this.setValue(node.outputs[0]!, x);
     this.setValue(node.outputs[0]!, { ...x, pad: [hb, he, wb, we] });
   }
 
