@@ -20,6 +20,8 @@ export interface PresetInfo {
   name: string;
   description: string;
   trainableParams: number;
+  /** Why the preset cannot be opened (its file does not load); absent for one that can. */
+  skipped?: string;
 }
 
 export interface HostInfo {
@@ -58,7 +60,25 @@ export interface OpenedBackup extends BackupInfo {
 export interface GraphFileInfo {
   /** Relative to the workspace. */
   path: string;
-  modified: string;
+  /** When it was last written; null for a skipped entry. */
+  modified: string | null;
+  /**
+   * Why the entry is listed but cannot be opened: a symbolic link to nothing or out of the
+   * workspace, a FIFO or folder named like a graph file. Absent for a file that can be opened.
+   */
+  skipped?: string;
+}
+
+/** An entry of a folder that a listing left out, and why. */
+export interface SkippedEntry {
+  path: string;
+  reason: string;
+}
+
+/** The runs of the project, and the entries of the runs folder that are not runs that can be read. */
+export interface RunListing {
+  runs: RunSummary[];
+  skipped: SkippedEntry[];
 }
 
 export interface TrainingStart {
@@ -79,14 +99,14 @@ export interface RunDetails {
 
 /** What a dataset holds, for the preview before training: counts, sample images, skipped files. */
 export interface DatasetPreview extends DatasetSummary {
-  skipped: { path: string; reason: string }[];
+  skipped: SkippedEntry[];
 }
 
 export interface StudioApi {
   hostInfo(): Promise<HostInfo>;
   listPresets(): Promise<PresetInfo[]>;
   loadPreset(id: string): Promise<GraphDocument>;
-  /** Graph files in the workspace, newest first. */
+  /** Graph files in the workspace, newest first, then the entries skipped, with why. */
   listGraphFiles(): Promise<GraphFileInfo[]>;
   /** Asks the user for a file with the host's own dialog; null when cancelled or when the host has none. */
   chooseFile(purpose: 'open' | 'save', suggestedName?: string): Promise<string | null>;
@@ -108,8 +128,8 @@ export interface StudioApi {
   previewDataset(name: string): Promise<DatasetPreview>;
   startTraining(request: TrainingStart): Promise<{ runId: string }>;
   stopTraining(runId: string): Promise<void>;
-  /** The project's runs, newest first. */
-  listRuns(): Promise<RunSummary[]>;
+  /** The project's runs, newest first, and the entries of the runs folder that could not be read as runs. */
+  listRuns(): Promise<RunListing>;
   runDetails(id: string): Promise<RunDetails>;
   renameRun(id: string, name: string): Promise<void>;
   setRunNote(id: string, note: string): Promise<void>;

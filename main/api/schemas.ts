@@ -4,6 +4,7 @@ import { BACKENDS } from '../backends/types.ts';
 import { quoteValue } from '../graph/quote-value.ts';
 // Every length limit goes through onStrings: see length-checks.ts for the crash it prevents.
 import { onStrings } from '../length-checks.ts';
+import { nestingProblem } from '../nesting-depth.ts';
 import { EXPORT_FORMATS, type CallName } from './contract.ts';
 
 const path = z.string().min(1, onStrings({ error: 'a path is needed' })).max(4096, onStrings({ error: 'the path is too long' }));
@@ -51,6 +52,9 @@ export function checkArguments(name: string, args: unknown): { ok: true; args: u
   // which a template literal or join() would throw on.
   if (typeof name !== 'string') return { ok: false, message: `a call is named by a string, not ${quoteValue(name)}` };
   if (!Object.hasOwn(CALL_ARGUMENTS, name)) return { ok: false, message: `unknown call ${quoteValue(name, 64)}` };
+  // Before any schema or later code walks them: a value nested 100,000 deep overflows the stack.
+  const tooDeep = nestingProblem(args, `${name}: the arguments`);
+  if (tooDeep) return { ok: false, message: tooDeep };
   const parsed = CALL_ARGUMENTS[name as CallName].safeParse(args);
   if (parsed.success) return { ok: true, args: parsed.data as unknown[] };
   const issue = parsed.error.issues[0]!;

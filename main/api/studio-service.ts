@@ -3,9 +3,10 @@
  * presets, graph files, backends and training runs. Transports call it after checking arguments
  * against the schemas; it throws StudioError with a message for the user.
  */
+import type { DatasetName } from '../data/dataset-name.ts';
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { detectBackends } from '../backends/ladder.ts';
 import { openDatasetInThread, previewDatasetInThread } from '../data/dataset-thread.ts';
@@ -14,6 +15,7 @@ import { evaluateRun, runFeatureMaps } from '../evaluate/evaluate-run.ts';
 import { findBackupFile } from '../files/backup.ts';
 import { describeFsError } from '../files/fs-errors.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
+import { readJsonFile } from '../files/read-json-file.ts';
 import { recoveryStore } from '../files/recovery-file.ts';
 import { writeAtomically } from '../files/write-atomically.ts';
 import { EXPORT_EXTENSIONS, exportRunModel, writeExport } from '../files/write-export.ts';
@@ -21,12 +23,14 @@ import { writeGraphFile } from '../files/write-graph-file.ts';
 import { parseGraphDocument } from '../graph/load.ts';
 import { trainingSettingsSchema } from '../graph/training-settings.ts';
 import { readEpochMetrics } from '../runs/run-folder.ts';
-import { deleteRun, listRuns, readRunGraph, renameRun, setRunNote, summarizeRun } from '../runs/run-history.ts';
+import { deleteRun, readRunGraph, readRunsFolder, renameRun, runFolderIn, setRunNote, summarizeRun } from '../runs/run-history.ts';
 import type { TrainingEvent } from '../train/events.ts';
 import { checkTrainingMemory } from '../train/memory-check.ts';
 import { startTrainingProcess, type TrainingHandle } from '../train/worker/controller.ts';
-import type { GraphFileInfo, HostInfo, PresetInfo, StudioCalls, TrainingStart } from './contract.ts';
-import { isInside, pathPolicy } from './path-policy.ts';
+import type { HostInfo, StudioCalls, TrainingStart } from './contract.ts';
+import { datasetAccess } from './dataset-access.ts';
+import { listGraphFiles, listPresets } from './listings.ts';
+import { isInside, isReallyInside, pathPolicy } from './path-policy.ts';
 
 export interface StudioServiceOptions {
   kind: HostInfo['kind'];
@@ -47,10 +51,9 @@ export interface StudioServiceOptions {
 }
 
 const RECENT_LIMIT = 10;
-const PRESET_FOLDERS = { journey: 'journey', presets: 'classic' } as const;
 
 /** Evaluation and feature maps read their dataset off the server's thread too (they then run the model on it). */
-const loadDatasetInThread = (name: string) => openDatasetInThread(name).then((opened) => opened.dataset);
+const loadDatasetInThread = (name: string | DatasetName) => openDatasetInThread(name).then((opened) => opened.dataset);
 
 export interface StudioService extends StudioCalls {
   /** Stops every run still going; for shutting down. */
@@ -65,40 +68,28 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
 
   const paths = pathPolicy(options.kind, options.workspace, () => readRecent(recentPath));
   const resolvePath = (path: string) => paths.check(path);
-
+  const datasets = datasetAccess(options.kind, options.workspace);
   /**
-   * A file to write: the path, checked before the extension is added (a dialog may return the name
-   * without it), then with it. The workspace folder itself ("." or its own full path) passes the
-   * check but names no file: with the extension added it would land beside the workspace, outside
-   * it (found by fuzzing).
+   * The runs folder, checked before each use: in the browser mode, a runs folder named inside the
+   * workspace must really lie there, so a `runs` link to elsewhere cannot carry training, renames
+   * and notes out of it. (A host that puts it elsewhere on purpose says so by naming it there.)
    */
-  const fileTarget = async (path: string, extension: string): Promise<string> => {
-    const chosen = await resolvePath(path);
-    if (relative(options.workspace, chosen) === '') throw new StudioError(`"${path}" is the workspace folder itself; name a file in it`);
-    return chosen.endsWith(extension) ? chosen : `${chosen}${extension}`;
-  };
-
-  /**
-   * `idx:` and `images:` folders are read relative to the workspace. Only read, and typed by the
-   * user in the training panel (there is no folder dialog), so the desktop lets them be anywhere;
-   * the browser mode keeps them in the workspace like every other path.
-   */
-  const resolveDataset = (name: string): string => {
-    const colon = name.indexOf(':');
-    if (colon < 0) return name;
-    const [kind, rest] = [name.slice(0, colon), name.slice(colon + 1)];
-    const query = rest.indexOf('?');
-    const folder = resolve(options.workspace, query < 0 ? rest : rest.slice(0, query));
-    if (options.kind === 'browser' && !isInside(options.workspace, folder)) {
-      throw new StudioError(`"${rest}" is outside the workspace ${options.workspace}`);
+  const runsRoot = async (): Promise<string> => {
+    if (options.kind === 'browser' && isInside(options.workspace, options.runsRoot) && !(await isReallyInside(options.workspace, options.runsRoot))) {
+      throw new StudioError(`the runs folder ${options.runsRoot} leads outside the workspace ${options.workspace} (a symbolic link); the browser mode keeps runs in the workspace`);
     }
-    return `${kind}:${folder}${query < 0 ? '' : rest.slice(query)}`;
+    return options.runsRoot;
   };
+  /** A run folder by the id the page names, by its real path, never outside the runs folder. */
+  const runFolder = async (id: string) => runFolderIn(await runsRoot(), id);
+  /** A run's dataset, when evaluating it, resolved and confined like any other dataset name from the page. */
+  /** A run's dataset: its stored name confined like any name from the page, read off the server's thread. */
+  const runDataset = { resolveDataset: (name: string) => datasets.resolve(name), loadDataset: loadDatasetInThread };
 
-  /** Runs a write to `full`, making the workspace's folders on the way, with file-system errors in words. */
+  /** Runs a write to `full` (a real path), making the workspace's folders on the way, with file-system errors in words. */
   const writing = async (full: string, write: () => Promise<unknown>) => {
     try {
-      if (isInside(options.workspace, full)) await mkdir(dirname(full), { recursive: true });
+      if (await isReallyInside(options.workspace, full)) await mkdir(dirname(full), { recursive: true });
       await write();
     } catch (error) {
       if (error instanceof StudioError) throw error;
@@ -144,7 +135,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     },
 
     async saveGraph(path, graph) {
-      const full = await fileTarget(path, '.json');
+      const full = await paths.target(path, '.json');
       await writing(full, () => writeGraphFile(full, graph));
       await remember(full);
       return { path: full };
@@ -161,7 +152,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     async openBackup(path) {
       const original = await resolvePath(path);
       const backup = await findBackupFile(original);
-      if (!backup) throw new StudioError(`${original} has no backup (${original}.bak does not exist)`);
+      if (!backup) throw new StudioError(`${original} has no backup (there is no regular file ${original}.bak beside it)`);
       const read = await readGraphFile(backup.path);
       if (!read.ok) throw new StudioError(`the backup does not open either: ${read.problems[0]}`);
       return { ...backup, original, graph: read.graph };
@@ -177,7 +168,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     listBackends: () => detectBackends(),
 
     // In a worker thread: decoding a folder of images takes seconds the server's other calls should not wait for.
-    previewDataset: async (name) => previewDatasetInThread(resolveDataset(name), 8),
+    previewDataset: async (name) => previewDatasetInThread(await datasets.resolve(name), 8),
 
     async startTraining(request: TrainingStart) {
       const graph = parseGraphDocument(request.graph);
@@ -192,11 +183,12 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
         const issue = settings.error.issues[0]!;
         throw new StudioError(`invalid training settings: ${issue.path.join('.')}: ${issue.message}`);
       }
-      settings.data.dataset = resolveDataset(settings.data.dataset);
+      // The folder checked is the folder the training process opens: the name goes over resolved.
+      settings.data.dataset = await datasets.resolveName(settings.data.dataset);
       checkTrainingMemory(analysis, settings.data, request.backend);
       const runId = randomUUID();
       const handle = start(
-        { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: options.runsRoot },
+        { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: await runsRoot() },
         (event) => options.emitTrainingEvent(runId, event),
       );
       runs.set(runId, handle);
@@ -208,34 +200,32 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       runs.get(runId)?.cancel();
     },
 
-    listRuns: () => listRuns(options.runsRoot),
+    listRuns: async () => readRunsFolder(await runsRoot()),
 
     async runDetails(id) {
-      const dir = join(options.runsRoot, id);
-      const summary = await summarizeRun(dir).catch(() => {
-        throw new StudioError(`there is no run "${id}" in ${options.runsRoot}`);
-      });
+      const dir = await runFolder(id);
+      const summary = await summarizeRun(dir);
       return { summary, epochs: await readEpochMetrics(dir), graph: await readRunGraph(dir) };
     },
 
-    renameRun: (id, name) => renameRun(join(options.runsRoot, id), name),
-    setRunNote: (id, note) => setRunNote(join(options.runsRoot, id), note),
-    deleteRun: (id) => deleteRun(options.runsRoot, join(options.runsRoot, id)),
+    renameRun: async (id, name) => renameRun(await runFolder(id), name),
+    setRunNote: async (id, note) => setRunNote(await runFolder(id), note),
+    deleteRun: async (id) => deleteRun(options.runsRoot, await runFolder(id)),
 
     // Inference on 10,000 images takes a few seconds on the wasm backend, in this process.
-    evaluateRun: (id, model) => evaluateRun(join(options.runsRoot, id), { model, backend: 'auto', loadDataset: loadDatasetInThread }),
-    featureMaps: (id, index) => runFeatureMaps(join(options.runsRoot, id), index, loadDatasetInThread),
+    evaluateRun: async (id, model) => evaluateRun(await runFolder(id), { model, backend: 'auto', ...runDataset }),
+    featureMaps: async (id, index) => runFeatureMaps(await runFolder(id), index, runDataset),
 
     async exportDesign(path, format, graph) {
       const loaded = parseGraphDocument(graph);
       if (!loaded.ok) throw new StudioError(`the graph is malformed: ${loaded.problems[0]!.path}: ${loaded.problems[0]!.message}`);
-      const full = await fileTarget(path, EXPORT_EXTENSIONS[format]);
+      const full = await paths.target(path, EXPORT_EXTENSIONS[format]);
       await writing(full, () => writeExport(full, loaded.graph, format));
       return { path: full };
     },
 
     async exportRunModel(id, folder) {
-      return { files: await exportRunModel(join(options.runsRoot, id), 'best', await resolvePath(folder)) };
+      return { files: await exportRunModel(await runFolder(id), 'best', await resolvePath(folder)) };
     },
 
     dispose() {
@@ -245,43 +235,13 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
   };
 }
 
-async function listPresets(resourcesDir: string): Promise<PresetInfo[]> {
-  const presets: PresetInfo[] = [];
-  for (const [folder, group] of Object.entries(PRESET_FOLDERS)) {
-    const files = (await readdir(join(resourcesDir, folder))).filter((name) => name.endsWith('.json')).sort();
-    for (const file of files) {
-      const read = await readGraphFile(join(resourcesDir, folder, file));
-      if (!read.ok) continue;
-      presets.push({
-        id: `${folder}/${file.replace(/\.json$/, '')}`,
-        group,
-        name: read.graph.name ?? file,
-        description: read.graph.description ?? '',
-        trainableParams: analyzeGraph(read.graph).totals.params.trainable,
-      });
-    }
-  }
-  return presets;
-}
-
-async function listGraphFiles(workspace: string): Promise<GraphFileInfo[]> {
-  let names: string[];
-  try {
-    names = await readdir(workspace);
-  } catch {
-    return [];
-  }
-  const files = await Promise.all(
-    names
-      .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
-      .map(async (name) => ({ path: name, modified: (await stat(join(workspace, name))).mtime.toISOString() })),
-  );
-  return files.sort((a, b) => b.modified.localeCompare(a.modified));
-}
-
+/**
+ * The recent files; none when the list is missing or damaged. That only narrows what the desktop
+ * lets the page open, and the next save writes the list afresh.
+ */
 async function readRecent(path: string): Promise<string[]> {
   try {
-    const value = JSON.parse(await readFile(path, 'utf8')) as unknown;
+    const value = await readJsonFile(path, { maxBytes: 1024 * 1024 });
     return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
   } catch {
     return [];

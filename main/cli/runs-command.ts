@@ -1,7 +1,7 @@
 /** `cnn-studio runs [dir]`: the runs table, as the studio shows it. */
 import Table from 'cli-table3';
 import { formatCount } from '../analysis/format.ts';
-import { listRuns, type RunSummary } from '../runs/run-history.ts';
+import { readRunsFolder, type RunSummary } from '../runs/run-history.ts';
 import { EXIT_OK, type Output } from './summary-command.ts';
 import { formatDuration } from './train-progress.ts';
 
@@ -20,7 +20,10 @@ const SORTERS: Record<RunSort, (a: RunSummary, b: RunSummary) => number> = {
 };
 
 export async function runRuns(dir: string, options: { sort: RunSort; json?: boolean }, io: Output): Promise<number> {
-  const runs = (await listRuns(dir)).sort(SORTERS[options.sort]);
+  const listing = await readRunsFolder(dir);
+  const runs = listing.runs.sort(SORTERS[options.sort]);
+  // Entries that are not readable runs are said on stderr, one line each: never dropped in silence.
+  for (const skip of listing.skipped) io.err(`skipped ${skip.path}: ${skip.reason}`);
   if (options.json) {
     io.out(JSON.stringify(runs, null, 2));
     return EXIT_OK;

@@ -4,7 +4,8 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { trainingSettingsSchema, type TrainingSettings, type TrainingSettingsInput } from '../graph/training-settings.ts';
-import { StudioError } from '../errors.ts';
+import { parseDatasetName } from '../data/dataset-name.ts';
+import { describeError, StudioError } from '../errors.ts';
 
 export interface TrainFlags {
   epochs?: number;
@@ -109,6 +110,12 @@ export function settingsFromFlags(base: TrainingSettingsInput | undefined, flags
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new SettingsError(`invalid training settings: ${issue.path.join('.') || 'settings'}: ${issue.message}`);
+  }
+  // Read here by the same parser the training process uses, so a bad name stops before a process starts.
+  try {
+    parseDatasetName(parsed.data.dataset);
+  } catch (error) {
+    throw new SettingsError(`invalid training settings: dataset: ${describeError(error)}`);
   }
   return parsed.data;
 }

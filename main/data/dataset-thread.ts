@@ -4,6 +4,7 @@
  * meanwhile. One dataset is read at a time per process, so a burst of requests cannot hold several
  * gigabytes at once; the rest wait their turn.
  */
+import type { DatasetName } from './dataset-name.ts';
 import { Worker } from 'node:worker_threads';
 import { StudioError } from '../errors.ts';
 import type { OpenedDataset } from './datasets.ts';
@@ -37,6 +38,12 @@ function runTask(task: DatasetTask): Promise<unknown> {
   return run;
 }
 
+/** The dataset a task reads, for messages: its name, or for a parsed name its folder. */
+function datasetLabel(name: string | DatasetName): string {
+  if (typeof name === 'string') return name;
+  return name.kind === 'built-in' ? name.name : name.folder;
+}
+
 function inWorker(task: DatasetTask): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const worker = startWorker(task);
@@ -48,20 +55,20 @@ function inWorker(task: DatasetTask): Promise<unknown> {
     });
     worker.once('error', (error) => {
       answered = true;
-      reject(new StudioError(`reading the dataset ${task.name} failed: ${error.message.split('\n')[0]}`));
+      reject(new StudioError(`reading the dataset ${datasetLabel(task.name)} failed: ${error.message.split('\n')[0]}`));
     });
     worker.once('exit', (code) => {
-      if (!answered) reject(new StudioError(`reading the dataset ${task.name} stopped without an answer (the worker exited with code ${code}; out of memory?)`));
+      if (!answered) reject(new StudioError(`reading the dataset ${datasetLabel(task.name)} stopped without an answer (the worker exited with code ${code}; out of memory?)`));
     });
   });
 }
 
 /** The summary `previewDataset` shows, made in a worker thread: `previewPerClass` images per class. */
-export function previewDatasetInThread(name: string, previewPerClass: number): Promise<DatasetPreview> {
+export function previewDatasetInThread(name: string | DatasetName, previewPerClass: number): Promise<DatasetPreview> {
   return runTask({ task: 'preview', name, previewPerClass }) as Promise<DatasetPreview>;
 }
 
 /** The whole dataset, read in a worker thread; its pixels are moved here, not copied. */
-export function openDatasetInThread(name: string): Promise<OpenedDataset> {
+export function openDatasetInThread(name: string | DatasetName): Promise<OpenedDataset> {
   return runTask({ task: 'load', name }) as Promise<OpenedDataset>;
 }

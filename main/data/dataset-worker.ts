@@ -4,13 +4,14 @@
  * It answers once and exits: `{ ok: true, result }`, or `{ ok: false, message }` with the one-line
  * message the same load would have thrown in the caller's thread.
  */
+import type { DatasetName } from './dataset-name.ts';
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../errors.ts';
 import type { ImageDataset } from './dataset.ts';
 import { openDataset } from './datasets.ts';
 import { inspectDataset } from './inspect.ts';
 
-export type DatasetTask = { task: 'preview'; name: string; previewPerClass: number } | { task: 'load'; name: string };
+export type DatasetTask = { task: 'preview'; name: string | DatasetName; previewPerClass: number } | { task: 'load'; name: string | DatasetName };
 
 export type DatasetAnswer = { ok: true; result: unknown } | { ok: false; message: string };
 

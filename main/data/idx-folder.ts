@@ -6,9 +6,11 @@
  * of several datasets (EMNIST's download has all six splits side by side) is refused rather than
  * one of them picked; EMNIST files are loaded the way EMNIST lays them out (emnist.ts).
  */
+import type { Dirent } from 'node:fs';
 import { readdir, realpath } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { StudioError } from '../errors.ts';
+import { describeFileType } from '../files/regular-file.ts';
 import type { ImageDataset } from './dataset.ts';
 import { emnistLayout } from './emnist.ts';
 import { loadIdxDataset, type IdxFiles } from './idx-dataset.ts';
@@ -44,28 +46,36 @@ function datasetOf(name: string): string {
 
 /** Paths of the four IDX files in `folder`; throws an IdxFolderError naming the missing ones. */
 export async function findIdxFiles(folder: string): Promise<IdxFiles> {
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = (await readdir(folder, { withFileTypes: true })).filter((e) => !e.isDirectory()).map((e) => e.name).sort();
+    entries = await readdir(folder, { withFileTypes: true });
   } catch {
     throw new IdxFolderError(`cannot read the IDX folder ${folder}: it does not exist or is not a folder`);
   }
-  const candidates = names.filter((n) => /idx|ubyte/i.test(n) && WANTED.some((w) => w.split.test(n.toLowerCase()) && w.kind.test(n.toLowerCase())));
-  const datasets = [...new Set(candidates.map(datasetOf))];
+  // Only regular files (or links, checked below) are read: a FIFO would block the read for ever.
+  // Entries named like IDX files that are neither are named in the refusal.
+  const candidates = entries
+    .filter((e) => !e.isDirectory() && /idx|ubyte/i.test(e.name) && WANTED.some((w) => w.split.test(e.name.toLowerCase()) && w.kind.test(e.name.toLowerCase())))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const datasets = [...new Set(candidates.map((e) => datasetOf(e.name)))];
   if (datasets.length > 1) {
     throw new IdxFolderError(`the IDX folder ${folder} holds the files of ${datasets.length} datasets (${datasets.join(', ')}); put each in a folder of its own and name that one`);
   }
   const found: Partial<IdxFiles> = {};
   const missing: string[] = [];
+  const unusable = new Set<string>();
   for (const want of WANTED) {
-    const matches = candidates.filter((n) => want.split.test(n.toLowerCase()) && want.kind.test(n.toLowerCase()));
+    const matches = candidates.filter((e) => want.split.test(e.name.toLowerCase()) && want.kind.test(e.name.toLowerCase()));
+    const files = matches.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name);
     // Prefer the plain file when both it and its .gz are present.
-    const pick = matches.find((n) => !n.endsWith('.gz')) ?? matches[0];
+    const pick = files.find((n) => !n.endsWith('.gz')) ?? files[0];
     if (pick) found[want.key] = join(folder, pick);
     else missing.push(`${want.label}[.gz]`);
+    if (!pick) for (const entry of matches) unusable.add(`${entry.name} is ${describeFileType(entry)}, not a regular file`);
   }
   if (missing.length > 0) {
-    throw new IdxFolderError(`the IDX folder ${folder} lacks ${missing.join(', ')} (${4 - missing.length} of the 4 IDX files found)`);
+    const why = unusable.size > 0 ? `; ${[...unusable].join('; ')}` : '';
+    throw new IdxFolderError(`the IDX folder ${folder} lacks ${missing.join(', ')} (${4 - missing.length} of the 4 IDX files found)${why}`);
   }
   await refuseLinksOutside(folder, Object.values(found));
   return found as IdxFiles;

@@ -13,7 +13,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StudioError } from '../errors.ts';
 import { followLink } from './links.ts';
-import { describeFileType } from './read-data-file.ts';
+import { describeFileType } from '../files/regular-file.ts';
 
 export class ImageFolderError extends StudioError {
   override name = 'ImageFolderError';
@@ -70,7 +70,14 @@ async function classFiles(folder: string, entries: Entries, root: string, skippe
   const classes: ClassFiles = new Map();
   for (const name of entries.folders) {
     const classFolder = join(folder, name);
-    const inside = await entriesOf(classFolder, root, skipped);
+    let inside: Entries;
+    try {
+      inside = await entriesOf(classFolder, root, skipped);
+    } catch (error) {
+      // One class folder that cannot be read does not fail the dataset.
+      skipped.push({ path: classFolder, reason: (error as Error).message });
+      continue;
+    }
     for (const nested of inside.folders) {
       skipped.push({ path: join(classFolder, nested), reason: `a folder inside the class folder ${name}; images must sit directly in it` });
     }
@@ -94,7 +101,7 @@ async function entriesOf(folder: string, root: string, skipped: SkippedFile[]): 
     const kind = dirent.isSymbolicLink() ? await linkKind(path, root) : dirent.isDirectory() ? 'folder' : dirent.isFile() ? 'file' : undefined;
     if (kind === 'folder') entries.folders.push(dirent.name);
     else if (kind === 'file') entries.files.push(dirent.name);
-    else skipped.push({ path, reason: kind?.skip ?? `it is ${describeDirent(dirent)}, not a regular file or folder` });
+    else skipped.push({ path, reason: kind?.skip ?? `it is ${describeFileType(dirent)}, not a regular file or folder` });
   }
   return entries;
 }
@@ -107,12 +114,4 @@ async function linkKind(path: string, root: string): Promise<'folder' | 'file' |
   if (stats.isDirectory()) return 'folder';
   if (stats.isFile()) return 'file';
   return { skip: `a symbolic link to ${describeFileType(stats)}, not to a regular file or folder` };
-}
-
-function describeDirent(dirent: Dirent): string {
-  if (dirent.isFIFO()) return 'a FIFO (named pipe)';
-  if (dirent.isSocket()) return 'a socket';
-  if (dirent.isCharacterDevice()) return 'a character device';
-  if (dirent.isBlockDevice()) return 'a block device';
-  return 'a special file';
 }

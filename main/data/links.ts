@@ -4,13 +4,7 @@
  * workspace cannot read outside it through a link such as `cat -> /home/someone/photos`.
  */
 import { realpath } from 'node:fs/promises';
-import { isAbsolute, relative, sep } from 'node:path';
-
-/** `target` is `root` or lies below it; both are real paths. */
-export function isInside(root: string, target: string): boolean {
-  const rel = relative(root, target);
-  return rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..');
-}
+import { isInside } from '../files/is-inside.ts';
 
 /**
  * The real path a link at `path` leads to when it stays inside `root` (a real path), or why it is

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { loadBackend, loadFastestBackend, type BackendName } from '../backends/ladder.ts';
 import { limitDataset, type ImageDataset } from '../data/dataset.ts';
+import type { DatasetName } from '../data/dataset-name.ts';
 import { loadDataset } from '../data/datasets.ts';
 import { describeError, StudioError } from '../errors.ts';
 import { loadModel } from '../runs/model-files.ts';
@@ -14,16 +15,25 @@ import { featureMapsOf } from './feature-maps.ts';
 import type { Evaluation, FeatureMaps } from './types.ts';
 
 /** Reads a dataset by name; a host that must stay responsive passes one that reads in a worker thread. */
-export type DatasetLoader = (name: string) => Promise<ImageDataset>;
+export type DatasetLoader = (name: string | DatasetName) => Promise<ImageDataset>;
 
-export interface EvaluateRunOptions {
-  model: 'best' | 'last';
-  backend: BackendName | 'auto';
+export interface DatasetOptions {
+  /**
+   * Reads, resolves and checks the dataset name in the run's settings before it is opened (the
+   * studio confines it like any name from the page); by default the name is opened as it is.
+   */
+  resolveDataset?: (name: string) => Promise<DatasetName>;
+  /** Reads the dataset; by default in this thread. */
   loadDataset?: DatasetLoader;
 }
 
+export interface EvaluateRunOptions extends DatasetOptions {
+  model: 'best' | 'last';
+  backend: BackendName | 'auto';
+}
+
 /** The feature maps of a run's best model for one test image. */
-export async function runFeatureMaps(runDir: string, index: number, load: DatasetLoader = loadDataset): Promise<FeatureMaps> {
+export async function runFeatureMaps(runDir: string, index: number, options: DatasetOptions = {}): Promise<FeatureMaps> {
   const graph = await readRunGraph(runDir);
   const settings = graph.training;
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
@@ -32,7 +42,7 @@ export async function runFeatureMaps(runDir: string, index: number, load: Datase
     throw new StudioError(`cannot load the best model of ${runDir}: ${describeError(error)}`);
   });
   try {
-    const dataset = limitDataset(await load(settings.dataset), settings.limit);
+    const dataset = limitDataset(await readRunDataset(settings.dataset, options), settings.limit);
     if (!Number.isInteger(index) || index < 0 || index >= dataset.test.count) {
       throw new StudioError(`there is no test image ${index}; the test split has ${dataset.test.count}`);
     }
@@ -64,10 +74,16 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions): 
     throw new StudioError(`cannot load the ${options.model} model from ${modelDir}: ${describeError(error)}`);
   });
   try {
-    const dataset = limitDataset(await (options.loadDataset ?? loadDataset)(settings.dataset), settings.limit);
+    const dataset = limitDataset(await readRunDataset(settings.dataset, options), settings.limit);
     const logits = graph.nodes.some((n) => n.type === 'output' && n.params.activation === 'none');
     return { ...(await evaluateModel(backend.tf, model, dataset, dataset.test, { logits })), backend: backend.name };
   } finally {
     model.dispose();
   }
+}
+
+/** The dataset a run was trained on, resolved and read as the options say. */
+async function readRunDataset(name: string, options: DatasetOptions): Promise<ImageDataset> {
+  const resolved = options.resolveDataset ? await options.resolveDataset(name) : name;
+  return (options.loadDataset ?? loadDataset)(resolved);
 }

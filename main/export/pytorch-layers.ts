@@ -81,15 +81,15 @@ export function torchStep(step: PlannedNode, namer: PythonNamer): TorchStep {
     }
     case 'flatten': {
       const [height = 1, width = 1] = inputShape.length === 3 ? inputShape : [];
-      const init =
-        height * width > 1
-          ? [
-              `# Flatten order differs: TensorFlow flattens (height, width, channels) = (${height}, ${width}, ${inputShape[2]}),`,
-              `# PyTorch (channels, height, width) = (${inputShape[2]}, ${height}, ${width}). Same values and parameter count,`,
-              '# but weights ported from the studio to the layer after it must be reordered.',
-            ]
-          : [];
-      return single(name, call('Flatten', []), step, { init });
+      if (height * width === 1) return single(name, call('Flatten', []), step);
+      // nn.Flatten alone would order the features (channels, height, width): a Dense after it
+      // would need its rows reordered to take the studio's weights, and a flatten that reaches
+      // the output or a merge without a Dense would put the values in other places.
+      const notes = [
+        `# Flattened in TensorFlow's order (height, width, channels) = (${height}, ${width}, ${inputShape[2]}), as in the studio,`,
+        '# so that weights trained there fit the layers after it unchanged.',
+      ];
+      return single(name, call('Flatten', []), step, { notes, expression: `self.${name}(${x}.permute(0, 2, 3, 1))` });
     }
     case 'dense':
       return single(name, call('Linear', [inputShape[0]!, node.params.units], { bias: node.params.useBias ? undefined : 'False' }), step);

@@ -2,15 +2,14 @@
  * Reading an ONNX model file: its bytes (up to a size limit, checked before reading), decoded and
  * imported as a graph with its weights. Problems come back as lines naming the file, never throws.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { describeError } from '../errors.ts';
+import { describeError, StudioError } from '../errors.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { importOnnxModel } from '../import/onnx.ts';
 import { decodeOnnx } from '../onnx/codec.ts';
 import type { OnnxModel } from '../onnx/model.ts';
 import type { GraphWeights } from '../weights/types.ts';
-import { describeFsError } from './fs-errors.ts';
+import { readNamedFile } from './regular-file.ts';
 
 /** Far above any small CNN (round 10 is 44 KB, LeNet-5 250 KB); refuses a mistaken huge file before reading it. */
 export const MAX_ONNX_FILE_BYTES = 256 * 1024 * 1024;
@@ -19,7 +18,7 @@ export type OnnxFileResult =
   | { ok: true; graph: GraphDocument; notes: string[]; weights: GraphWeights | null; weightsProblem: string | null }
   | { ok: false; problems: string[] };
 
-/** An ONNX file by its name; files of other names are told apart by their first byte (onnx-file-sniff). */
+/** An ONNX file by its name; files of other names are told apart by their first byte (looksLikeOnnx). */
 export function hasOnnxExtension(path: string): boolean {
   return extname(path).toLowerCase() === '.onnx';
 }
@@ -32,23 +31,23 @@ export function looksLikeOnnx(firstBytes: Uint8Array): boolean {
   return firstBytes[0] === 0x08;
 }
 
-/** The decoded model; throws a StudioError (OnnxFormatError) or a file-system error. */
+/** The decoded model; throws a StudioError naming the file (a FileReadError, or what is wrong with its content). */
 export async function readOnnxModel(path: string): Promise<OnnxModel> {
-  const info = await stat(path);
-  if (info.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
-  if (info.size > MAX_ONNX_FILE_BYTES) {
-    throw new Error(`the file is ${Math.round(info.size / 1048576)} MiB; ONNX models above ${MAX_ONNX_FILE_BYTES / 1048576} MiB are refused`);
+  const bytes = await readNamedFile(path, { maxBytes: MAX_ONNX_FILE_BYTES, limitName: 'ONNX models' });
+  try {
+    return decodeOnnx(bytes);
+  } catch (error) {
+    throw new StudioError(`cannot read ${path}: ${describeError(error)}`);
   }
-  return decodeOnnx(await readFile(path));
 }
 
-export async function readOnnxFile(path: string): Promise<OnnxFileResult> {
+/** An ONNX file's bytes imported as a graph with its weights. */
+export function onnxFromBytes(bytes: Uint8Array, path: string): OnnxFileResult {
   let model: OnnxModel;
   try {
-    model = await readOnnxModel(path);
+    model = decodeOnnx(bytes);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ? describeFsError(error) : describeError(error);
-    return { ok: false, problems: [`cannot read ${path}: ${reason}`] };
+    return { ok: false, problems: [`cannot read ${path}: ${describeError(error)}`] };
   }
   const imported = importOnnxModel(model, { fallbackName: basename(path, extname(path)) });
   if (!imported.ok) return { ok: false, problems: imported.problems.map((p) => `${path}: ${p}`) };

@@ -7,12 +7,14 @@
  * One file per workspace (its name is a hash of the workspace path), in the host's state folder.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { StudioError } from '../errors.ts';
+import { parseJsonText } from '../graph/json-text.ts';
 import { parseGraphDocument } from '../graph/load.ts';
 import type { RecoveryDraft } from '../api/contract.ts';
+import { readNamedFile, type FileReadError } from './regular-file.ts';
 import { writeAtomically } from './write-atomically.ts';
 
 const recordSchema = z.object({
@@ -49,10 +51,10 @@ export function recoveryStore(stateDir: string, workspace: string): RecoveryStor
     async read() {
       let text: string;
       try {
-        text = await readFile(file, 'utf8');
+        text = (await readNamedFile(file)).toString('utf8');
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw new StudioError(`cannot read the recovery file ${file}: ${(error as Error).message}`);
+        if ((error as FileReadError).code === 'ENOENT') return null;
+        throw new StudioError(`the recovery file cannot be restored: ${(error as Error).message}`);
       }
       const draft = parseRecord(text);
       if (draft) return draft;
@@ -69,13 +71,9 @@ export function recoveryStore(stateDir: string, workspace: string): RecoveryStor
 }
 
 function parseRecord(text: string): RecoveryDraft | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const record = recordSchema.safeParse(value);
+  const json = parseJsonText(text, 'the recovery file');
+  if (!json.ok) return null;
+  const record = recordSchema.safeParse(json.value);
   if (!record.success) return null;
   const graph = parseGraphDocument(record.data.graph);
   return graph.ok ? { graph: graph.graph, path: record.data.path, savedAt: record.data.savedAt } : null;

@@ -16,7 +16,8 @@ export interface WriteOptions {
 
 export async function writeAtomically(path: string, contents: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
   const temporary = siblingTemporary(path);
-  const handle = await open(temporary, 'w');
+  // "wx": created afresh, never opened through a link or a file already there under that name.
+  const handle = await open(temporary, 'wx');
   try {
     await handle.writeFile(contents);
     await handle.sync();

@@ -2,11 +2,12 @@
  * Writing an exported design to disk: PyTorch or Keras source, Keras JSON, or a run's trained model
  * in TensorFlow.js LayersModel format (its model.json and weights, copied as they are).
  */
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { StudioError } from '../errors.ts';
+import { readNamedFile } from './regular-file.ts';
 import { writeAtomically } from './write-atomically.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { RUN_FILES } from '../runs/run-folder.ts';
@@ -40,13 +41,20 @@ export async function writeExport(path: string, graph: GraphDocument, format: Ex
   await writeAtomically(path, await exportText(graph, format));
 }
 
-/** Copies a run's saved model (best or last) into `folder`, ready for tf.loadLayersModel. */
+/**
+ * Copies a run's saved model (best or last) into `folder`, ready for tf.loadLayersModel. Only
+ * regular files are copied: a FIFO in the model folder would block the copy for ever, a device
+ * never end it. Each file is written whole beside its target and renamed over it, so a symbolic
+ * link already at the target is replaced, never followed out of `folder`.
+ */
 export async function exportRunModel(runDir: string, which: 'best' | 'last', folder: string): Promise<string[]> {
   const source = join(runDir, which === 'best' ? RUN_FILES.bestModel : RUN_FILES.lastModel);
   const files = await readdir(source).catch(() => {
     throw new StudioError(`${runDir} has no ${which} model yet (no finished epoch)`);
   });
   await mkdir(folder, { recursive: true });
-  for (const file of files) await copyFile(join(source, file), join(folder, file));
+  for (const file of files) {
+    await writeAtomically(join(folder, file), await readNamedFile(join(source, file)));
+  }
   return files.map((file) => join(folder, file));
 }

@@ -3,6 +3,7 @@
  * out. Never throws; every problem names the field it is about.
  */
 import type { z } from 'zod';
+import { parseJsonText } from './json-text.ts';
 import { formatLimit, MAX_EDGES, MAX_NODES } from './limits.ts';
 import { quoteValue } from './quote-value.ts';
 import { migrateDocument } from './migrate.ts';
@@ -19,14 +20,11 @@ export type LoadResult =
   | { ok: true; graph: GraphDocument }
   | { ok: false; problems: LoadProblem[] };
 
+/** A graph document from JSON text; a text that is not JSON gets a problem starting "not valid JSON", which never quotes the text. */
 export function parseGraphJson(text: string): LoadResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return fail('', `not valid JSON: ${(error as Error).message}`);
-  }
-  return parseGraphDocument(value);
+  const json = parseJsonText(text, 'the text');
+  if (json.ok) return parseGraphDocument(json.value);
+  return fail('', json.reason.startsWith('is not valid JSON') ? json.reason.slice('is '.length) : `not valid JSON: the text ${json.reason}`);
 }
 
 export function parseGraphDocument(original: unknown): LoadResult {

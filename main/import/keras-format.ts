@@ -4,6 +4,7 @@
  * of layers in dependency order, each with the names of the layers that feed it, so the layer
  * mapping never has to know which format or version a model came from. Never throws.
  */
+import { nestingProblem } from '../nesting-depth.ts';
 import { formatLimit, MAX_ID_LENGTH, MAX_NODES } from '../graph/limits.ts';
 import { quoteValue } from '../graph/quote-value.ts';
 
@@ -39,6 +40,9 @@ export function looksLikeKerasTopology(value: unknown): boolean {
 }
 
 export function readKerasModel(value: unknown): FormatResult {
+  // collectRefs walks inbound nodes recursively: the depth is bounded before it starts.
+  const tooDeep = nestingProblem(value, 'the model');
+  if (tooDeep) return fail(tooDeep);
   const found = findTopology(value);
   if (typeof found === 'string') return fail(found);
   const { topology, origin, notes } = found;

@@ -2,10 +2,13 @@
  * Saving and loading models in TensorFlow.js' LayersModel format (`model.json` + `weights.bin`)
  * on the local disk, for every backend: only tfjs-node has a file:// handler of its own.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TensorFlow } from '../compile/to-tfjs.ts';
+import { StudioError } from '../errors.ts';
+import { readJsonFile } from '../files/read-json-file.ts';
+import { readNamedFile } from '../files/regular-file.ts';
 import { writeAtomically } from '../files/write-atomically.ts';
 
 const WEIGHTS_FILE = 'weights.bin';
@@ -32,15 +35,22 @@ export async function saveModel(tf: TensorFlow, model: tfjs.LayersModel, folder:
   );
 }
 
+/**
+ * Loads the model saved in `folder`. The weight files its manifest names must be plain file names
+ * in that folder: a manifest that names "../../x" or "/etc/x" is refused, not followed.
+ */
 export async function loadModel(tf: TensorFlow, folder: string): Promise<tfjs.LayersModel> {
-  const modelJson = JSON.parse(await readFile(join(folder, 'model.json'), 'utf8')) as {
+  const modelJson = (await readJsonFile(join(folder, 'model.json'))) as {
     modelTopology: object;
     weightsManifest: { paths: string[]; weights: tfjs.io.WeightsManifestEntry[] }[];
   };
   const weightSpecs = modelJson.weightsManifest.flatMap((group) => group.weights);
   const buffers = await Promise.all(
     modelJson.weightsManifest.flatMap((group) => group.paths).map(async (path) => {
-      const bytes = await readFile(join(folder, path));
+      if (typeof path !== 'string' || path === '' || basename(path) !== path || path === '..' || path === '.') {
+        throw new StudioError(`${join(folder, 'model.json')} names a weights file outside its folder; only file names in the folder are read`);
+      }
+      const bytes = await readNamedFile(join(folder, path));
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     }),
   );

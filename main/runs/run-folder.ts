@@ -9,8 +9,12 @@
  *   models/best/    the model at the best test accuracy so far (TensorFlow.js LayersModel)
  *   models/last/    the model after the last finished epoch
  */
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { StudioError } from '../errors.ts';
+import { readJsonFile } from '../files/read-json-file.ts';
+import { readNamedFile, type FileReadError } from '../files/regular-file.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import type { TrainingSettings } from '../graph/training-settings.ts';
 import type { EpochEvent } from '../train/events.ts';
@@ -53,8 +57,32 @@ export async function writeRunRecord(dir: string, record: RunRecord): Promise<vo
   await rename(`${path}.tmp`, path);
 }
 
+/**
+ * What a run.json must hold for the runs table to show it; other fields are kept as they are
+ * (a rename rewrites the record whole). Only read files are checked: a run folder may have been
+ * copied in, edited by hand or damaged.
+ */
+const runRecordSchema = z.looseObject({
+  status: z.string(),
+  name: z.string(),
+  startedAt: z.string(),
+  backend: z.string(),
+  epochsDone: z.number(),
+  bestEpoch: z.number().nullable(),
+  bestTestAccuracy: z.number().nullable(),
+  seconds: z.number().nullable(),
+  error: z.string().nullable(),
+});
+
+/** A run's run.json; throws a StudioError naming the file and what is wrong (never quoting it). */
 export async function readRunRecord(dir: string): Promise<RunRecord> {
-  return JSON.parse(await readFile(join(dir, RUN_FILES.record), 'utf8')) as RunRecord;
+  const path = join(dir, RUN_FILES.record);
+  const record = runRecordSchema.safeParse(await readJsonFile(path));
+  if (!record.success) {
+    const issue = record.error.issues[0]!;
+    throw new StudioError(`${path} is not a run record: ${issue.path.join('.') || 'the top level'}: ${issue.message}`);
+  }
+  return record.data as unknown as RunRecord;
 }
 
 export async function appendEpochMetrics(dir: string, epoch: EpochEvent): Promise<void> {
@@ -65,9 +93,9 @@ export async function appendEpochMetrics(dir: string, epoch: EpochEvent): Promis
 export async function readEpochMetrics(dir: string): Promise<EpochEvent[]> {
   let text: string;
   try {
-    text = await readFile(join(dir, RUN_FILES.metrics), 'utf8');
+    text = (await readNamedFile(join(dir, RUN_FILES.metrics))).toString('utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as FileReadError).code === 'ENOENT') return [];
     throw error;
   }
   const epochs: EpochEvent[] = [];

@@ -3,10 +3,16 @@
  * table shows (parameters, MACs, best accuracies, the train-test gap, wall time, backend), plus
  * renaming, notes and deletion.
  */
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { analyzeGraph } from '../analysis/analyze.ts';
-import { StudioError } from '../errors.ts';
+import type { RunListing, SkippedEntry } from '../api/contract.ts';
+import { describeError, StudioError } from '../errors.ts';
+import { describeFsError } from '../files/fs-errors.ts';
+import { readJsonFile } from '../files/read-json-file.ts';
+import { FileReadError } from '../files/regular-file.ts';
+import { realPathOf } from '../files/real-path.ts';
+import { isInside } from '../api/path-policy.ts';
 import { parseGraphDocument } from '../graph/load.ts';
 import { trainingSettingsSchema } from '../graph/training-settings.ts';
 import type { GraphDocument } from '../graph/types.ts';
@@ -16,16 +22,58 @@ import type { RunSummary } from './types.ts';
 
 export type { RunSummary };
 
-export async function listRuns(root: string): Promise<RunSummary[]> {
+/**
+ * The runs in `root`, newest first, and every other entry with the reason it is not listed as a
+ * run: a folder without a readable run.json, a file, a link that leads out of `root`. One bad
+ * entry never hides the others. Hidden entries (".name") are left out, as `ls` leaves them.
+ */
+export async function readRunsFolder(root: string): Promise<RunListing> {
   let names: string[];
   try {
     names = await readdir(root);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { runs: [], skipped: [] };
+    throw new StudioError(`cannot list the runs folder ${root}: ${describeFsError(error)}`);
   }
-  const runs = await Promise.all(names.map((name) => summarizeRun(join(root, name)).catch(() => null)));
-  return runs.filter((run): run is RunSummary => run !== null).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  const realRoot = await realPathOf(root);
+  const runs: RunSummary[] = [];
+  const skipped: SkippedEntry[] = [];
+  await Promise.all(
+    names
+      .filter((name) => !name.startsWith('.'))
+      .map(async (name) => {
+        try {
+          runs.push(await summarizeRun(await runFolderIn(root, name, realRoot)));
+        } catch (error) {
+          skipped.push({ path: join(root, name), reason: describeError(error) });
+        }
+      }),
+  );
+  runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  skipped.sort((a, b) => a.path.localeCompare(b.path));
+  return { runs, skipped };
+}
+
+/** The runs in `root`, newest first, for callers that report no skipped entries (tests, tools). */
+export async function listRuns(root: string): Promise<RunSummary[]> {
+  return (await readRunsFolder(root)).runs;
+}
+
+/**
+ * The folder of run `id` in `root`, by its real path: a run folder that is a symbolic link out of
+ * the runs folder is refused, so no rename, note, deletion or read through it reaches outside.
+ * `realRoot` saves resolving the root again in a loop.
+ */
+export async function runFolderIn(root: string, id: string, realRoot?: string): Promise<string> {
+  const dir = join(root, id);
+  const real = await realPathOf(dir);
+  if (!isStrictlyInside(realRoot ?? (await realPathOf(root)), real)) {
+    throw new StudioError(`${dir} leads outside the runs folder ${root} (a symbolic link); it is not used as a run`);
+  }
+  const info = await stat(real).catch(() => null);
+  if (!info) throw new StudioError(`there is no run "${id}" in ${root}`);
+  if (!info.isDirectory()) throw new StudioError(`${dir} is not a run folder (it is a file)`);
+  return real;
 }
 
 /** A run folder's summary; throws when the folder is not a run. */
@@ -60,12 +108,14 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
 
 /** The graph a run trained, with the settings it actually used as its training section. */
 export async function readRunGraph(dir: string): Promise<GraphDocument> {
-  const text = await readFile(join(dir, RUN_FILES.graph), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new StudioError(error.code === 'ENOENT' ? `${dir} is not a run folder (it has no ${RUN_FILES.graph})` : `cannot read the graph of run ${dir}: ${error.message}`);
+  const value = await readJsonFile(join(dir, RUN_FILES.graph)).catch((error: unknown) => {
+    if (error instanceof FileReadError && error.code === 'ENOENT') throw new StudioError(`${dir} is not a run folder (it has no ${RUN_FILES.graph})`);
+    throw error;
   });
-  const loaded = parseGraphDocument(JSON.parse(text));
+  const loaded = parseGraphDocument(value);
   if (!loaded.ok) throw new StudioError(`the graph of run ${dir} does not load: ${loaded.problems[0]!.message}`);
-  const settings = trainingSettingsSchema.safeParse(JSON.parse(await readFile(join(dir, RUN_FILES.settings), 'utf8')));
+  // A run folder without readable settings still shows its graph, without a training section.
+  const settings = trainingSettingsSchema.safeParse(await readJsonFile(join(dir, RUN_FILES.settings)).catch(() => undefined));
   return settings.success ? { ...loaded.graph, training: settings.data } : loaded.graph;
 }
 
@@ -79,11 +129,15 @@ export async function setRunNote(dir: string, note: string): Promise<void> {
   await writeRunRecord(dir, { ...record, note });
 }
 
-/** Deletes a run folder, only if it is one and lies inside `root`. */
+/** Deletes a run folder, only if it is one and lies inside `root`, links followed. */
 export async function deleteRun(root: string, dir: string): Promise<void> {
-  const full = resolve(dir);
-  const inside = relative(resolve(root), full);
-  if (inside === '' || inside.startsWith('..')) throw new StudioError(`${dir} is not inside the runs folder ${root}`);
+  const full = await realPathOf(dir);
+  if (!isStrictlyInside(await realPathOf(root), full)) throw new StudioError(`${dir} is not inside the runs folder ${root}`);
   if (!(await stat(join(full, RUN_FILES.record)).catch(() => null))) throw new StudioError(`${dir} is not a run folder (it has no ${RUN_FILES.record})`);
   await rm(full, { recursive: true });
+}
+
+/** Below `folder`, not `folder` itself; both real paths. */
+function isStrictlyInside(folder: string, path: string): boolean {
+  return resolve(folder) !== resolve(path) && isInside(folder, path);
 }

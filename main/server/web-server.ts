@@ -3,15 +3,15 @@
  * It binds to loopback unless told otherwise, admits a WebSocket only with the token printed at
  * start and from its own origin, and refuses messages over a size limit.
  */
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { StudioCalls } from '../api/contract.ts';
-import { isInside } from '../api/path-policy.ts';
+import { isInside, isReallyInside } from '../api/path-policy.ts';
 import { describeError } from '../errors.ts';
+import { readRegularFile } from '../files/regular-file.ts';
 import { dispatchCall } from './dispatch.ts';
 import { requestSchema, type RpcMessage } from './rpc.ts';
 
@@ -165,14 +165,16 @@ async function serveStatic(root: string, rawUrl: string): Promise<{ status: numb
   const pathname = decodeURIComponent(url.pathname);
   const relativePath = pathname === '/' ? 'index.html' : pathname.slice(1);
   const full = resolve(root, normalize(relativePath));
-  // isInside, not a prefix test: "../renderer-old/x" starts with the root's name but is beside it.
-  if (!isInside(root, full)) return { status: 404, type: 'text/plain', body: 'not found' };
+  // isInside, not a prefix test: "../renderer-old/x" starts with the root's name but is beside it;
+  // and on real paths too, so a link in the folder cannot serve what lies outside it.
+  if (!isInside(root, full) || !(await isReallyInside(root, full).catch(() => false))) return { status: 404, type: 'text/plain', body: 'not found' };
   try {
-    return { status: 200, type: CONTENT_TYPES[extname(full)] ?? 'application/octet-stream', body: await readFile(full) };
+    // Regular files only: a FIFO would hold the request, and a file-system thread, for ever.
+    return { status: 200, type: CONTENT_TYPES[extname(full)] ?? 'application/octet-stream', body: await readRegularFile(full) };
   } catch {
     if (!extname(full)) {
       try {
-        return { status: 200, type: CONTENT_TYPES['.html']!, body: await readFile(join(root, 'index.html')) };
+        return { status: 200, type: CONTENT_TYPES['.html']!, body: await readRegularFile(join(root, 'index.html')) };
       } catch {
         // fall through to 404
       }

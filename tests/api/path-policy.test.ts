@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,5 +70,56 @@ describe('isInside', () => {
     expect(isInside('/w', '..')).toBe(false);
     expect(isInside('/w', '../w2/x.json')).toBe(false);
     expect(isInside('/w', '/w2/x.json')).toBe(false);
+  });
+});
+
+describe('paths through symbolic links', () => {
+  it('lead where the links lead: the desktop refuses a link out of the workspace as it refuses the path itself', async () => {
+    const { root, workspace, service, answerDialog } = desktop();
+    mkdirSync(join(root, 'elsewhere'), { recursive: true });
+    mkdirSync(workspace, { recursive: true });
+    symlinkSync(join(root, 'elsewhere'), join(workspace, 'link'));
+    await expect(service.saveGraph('link/net.json', graph)).rejects.toThrow(/outside the workspace .* \(through a symbolic link\) and was not chosen in a file dialog/);
+    expect(existsSync(join(root, 'elsewhere', 'net.json'))).toBe(false);
+    // Chosen in the dialog, under either of its names, it may be written.
+    answerDialog(join(workspace, 'link', 'net.json'));
+    await service.chooseFile('save');
+    expect(await service.saveGraph('link/net.json', graph)).toEqual({ path: join(root, 'elsewhere', 'net.json') });
+  });
+
+  it('never land on the workspace folder itself, or on a folder or FIFO named like the file', async () => {
+    const { workspace, service } = desktop();
+    mkdirSync(join(workspace, 'folder.json'), { recursive: true });
+    await expect(service.saveGraph('.', graph)).rejects.toThrow(/is the workspace folder itself; name a file in it/);
+    await expect(service.saveGraph(workspace, graph)).rejects.toThrow(/is the workspace folder itself/);
+    await expect(service.saveGraph('folder', graph)).rejects.toThrow('"folder" names a folder, not a file that can be written; choose another name');
+  });
+
+  it('refuse a zero character, which no file name can hold, in one line', async () => {
+    const { service } = desktop();
+    await expect(service.openGraph('a\0b.json')).rejects.toThrow('"a?b.json" contains a zero character, which no file name can');
+  });
+});
+
+describe('a recent file', () => {
+  it('counts as the real file it was, not as whatever its name leads to later', async () => {
+    const first = desktop();
+    const kept = join(first.root, 'kept.json');
+    first.answerDialog(kept);
+    await first.service.saveGraph((await first.service.chooseFile('save'))!, graph);
+    // The file is replaced by a link to another file outside the workspace.
+    const secret = join(first.root, 'secret.json');
+    writeFileSync(secret, JSON.stringify(graph));
+    rmSync(kept);
+    symlinkSync(secret, kept);
+    const restarted = createStudioService({
+      kind: 'desktop',
+      workspace: first.workspace,
+      runsRoot: join(first.workspace, 'runs'),
+      resourcesDir: join(REPO, 'resources'),
+      stateDir: join(first.root, 'state'),
+      emitTrainingEvent: () => {},
+    });
+    await expect(restarted.openGraph(kept)).rejects.toThrow(/was not chosen in a file dialog/);
   });
 });

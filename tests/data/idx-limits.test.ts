@@ -75,7 +75,14 @@ describe('what an IDX folder holds', () => {
     const folder = idxFolder();
     rmSync(join(folder, 't10k-labels-idx1-ubyte'));
     execFileSync('mkfifo', [join(folder, 't10k-labels-idx1-ubyte')]);
-    expect(await messageOf(loadIdxFolder(folder))).toBe(`${join(folder, 't10k-labels-idx1-ubyte')}: it is a FIFO (named pipe), not a regular file`);
+    expect(await messageOf(loadIdxFolder(folder))).toBe(
+      `the IDX folder ${folder} lacks t10k-labels-idx1-ubyte[.gz] (3 of the 4 IDX files found); t10k-labels-idx1-ubyte is a FIFO (named pipe), not a regular file`,
+    );
+    // A link to a FIFO passes the listing; the read refuses it by its type.
+    rmSync(join(folder, 't10k-labels-idx1-ubyte'));
+    execFileSync('mkfifo', [join(folder, 'pipe')]);
+    symlinkSync(join(folder, 'pipe'), join(folder, 't10k-labels-idx1-ubyte'));
+    expect(await messageOf(loadIdxFolder(folder))).toBe(`${join(folder, 't10k-labels-idx1-ubyte')}: cannot read it: it is a FIFO (named pipe), not a regular file`);
   });
 
   it('follows links that stay inside the folder and refuses, by name, one that leads outside it', async () => {

@@ -1,12 +1,29 @@
-/** The studio in Chromium, as a person uses it: presets, building from the palette, errors on blocks. */
+/**
+ * The studio in Chromium, as a person uses it: presets, building from the palette, errors on
+ * blocks. Every test starts from a fresh studio and opens what it needs, so any one runs alone
+ * and in any order.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openPreset, screenshotPath, useStudio, viewportSettled } from '../support/studio.ts';
+import { openDesign, openPreset, screenshotPath, useStudio, viewportSettled } from '../support/studio.ts';
 
 const studio = useStudio();
 
 const trainable = () => studio().page.textContent('[data-testid=trainable]');
+
+/** What the palette test builds: a 28×28×1 Input into the palette's Conv2d (8 filters, no bias), with the given kernel. */
+function inputAndConv(kernelSize: number) {
+  return {
+    format: 'cnn-studio/graph',
+    version: 2,
+    nodes: [
+      { id: 'input', type: 'input', params: { height: 28, width: 28, channels: 1 }, position: { x: 0, y: 0 } },
+      { id: 'conv1', type: 'conv2d', params: { filters: 8, kernelSize, useBias: false }, position: { x: 0, y: 160 } },
+    ],
+    edges: [{ source: 'input', target: 'conv1' }],
+  };
+}
 
 describe('the editor in the browser mode', () => {
   it('opens round 10 from the gallery and shows 9,896 parameters and a 28×28 receptive field', async () => {
@@ -34,8 +51,13 @@ describe('the editor in the browser mode', () => {
     await page.click('button:has-text("New")');
     expect(await trainable()).toBe('0');
     await page.dragAndDrop('[data-testid=palette-input]', '.svelte-flow__pane', { targetPosition: { x: 400, y: 150 } });
-    await page.dragAndDrop('[data-testid=palette-conv2d]', '.svelte-flow__pane', { targetPosition: { x: 400, y: 400 } });
+    // The canvas zooms to its content; drop the conv well below the Input wherever that put it.
+    await viewportSettled(page);
+    const pane = (await page.locator('.svelte-flow__pane').boundingBox())!;
+    const input = (await page.locator('[data-testid=block-input]').boundingBox())!;
+    await page.dragAndDrop('[data-testid=palette-conv2d]', '.svelte-flow__pane', { targetPosition: { x: input.x - pane.x + input.width / 2, y: input.y - pane.y + input.height + 120 } });
     await expect.poll(() => page.locator('[data-testid^=block-]').count()).toBe(2);
+    await viewportSettled(page);
     expect(await trainable()).toBe('0');
 
     const source = page.locator('[data-testid=block-input] .svelte-flow__handle.source');
@@ -53,6 +75,8 @@ describe('the editor in the browser mode', () => {
 
   it('refuses a kernel of 0 in the inspector and never stores it', async () => {
     const { page } = studio();
+    await openDesign(studio(), 'conv.json', inputAndConv(3));
+    expect(await trainable()).toBe('72');
     await page.click('[data-testid=block-conv1]');
     await page.fill('[data-testid=field-kernelSize]', '0');
     expect(await page.textContent('.field-error')).toBe('Kernel size must be at least 1 (got 0)');
@@ -63,6 +87,8 @@ describe('the editor in the browser mode', () => {
 
   it('shows a kernel that does not fit on the block and in the problems list, and undo takes it back', async () => {
     const { page } = studio();
+    await openDesign(studio(), 'conv.json', inputAndConv(5));
+    expect(await trainable()).toBe('200');
     await page.click('[data-testid=block-conv1]');
     await page.fill('[data-testid=field-kernelSize]', '30');
     await page.locator('[data-testid=field-kernelSize]').blur();
@@ -82,6 +108,7 @@ describe('the editor in the browser mode', () => {
 
   it('multi-selects with shift-click, copies and pastes with the keyboard, and undoes the paste', async () => {
     const { page } = studio();
+    await openDesign(studio(), 'conv.json', inputAndConv(5));
     const blocks = page.locator('[data-testid^=block-]');
     const before = await blocks.count();
     await page.click('button:has-text("Fit")');
@@ -99,14 +126,22 @@ describe('the editor in the browser mode', () => {
     expect(await page.textContent('[data-testid=trainable]')).toBe('200');
   });
 
-  it('saves the design to the workspace and clears the dirty marker', async () => {
+  it('saves an edited preset to the workspace under a new name and clears the dirty marker', async () => {
     const { page } = studio();
+    await openPreset(page, 'journey/round-10');
+    await viewportSettled(page);
+    expect(await page.textContent('[data-testid=document-title]')).not.toMatch(/^• /);
+    await page.click('[data-testid=block-conv1]');
+    await page.fill('[data-testid=field-filters]', '12');
+    await expect.poll(trainable).not.toBe('9,896');
     expect(await page.textContent('[data-testid=document-title]')).toMatch(/^• /);
     await page.click('[data-testid=save]');
     await page.fill('[data-testid=file-name]', 'my-first.json');
     await page.click('.file-dialog button[type=submit]');
     await expect.poll(() => page.textContent('[data-testid=notice]')).toContain('Saved');
     expect(await page.textContent('[data-testid=document-title]')).not.toMatch(/^• /);
+    const saved = JSON.parse(readFileSync(join(studio().workspace, 'my-first.json'), 'utf8'));
+    expect(saved.nodes.find((node: { id: string }) => node.id === 'conv1').params.filters).toBe(12);
   });
 
   it('exports the design as a PyTorch module into the workspace', async () => {

@@ -1,17 +1,26 @@
-/** Training from the studio in Chromium: progress and charts move while it runs, and Stop stops it. */
+/**
+ * Training from the studio in Chromium: progress and charts move while it runs, and Stop stops
+ * it. Each test starts from a fresh studio.
+ */
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { solid, writePng, writeText } from '../data/image-fixtures.ts';
 import { openPreset, screenshotPath, useStudio } from '../support/studio.ts';
 
 const studio = useStudio();
 
+/** Round 10 in the training view, its backends listed. */
+async function openTrainingPanel(page: Page): Promise<void> {
+  await openPreset(page, 'journey/round-10');
+  await page.click('[data-testid=view-train]');
+  await page.waitForSelector('[data-testid=train-backend] option[value=wasm]', { state: 'attached' });
+}
+
 describe('the training panel', () => {
   it('trains round 10 on a small subset, with the progress bar and the charts moving, then stops it', async () => {
     const { page } = studio();
-    await openPreset(page, 'journey/round-10');
-    await page.click('[data-testid=view-train]');
-    await page.waitForSelector('[data-testid=train-backend] option[value=wasm]', { state: 'attached' });
+    await openTrainingPanel(page);
     // The panel starts from round 10's own settings.
     expect(await page.inputValue('[data-testid=train-epochs]')).toBe('20');
     // The memory estimate follows the batch, and warns before the engine would refuse.
@@ -40,6 +49,7 @@ describe('the training panel', () => {
 
   it('previews a folder of your own images, lists what it skipped, and sets the Input block to their shape', async () => {
     const { page, workspace } = studio();
+    await openTrainingPanel(page);
     for (const [name, colour] of [['circles', [250, 250, 250]], ['squares', [90, 90, 90]]] as [string, [number, number, number]][]) {
       for (let i = 0; i < 6; i++) writePng(join(workspace, 'shapes', name, `${i}.png`), 16, 16, solid(16, 16, colour));
     }

@@ -3,7 +3,7 @@
  * layer, turned into the class name, a config in TensorFlow.js' JSON spelling and the names of
  * the layers feeding it, so a script can be compared with the model the studio compiles.
  */
-import { splitTopLevel } from './torch-source.ts';
+import { splitTopLevel } from './pytorch-source.ts';
 
 export interface KerasCall {
   name: string;

@@ -2,7 +2,9 @@
  * The Keras exports. The Python script is read back (keras-source.ts) and compared layer by layer
  * with the model the studio compiles with TensorFlow.js: names, classes, settings and wiring, and
  * the expected totals in the text. The architecture JSON is loaded back by TensorFlow.js and by
- * the studio's own Keras importer.
+ * the studio's own Keras importer. The script is not run: Debian 12 packages neither Keras nor
+ * TensorFlow (`apt-cache policy python3-keras python3-tensorflow`: no candidate), unlike PyTorch,
+ * whose exports run for real in pytorch-real.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,42 +1,23 @@
 /**
- * The PyTorch export of the journey's ten rounds and the three classic presets, read back by
- * torch-source.ts: the parameter count recomputed from the constructor arguments against the
- * studio's (and torchsummary's published) totals, the layer order against the analysis, the
- * shapes `forward` produces against the analysis, and the file's form.
+ * The PyTorch export of the journey's ten rounds and the three classic presets, as text: the
+ * layers in the analysis' order and all called, the file's form, and what the journey needs said.
+ * Their parameter counts (against torchsummary's published totals) and what they compute are
+ * checked in real PyTorch by pytorch-real.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../main/analysis/analyze.ts';
 import { exportPyTorch } from '../../main/export/index.ts';
-import { journeyPath, loadPreset, RESOURCES } from '../support/presets.ts';
-import { expectFaithfulPyTorch } from './expect-pytorch.ts';
-import { methodLines, parseLayers, torchParams } from './torch-source.ts';
+import { journeyPath, loadPreset } from '../support/presets.ts';
+import { PRESETS } from './export-graphs.ts';
+import { expectReadablePyTorch } from './expect-pytorch.ts';
+import { parseLayers } from './pytorch-source.ts';
 
-// torchsummary's trainable totals, as published for each round of the journey.
-const PUBLISHED_TRAINABLE = [6_379_786, 194_884, 10_790, 10_760, 12_352, 5_688, 9_896, 13_848, 9_896, 9_896];
-
-const CASES = [
-  ...PUBLISHED_TRAINABLE.map((trainable, i) => ({ label: `journey round ${i + 1}`, path: journeyPath(i + 1), trainable })),
-  ...['lenet-5', 'small-resnet', 'inception-block'].map((name) => ({ label: name, path: `${RESOURCES}presets/${name}.json`, trainable: undefined })),
-];
-
-describe.each(CASES)('PyTorch export of $label', ({ path, trainable }) => {
-  const graph = loadPreset(path);
+describe.each(PRESETS)('PyTorch export of $label', ({ graph }) => {
   const analysis = analyzeGraph(graph);
   const source = exportPyTorch(graph, analysis);
 
-  it('declares layers whose parameters add up to the studio count (and the published torchsummary total)', () => {
-    const counted = parseLayers(source).reduce((sum, layer) => sum + torchParams(layer), 0);
-    expect(counted).toBe(analysis.totals.params.trainable);
-    if (trainable !== undefined) expect(counted).toBe(trainable);
-  });
-
-  it('follows the analysis order, runs forward to the analysed shapes and checks itself in __main__', () => {
-    expectFaithfulPyTorch(graph, source);
-  });
-
-  it('references every declared layer in forward', () => {
-    const forward = methodLines(source, 'forward').join('\n');
-    for (const layer of parseLayers(source)) expect(forward).toContain(`self.${layer.name}(`);
+  it('declares the layers in the analysis order, calls each in forward and checks itself in __main__', () => {
+    expectReadablePyTorch(graph, source);
   });
 
   it('is a module with imports, one class and a docstring naming the graph and its count', () => {

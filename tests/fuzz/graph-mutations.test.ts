@@ -28,7 +28,7 @@ describe('loading and analysing mutated graph documents', () => {
       fc.property(seedIndex, mutations, (seed, list) => {
         const { value, expect: place } = mutateGraph(GRAPH_SEEDS[seed], list);
         const result = parseGraphDocument(value);
-        expectLoadOutcome(result, place);
+        expectLoadOutcome(value, result, place);
         if (!result.ok) return;
         const analysis = analyzeGraph(result.graph);
         expectSoundAnalysis(result.graph, analysis);

@@ -14,7 +14,7 @@ import { PRESET_DOCUMENTS } from './support/seed-documents.ts';
 
 function loadAndAnalyse(value: unknown): void {
   const result = parseGraphDocument(value);
-  expectLoadOutcome(result);
+  expectLoadOutcome(value, result);
   if (result.ok) expectSoundAnalysis(result.graph, analyzeGraph(result.graph));
 }
 
@@ -38,7 +38,7 @@ describe('loading random values', () => {
     fc.assert(
       fc.property(fc.oneof(fc.json(), fc.string(), spliced), (text) => {
         const result = parseGraphJson(text);
-        expectLoadOutcome(result);
+        expectLoadOutcome(result.ok ? JSON.parse(text) : undefined, result);
         if (result.ok) expectSoundAnalysis(result.graph, analyzeGraph(result.graph));
       }),
       fuzzOptions(1_000),

@@ -47,7 +47,7 @@ function expectFileOutcome(text: string): void {
     return;
   }
   if (looksLikeKerasTopology(value)) expectImportOutcome(value);
-  else expectLoadOutcome(parseGraphDocument(value));
+  else expectLoadOutcome(value, parseGraphDocument(value));
 }
 
 /** The text of a value, when it has one (a value nested thousands deep may not). */

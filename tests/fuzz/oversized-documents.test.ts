@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { analyzeGraph } from '../../main/analysis/analyze.ts';
 import { parseGraphDocument, parseGraphJson } from '../../main/graph/load.ts';
@@ -65,6 +65,10 @@ describe('the loader refuses documents past its limits', () => {
       { path: 'description', message: 'must be at most 10,000 characters (has 1,000,000)' },
       { path: `groups[0] ("${'n'.repeat(36)}...).id`, message: 'must be at most 200 characters (has 1,000,000)' },
     ]);
+    // A version-1 label becomes the block's id (migrate.ts), and is measured as one.
+    const labelled: Record<string, unknown> = { ...chainDocument(3), version: 1 };
+    (labelled.nodes as Record<string, unknown>[])[1]!.label = long;
+    expect(problemsOf(labelled)).toContainEqual({ path: `nodes[1] ("${'n'.repeat(36)}...).id`, message: 'must be at most 200 characters (has 1,000,000)' });
     const longId = chainDocument(3);
     (longId.nodes as Record<string, unknown>[])[1]!.id = long;
     const [problem] = problemsOf(longId);
@@ -78,6 +82,10 @@ const folders = { workspace: join(root, 'workspace'), runs: join(root, 'runs'), 
 for (const folder of Object.values(folders)) mkdirSync(folder);
 writeFileSync(join(folders.static, 'index.html'), '<!doctype html>');
 const { service, started } = serviceWithoutTraining(folders);
+afterAll(() => {
+  service.dispose();
+  rmSync(root, { recursive: true, force: true });
+});
 
 const TOO_MANY = chainDocument(10_000);
 const HUGE_KERNEL = oneBlockDocument('conv2d', { filters: 8, kernelSize: 1e9 });
@@ -92,11 +100,8 @@ describe('the API refuses the same documents', () => {
     ['startTraining', [{ graph: HUGE_KERNEL, settings: {}, backend: 'auto' }], `the graph is malformed: ${KERNEL_LIMIT}`],
     ['exportDesign', ['big', 'pytorch', TOO_MANY], `the graph is malformed: ${BLOCK_LIMIT}`],
     ['saveRecovery', [HUGE_KERNEL, null], `the unsaved design could not be kept for recovery: ${KERNEL_LIMIT}`],
-  ])('%s refuses it, naming the limit', async (call, args, message) => {
+  ])('%s refuses it, naming the limit, and writes nothing and starts no training', async (call, args, message) => {
     expect(await dispatchCall(service, call, args)).toEqual({ ok: false, message });
-  });
-
-  it('wrote nothing and started no training', () => {
     expect(readdirSync(folders.workspace)).toEqual([]);
     expect(readdirSync(folders.runs)).toEqual([]);
     expect(started).toEqual([]);
@@ -105,18 +110,21 @@ describe('the API refuses the same documents', () => {
 
 describe('the WebSocket refuses them too', () => {
   let server: WebServer;
+  // A connection per test: one of them ends with the server closing it.
   let socket: WebSocket;
   beforeAll(async () => {
     server = await startWebServer({ host: '127.0.0.1', port: 0, token: 't', staticDir: folders.static, service, maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  beforeEach(async () => {
     const origin = new URL(server.url).origin;
     socket = new WebSocket(`${origin.replace('http', 'ws')}/api?token=t`, { origin });
     await new Promise((resolve) => socket.once('open', resolve));
   });
-  afterAll(async () => {
+  afterEach(() => {
     socket.close();
-    service.dispose();
-    await server.close();
-    rmSync(root, { recursive: true, force: true });
   });
 
   const reply = () => new Promise<unknown>((resolve) => socket.once('message', (data) => resolve(JSON.parse(data.toString()))));

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { trainingSettingsSchema } from '../../main/graph/training-settings.ts';
 import { appendEpochMetrics, createRunFolder, readRunRecord, writeRunRecord } from '../../main/runs/run-folder.ts';
 import { deleteRun, listRuns, renameRun, setRunNote } from '../../main/runs/run-history.ts';
@@ -30,10 +30,15 @@ async function makeRuns(root: string) {
 }
 
 describe('the runs of a project', () => {
-  const root = mkdtempSync(join(tmpdir(), 'runs-'));
+  // Fresh runs for every test: some rename or delete them.
+  let root: string;
   let dirs: string[];
-  beforeAll(async () => {
+  beforeEach(async () => {
+    root = mkdtempSync(join(tmpdir(), 'runs-'));
     dirs = await makeRuns(root);
+  });
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('summarises each run, newest first, with parameters, MACs, best accuracies and the gap', async () => {

@@ -1,6 +1,8 @@
 /**
  * Seeded random graphs that the analysis accepts, for cross-checks against a real engine:
- * chains of every block kind with residual (Add) and inception-style (Concat) branches.
+ * chains of every block kind with residual (Add) and inception-style (Concat) branches. Being
+ * filtered by the analysis, they can never show it refusing a graph wrongly; tfjs-random-graph.ts
+ * makes graphs the other way round, from what TensorFlow.js builds.
  */
 import { analyzeGraph } from '../../main/analysis/analyze.ts';
 import type { Shape } from '../../main/analysis/types.ts';

@@ -27,7 +27,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createStudioService } from '../../main/api/studio-service.ts';
 import { analyzeGraph } from '../../main/analysis/analyze.ts';
 import { ACTIVATION_FACTOR, estimateTrainingMemory, largestBatchWithin } from '../../main/analysis/training-memory.ts';
@@ -171,6 +171,10 @@ describe("the service's startTraining", () => {
       started.push(request);
       return { cancel() {}, kill() {}, done: new Promise(() => {}) };
     },
+  });
+  // Each test counts the processes it starts itself.
+  beforeEach(() => {
+    started.length = 0;
   });
 
   it('refuses the huge design before starting a training process, with the estimate', async () => {

@@ -4,18 +4,21 @@
  */
 import { ACTIVATIONS } from '../../../main/graph/schema.ts';
 
-/** The settings each block kind has. */
+/** The settings each block kind has; every kind is listed. */
 export const KNOWN_PARAMS: Record<string, string[]> = {
   input: ['height', 'width', 'channels'],
   conv2d: ['filters', 'kernelSize', 'strides', 'padding', 'dilation', 'useBias'],
-  depthwiseConv2d: ['kernelSize', 'depthMultiplier', 'strides', 'padding', 'useBias'],
+  depthwiseConv2d: ['kernelSize', 'depthMultiplier', 'strides', 'padding', 'dilation', 'useBias'],
   batchNorm: ['momentum', 'epsilon'],
   activation: ['function', 'alpha'],
   dropout: ['rate'],
   maxPool2d: ['poolSize', 'strides', 'padding'],
   avgPool2d: ['poolSize', 'strides', 'padding'],
   globalAvgPool: ['keepDims'],
+  flatten: [],
   dense: ['units', 'useBias'],
+  add: [],
+  concat: [],
   output: ['activation'],
 };
 

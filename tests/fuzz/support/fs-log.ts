@@ -6,6 +6,7 @@
  *
  *   vi.mock('node:fs/promises', async (real) => (await import('./support/fs-log.ts')).recordingFs(await real()));
  */
+import { constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,9 +58,16 @@ export function recordingFs(real: FsPromises): FsPromises {
     return (real.readFile as (...args: unknown[]) => unknown)(path, ...rest);
   };
   wrapped.open = (path: unknown, flags?: unknown, ...rest: unknown[]) => {
-    // Opening to read changes nothing; any other flag ("w", "a", "r+", numeric) may.
-    note(path, flags === undefined || flags === 'r' ? readPaths : writtenPaths);
+    // Opening to read changes nothing; any other flag ("w", "a", "r+", or a number that may write) may.
+    note(path, opensToRead(flags) ? readPaths : writtenPaths);
     return (real.open as (...args: unknown[]) => unknown)(path, flags, ...rest);
   };
   return { ...wrapped, default: wrapped } as unknown as FsPromises;
+}
+
+const WRITING_FLAGS = constants.O_WRONLY | constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND;
+
+function opensToRead(flags: unknown): boolean {
+  if (typeof flags === 'number') return (flags & WRITING_FLAGS) === 0;
+  return flags === undefined || flags === 'r';
 }
