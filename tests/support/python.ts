@@ -1,10 +1,11 @@
 /**
- * The Python the tests run: Debian's /usr/bin/python3, which has python3-torch, python3-numpy and
- * python3-onnx (the pyenv `python3` on PATH has none of them), or wherever PYTHON_WITH_TORCH points.
+ * The Python the tests run (real-pytorch.ts chooses it: Debian's /usr/bin/python3, with
+ * python3-torch, python3-numpy and python3-onnx), and whether it has a given set of modules.
  */
 import { spawnSync } from 'node:child_process';
+import { PYTHON, TORCH_REQUIRED } from './real-pytorch.ts';
 
-export const PYTHON = process.env.PYTHON_WITH_TORCH ?? '/usr/bin/python3';
+export { PYTHON };
 
 /** Whether the interpreter has every module named, checked without importing them (torch takes 1-2 s). */
 export function hasPythonModules(...modules: string[]): boolean {
@@ -13,4 +14,4 @@ export function hasPythonModules(...modules: string[]): boolean {
 }
 
 /** CI runs every check (.ci/run sets CI=true); a developer machine without the modules skips them. */
-export const PYTHON_REQUIRED = process.env.CI === 'true' || process.env.CI === '1';
+export const PYTHON_REQUIRED = TORCH_REQUIRED;
