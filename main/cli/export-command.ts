@@ -1,16 +1,32 @@
-/** `cnn-studio export <graph|run> --format …`: PyTorch or Keras code, Keras JSON, or a run's TensorFlow.js model. */
+/**
+ * `cnn-studio export <graph|run> --format …`: PyTorch or Keras code, Keras JSON, ONNX with weights,
+ * a run's PyTorch module with its trained weights, a PyTorch training script, or a run's
+ * TensorFlow.js model.
+ */
 import { stat } from 'node:fs/promises';
-import { describeError } from '../errors.ts';
+import { describeError, StudioError } from '../errors.ts';
+import { initialWeights, runWeights, writeOnnxExport, writePyTorchExport } from '../files/export-model.ts';
 import { exportRunModel, exportText, writeExport, type ExportFormat } from '../files/write-export.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { readRunGraph } from '../runs/run-history.ts';
 import { EXIT_OK, EXIT_UNREADABLE, type Output } from './summary-command.ts';
 
-export const CLI_EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json', 'tfjs'] as const;
+export const CLI_EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json', 'onnx', 'tfjs'] as const;
+export type CliExportFormat = (typeof CLI_EXPORT_FORMATS)[number];
+
+/** For `export --help`: what each format writes, from a design and from a run. */
+export const EXPORT_FORMAT_HELP = [
+  'pytorch      a PyTorch nn.Module (.py); of a run: a folder with the module, its trained weights',
+  '             (weights.npz) and known predictions its self-test checks (python model.py)',
+  'keras        a Keras (TensorFlow 2) functional-API script (.py)',
+  'keras-json   the Keras architecture JSON (model.to_json())',
+  'onnx         an ONNX model (opset 13) with weights: a design\'s initial ones (seeded), a run\'s trained ones',
+  'tfjs         a run\'s trained model in TensorFlow.js format (a folder)',
+].join('\n');
 
 export interface ExportOptions {
-  format: ExportFormat | 'tfjs';
+  format: CliExportFormat;
   out?: string;
   model: 'best' | 'last';
 }
@@ -18,29 +34,56 @@ export interface ExportOptions {
 export async function runExport(source: string, options: ExportOptions, io: Output): Promise<number> {
   try {
     const isRun = (await stat(source).catch(() => null))?.isDirectory() ?? false;
-    if (options.format === 'tfjs') {
-      if (!isRun) throw new Error(`--format tfjs exports a trained model: give a run folder, not ${source}`);
-      if (!options.out) throw new Error('--format tfjs needs --out FOLDER for model.json and its weights');
-      const files = await exportRunModel(source, options.model, options.out);
-      io.err(`Wrote ${files.join(', ')}`);
-      return EXIT_OK;
+    switch (options.format) {
+      case 'tfjs': {
+        if (!isRun) throw new StudioError(`--format tfjs exports a trained model: give a run folder, not ${source}`);
+        const files = await exportRunModel(source, options.model, requireOut(options, 'FOLDER for model.json and its weights'));
+        io.err(`Wrote ${files.join(', ')}`);
+        return EXIT_OK;
+      }
+      case 'onnx': {
+        const out = requireOut(options, 'model.onnx (ONNX is a binary file)');
+        const design = isRun ? await runWeights(source, options.model) : await initialWeights(await readDesign(source));
+        await writeOnnxExport(out, design);
+        io.err(`Wrote ${out} (${design.from})`);
+        return EXIT_OK;
+      }
+      case 'pytorch':
+        if (isRun) {
+          const out = requireOut(options, 'FOLDER for the module, its trained weights and the known predictions');
+          if (/\.py$/i.test(out)) throw new StudioError(`--out ${out}: a run's PyTorch export is a folder (model.py, weights.npz, known-predictions.npz); give a folder name`);
+          const design = await runWeights(source, options.model);
+          const written = await writePyTorchExport(out, design);
+          io.err(`Wrote ${written.files.join(', ')} (${design.from}; known predictions: ${written.checks})`);
+          return EXIT_OK;
+        }
+        return await writeText(await readDesign(source), options.format, options.out, io);
+      default:
+        return await writeText(isRun ? await readRunGraph(source) : await readDesign(source), options.format, options.out, io);
     }
-    const graph = isRun ? await readRunGraph(source) : await readDesign(source);
-    if (!options.out) {
-      io.out((await exportText(graph, options.format)).trimEnd());
-      return EXIT_OK;
-    }
-    await writeExport(options.out, graph, options.format);
-    io.err(`Wrote ${options.out}`);
-    return EXIT_OK;
   } catch (error) {
     io.err(`error: ${describeError(error).replace(/^Error: /, '')}`);
     return EXIT_UNREADABLE;
   }
 }
 
+async function writeText(graph: GraphDocument, format: ExportFormat, out: string | undefined, io: Output): Promise<number> {
+  if (!out) {
+    io.out((await exportText(graph, format)).trimEnd());
+    return EXIT_OK;
+  }
+  await writeExport(out, graph, format);
+  io.err(`Wrote ${out}`);
+  return EXIT_OK;
+}
+
+function requireOut(options: ExportOptions, what: string): string {
+  if (!options.out) throw new StudioError(`--format ${options.format} needs --out ${what}`);
+  return options.out;
+}
+
 async function readDesign(path: string): Promise<GraphDocument> {
   const read = await readGraphFile(path);
-  if (!read.ok) throw new Error(read.problems.join('; '));
+  if (!read.ok) throw new StudioError(read.problems.join('; '));
   return read.graph;
 }

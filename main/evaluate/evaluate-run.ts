@@ -1,11 +1,10 @@
 /** Evaluating a run's saved model on its dataset's test split. */
-import { join } from 'node:path';
 import { loadBackend, loadFastestBackend, type BackendName } from '../backends/ladder.ts';
 import { limitDataset, type ImageDataset } from '../data/dataset.ts';
 import type { DatasetName } from '../data/dataset-name.ts';
 import { loadDataset } from '../data/datasets.ts';
-import { describeError, StudioError } from '../errors.ts';
-import { loadModel } from '../runs/model-files.ts';
+import { StudioError } from '../errors.ts';
+import { loadRunModel } from '../runs/run-model.ts';
 import { RUN_FILES } from '../runs/run-folder.ts';
 import { readRunGraph } from '../runs/run-history.ts';
 import type * as tfjs from '@tensorflow/tfjs';
@@ -38,9 +37,7 @@ export async function runFeatureMaps(runDir: string, index: number, options: Dat
   const settings = graph.training;
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
   const backend = await loadFastestBackend();
-  const model = await loadModel(backend.tf, join(runDir, RUN_FILES.bestModel)).catch((error: unknown) => {
-    throw new StudioError(`cannot load the best model of ${runDir}: ${describeError(error)}`);
-  });
+  const model = await loadRunModel(backend.tf, runDir, 'best', graph);
   try {
     const dataset = limitDataset(await readRunDataset(settings.dataset, options), settings.limit);
     if (!Number.isInteger(index) || index < 0 || index >= dataset.test.count) {
@@ -69,10 +66,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions): 
   const settings = graph.training;
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
   const backend = options.backend === 'auto' ? await loadFastestBackend() : await loadBackend(options.backend);
-  const modelDir = join(runDir, options.model === 'best' ? RUN_FILES.bestModel : RUN_FILES.lastModel);
-  const model = await loadModel(backend.tf, modelDir).catch((error: unknown) => {
-    throw new StudioError(`cannot load the ${options.model} model from ${modelDir}: ${describeError(error)}`);
-  });
+  const model = await loadRunModel(backend.tf, runDir, options.model, graph);
   try {
     const dataset = limitDataset(await readRunDataset(settings.dataset, options), settings.limit);
     const logits = graph.nodes.some((n) => n.type === 'output' && n.params.activation === 'none');
@@ -83,7 +77,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions): 
 }
 
 /** The dataset a run was trained on, resolved and read as the options say. */
-async function readRunDataset(name: string, options: DatasetOptions): Promise<ImageDataset> {
+export async function readRunDataset(name: string, options: DatasetOptions): Promise<ImageDataset> {
   const resolved = options.resolveDataset ? await options.resolveDataset(name) : name;
   return (options.loadDataset ?? loadDataset)(resolved);
 }

@@ -12,10 +12,10 @@ import { findBackupFile, type BackupInfo } from './backup.ts';
 import { describeFsError } from './fs-errors.ts';
 import { parseJsonBytes } from '../graph/json-text.ts';
 import { readRegularFile } from './regular-file.ts';
-import { hasOnnxExtension, looksLikeOnnx, MAX_ONNX_FILE_BYTES, onnxFromBytes } from './read-onnx-file.ts';
+import { hasOnnxExtension, looksLikeOnnx, MAX_ONNX_FILE_BYTES, onnxFromBytes, type OnnxWeightsInfo } from './read-onnx-file.ts';
 
 export type ReadResult =
-  | { ok: true; graph: GraphDocument; notes: string[] }
+  | { ok: true; graph: GraphDocument; notes: string[]; /** Set for an ONNX model: its weights. */ onnx?: OnnxWeightsInfo }
   | { ok: false; problems: string[]; backup: BackupInfo | null };
 
 /** Large enough for any real graph; refuses a mistaken multi-gigabyte file before reading it. */

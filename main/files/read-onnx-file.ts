@@ -14,9 +14,13 @@ import { readNamedFile } from './regular-file.ts';
 /** Far above any small CNN (round 10 is 44 KB, LeNet-5 250 KB); refuses a mistaken huge file before reading it. */
 export const MAX_ONNX_FILE_BYTES = 256 * 1024 * 1024;
 
-export type OnnxFileResult =
-  | { ok: true; graph: GraphDocument; notes: string[]; weights: GraphWeights | null; weightsProblem: string | null }
-  | { ok: false; problems: string[] };
+/** What an ONNX file brings besides its graph: its weights, or why they cannot start a training. */
+export interface OnnxWeightsInfo {
+  weights: GraphWeights | null;
+  weightsProblem: string | null;
+}
+
+export type OnnxFileResult = { ok: true; graph: GraphDocument; notes: string[]; onnx: OnnxWeightsInfo } | { ok: false; problems: string[] };
 
 /** An ONNX file by its name; files of other names are told apart by their first byte (looksLikeOnnx). */
 export function hasOnnxExtension(path: string): boolean {
@@ -51,5 +55,5 @@ export function onnxFromBytes(bytes: Uint8Array, path: string): OnnxFileResult {
   }
   const imported = importOnnxModel(model, { fallbackName: basename(path, extname(path)) });
   if (!imported.ok) return { ok: false, problems: imported.problems.map((p) => `${path}: ${p}`) };
-  return { ok: true, graph: imported.graph, notes: imported.notes, weights: imported.weights, weightsProblem: imported.weightsProblem };
+  return { ok: true, graph: imported.graph, notes: imported.notes, onnx: { weights: imported.weights, weightsProblem: imported.weightsProblem } };
 }

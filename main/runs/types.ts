@@ -27,6 +27,11 @@ export interface RunRecord {
    */
   pid?: number;
   host?: string;
+  /**
+   * The ONNX model training started from (fine-tuning), as it was named; a copy is kept in
+   * models/initial/model.onnx. Absent for a run from the studio's own initialisation.
+   */
+  initialWeights?: string;
 }
 
 /** One row of the runs table. */
