@@ -73,12 +73,12 @@ export function checkWeights(graph: GraphDocument, analysis: GraphAnalysis, weig
     const given = weights.get(node.id);
     if (expected.length === 0) continue;
     if (!given) {
-      problems.push(`${node.id} has none`);
+      problems.push(`${node.id} has none there`);
       continue;
     }
     const wanted = expected.map((e) => e.shape.join('×')).join(' + ');
     const got = given.map((t) => t.shape.join('×')).join(' + ');
-    if (wanted !== got) problems.push(`${node.id} needs ${wanted} but ${source} has ${got}`);
+    if (wanted !== got) problems.push(`${node.id} needs ${wanted}, not ${got}`);
   }
   if (problems.length > 0) throw new WeightsMismatchError(`the weights in ${source} do not fit the design: ${problems.join('; ')}`);
 }
