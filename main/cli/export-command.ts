@@ -4,15 +4,17 @@
  * TensorFlow.js model.
  */
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describeError, StudioError } from '../errors.ts';
 import { initialWeights, runWeights, writeOnnxExport, writePyTorchExport } from '../files/export-model.ts';
 import { exportRunModel, exportText, writeExport, type ExportFormat } from '../files/write-export.ts';
+import { writeTrainingScript } from '../files/write-training-script.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { readRunGraph } from '../runs/run-history.ts';
 import { EXIT_OK, EXIT_UNREADABLE, type Output } from './summary-command.ts';
 
-export const CLI_EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json', 'onnx', 'tfjs'] as const;
+export const CLI_EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json', 'onnx', 'pytorch-train', 'tfjs'] as const;
 export type CliExportFormat = (typeof CLI_EXPORT_FORMATS)[number];
 
 /** For `export --help`: what each format writes, from a design and from a run. */
@@ -22,6 +24,8 @@ export const EXPORT_FORMAT_HELP = [
   'keras        a Keras (TensorFlow 2) functional-API script (.py)',
   'keras-json   the Keras architecture JSON (model.to_json())',
   'onnx         an ONNX model (opset 13) with weights: a design\'s initial ones (seeded), a run\'s trained ones',
+  'pytorch-train  a folder with train.py: the design\'s training in PyTorch, on CUDA or with torchrun;',
+  '             its runs come back as run folders (--with-data adds the dataset as IDX files)',
   'tfjs         a run\'s trained model in TensorFlow.js format (a folder)',
 ].join('\n');
 
@@ -29,6 +33,8 @@ export interface ExportOptions {
   format: CliExportFormat;
   out?: string;
   model: 'best' | 'last';
+  /** pytorch-train: copy the dataset (as IDX files) beside the script. */
+  withData?: boolean;
 }
 
 export async function runExport(source: string, options: ExportOptions, io: Output): Promise<number> {
@@ -46,6 +52,14 @@ export async function runExport(source: string, options: ExportOptions, io: Outp
         const design = isRun ? await runWeights(source, options.model) : await initialWeights(await readDesign(source));
         await writeOnnxExport(out, design);
         io.err(`Wrote ${out} (${design.from})`);
+        return EXIT_OK;
+      }
+      case 'pytorch-train': {
+        const out = requireOut(options, 'FOLDER for train.py');
+        const graph = isRun ? await readRunGraph(source) : await readDesign(source);
+        const written = await writeTrainingScript(out, graph, { withData: options.withData ?? false });
+        io.err(`Wrote ${written.files.length > 1 ? `${written.files[0]} and ${written.files.length - 1} data files` : written.files[0]} (${written.dataset})`);
+        io.err(`Run it: python ${join(out, 'train.py')} --data ${options.withData ? join(out, 'data') : 'DATA_FOLDER'}   (or torchrun --nproc_per_node=N …)`);
         return EXIT_OK;
       }
       case 'pytorch':

@@ -103,6 +103,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'what to write (see below)').choices([...CLI_EXPORT_FORMATS]).makeOptionMandatory())
     .option('--out <path>', 'file or folder to write; code is printed when left out')
     .addOption(new Option('--model <which>', "a run's saved model to export").choices(['best', 'last']).default('best'))
+    .option('--with-data', "pytorch-train: write the design's dataset beside the script, as IDX files")
     .addHelpText('after', `\nFormats:\n${EXPORT_FORMAT_HELP.replace(/^/gm, '  ')}`)
     .action(async (source: string, options: ExportOptions) => {
       process.exitCode = await runExport(source, options, io);

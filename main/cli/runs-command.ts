@@ -50,11 +50,17 @@ export async function runRuns(dir: string, options: { sort: RunSort; json?: bool
       run.gap === null ? '–' : `${(run.gap * 100).toFixed(2)} pt`,
       run.bestEpoch === null ? '–' : `${run.bestEpoch} of ${run.epochs}`,
       run.seconds === null ? '–' : formatDuration(run.seconds),
-      run.backend,
+      backendCell(run),
     ]);
   }
   io.out(table.toString());
   // Why runs ended early, under the table: too long for a column.
   for (const run of runs) if (run.error) io.out(`${run.id} ${run.status}: ${run.error}`);
   return EXIT_OK;
+}
+
+/** The backend, and for a run trained outside the studio how many processes and where. */
+function backendCell(run: RunSummary): string {
+  if (!run.ranOn) return run.backend;
+  return `${run.backend}${run.ranOn.worldSize > 1 ? ` ×${run.ranOn.worldSize}` : ''} on ${run.ranOn.host}`;
 }
