@@ -85,7 +85,10 @@ function settingChanges(before: GraphNode, after: GraphNode): SettingChange[] {
 function objectChanges(before: Record<string, unknown>, after: Record<string, unknown>): SettingChange[] {
   const changes: SettingChange[] = [];
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes.push({ key, before: before[key], after: after[key] });
+    // Own keys only: a key one side lacks must read as absent, never as an inherited `constructor`.
+    const was = Object.hasOwn(before, key) ? before[key] : undefined;
+    const is = Object.hasOwn(after, key) ? after[key] : undefined;
+    if (JSON.stringify(was) !== JSON.stringify(is)) changes.push({ key, before: was, after: is });
   }
   return changes;
 }

@@ -128,6 +128,12 @@ export interface StudioApi {
   previewDataset(name: string): Promise<DatasetPreview>;
   startTraining(request: TrainingStart): Promise<{ runId: string }>;
   stopTraining(runId: string): Promise<void>;
+  /**
+   * The runs this engine is training now, by the runId startTraining gave. A page that lost its
+   * connection asks after reconnecting: a run not listed was stopped (the server that ran it
+   * stopped too) and reads as interrupted.
+   */
+  activeRuns(): Promise<string[]>;
   /** The project's runs, newest first, and the entries of the runs folder that could not be read as runs. */
   listRuns(): Promise<RunListing>;
   runDetails(id: string): Promise<RunDetails>;
@@ -143,24 +149,24 @@ export interface StudioApi {
   /** Copies a run's best trained model (TensorFlow.js LayersModel) into a folder. */
   exportRunModel(id: string, folder: string): Promise<{ files: string[] }>;
   onTrainingEvent(listener: (runId: string, event: TrainingEvent) => void): () => void;
+  /**
+   * Whether the engine can be reached: `lost` when the browser mode's server went away (the page
+   * keeps trying to reconnect), `connected` once it is back. The desktop app's engine lives in
+   * the app itself and is never lost.
+   */
+  onConnection(listener: (state: ConnectionState) => void): () => void;
   /** File commands from the desktop app's menu; the browser mode has no menu and never sends them. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
 }
+
+export type ConnectionState = 'connected' | 'lost';
 
 export const MENU_COMMANDS = ['new', 'open', 'save', 'saveAs', 'gallery', 'undo', 'redo', 'autoLayout', 'zoomToFit'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 /** The calls, without the event subscriptions: what a transport carries as request and response. */
-export type StudioCalls = Omit<StudioApi, 'onTrainingEvent' | 'onMenuCommand'>;
+export type StudioCalls = Omit<StudioApi, 'onTrainingEvent' | 'onMenuCommand' | 'onConnection'>;
 export type CallName = keyof StudioCalls;
-
-/** Events pushed from the engine, by channel. */
-export interface StudioEvents {
-  trainingEvent: [runId: string, event: TrainingEvent];
-  menuCommand: [command: MenuCommand];
-}
-
-export const EVENT_CHANNELS = ['trainingEvent', 'menuCommand'] as const satisfies readonly (keyof StudioEvents)[];
 
 export const CALL_NAMES = [
   'hostInfo',
@@ -180,6 +186,7 @@ export const CALL_NAMES = [
   'previewDataset',
   'startTraining',
   'stopTraining',
+  'activeRuns',
   'listRuns',
   'runDetails',
   'renameRun',
@@ -190,8 +197,3 @@ export const CALL_NAMES = [
   'exportDesign',
   'exportRunModel',
 ] as const satisfies readonly CallName[];
-
-/** An error the engine reports to the interface: a message for the user, never a stack. */
-export interface ApiErrorPayload {
-  message: string;
-}

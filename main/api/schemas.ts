@@ -35,6 +35,7 @@ export const CALL_ARGUMENTS = {
     z.strictObject({ graph, settings: z.record(z.string(), z.unknown()), backend: z.enum([...BACKENDS, 'auto']) }),
   ]),
   stopTraining: z.tuple([z.string().min(1, onStrings()).max(100, onStrings())]),
+  activeRuns: z.tuple([]),
   listRuns: z.tuple([]),
   runDetails: z.tuple([runId]),
   renameRun: z.tuple([runId, z.string().trim().min(1, onStrings({ error: 'a run needs a name' })).max(200, onStrings())]),

@@ -200,6 +200,10 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       runs.get(runId)?.cancel();
     },
 
+    async activeRuns() {
+      return [...runs.keys()];
+    },
+
     listRuns: async () => readRunsFolder(await runsRoot()),
 
     async runDetails(id) {

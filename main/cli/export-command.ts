@@ -12,22 +12,8 @@ import { writeTrainingScript } from '../files/write-training-script.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { readRunGraph } from '../runs/run-history.ts';
-import { EXIT_OK, EXIT_UNREADABLE, type Output } from './summary-command.ts';
-
-export const CLI_EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json', 'onnx', 'pytorch-train', 'tfjs'] as const;
-export type CliExportFormat = (typeof CLI_EXPORT_FORMATS)[number];
-
-/** For `export --help`: what each format writes, from a design and from a run. */
-export const EXPORT_FORMAT_HELP = [
-  'pytorch      a PyTorch nn.Module (.py); of a run: a folder with the module, its trained weights',
-  '             (weights.npz) and known predictions its self-test checks (python model.py)',
-  'keras        a Keras (TensorFlow 2) functional-API script (.py)',
-  'keras-json   the Keras architecture JSON (model.to_json())',
-  'onnx         an ONNX model (opset 13) with weights: a design\'s initial ones (seeded), a run\'s trained ones',
-  'pytorch-train  a folder with train.py: the design\'s training in PyTorch, on CUDA or with torchrun;',
-  '             its runs come back as run folders (--with-data adds the dataset as IDX files)',
-  'tfjs         a run\'s trained model in TensorFlow.js format (a folder)',
-].join('\n');
+import type { CliExportFormat } from './choices.ts';
+import { EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
 
 export interface ExportOptions {
   format: CliExportFormat;

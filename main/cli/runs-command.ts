@@ -2,11 +2,10 @@
 import Table from 'cli-table3';
 import { formatCount } from '../analysis/format.ts';
 import { readRunsFolder, type RunSummary } from '../runs/run-history.ts';
-import { EXIT_OK, type Output } from './summary-command.ts';
+import { EXIT_OK, type Output } from './output.ts';
 import { formatDuration } from './train-progress.ts';
+import type { RunSort } from './choices.ts';
 
-export const RUN_SORTS = ['started', 'test', 'train', 'gap', 'params', 'macs', 'time', 'name'] as const;
-export type RunSort = (typeof RUN_SORTS)[number];
 
 const SORTERS: Record<RunSort, (a: RunSummary, b: RunSummary) => number> = {
   started: (a, b) => b.startedAt.localeCompare(a.startedAt),
@@ -33,8 +32,8 @@ export async function runRuns(dir: string, options: { sort: RunSort; json?: bool
     return EXIT_OK;
   }
   const table = new Table({
-    head: ['Run', 'Name', 'Status', 'Params', 'MACs', 'Best train', 'Best test', 'Gap', 'At epoch', 'Time', 'Backend'],
-    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+    head: ['Run', 'Name', 'Status', 'Params', 'MACs', 'Best train', 'Best test', 'Gap', 'At epoch', 'Time', 'Backend', 'Model'],
+    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
     style: { head: [], border: [], compact: true },
   });
   const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(2)} %`);
@@ -51,11 +50,15 @@ export async function runRuns(dir: string, options: { sort: RunSort; json?: bool
       run.bestEpoch === null ? '–' : `${run.bestEpoch} of ${run.epochs}`,
       run.seconds === null ? '–' : formatDuration(run.seconds),
       backendCell(run),
+      savedModelsCell(run.models),
     ]);
   }
   io.out(table.toString());
-  // Why runs ended early, under the table: too long for a column.
-  for (const run of runs) if (run.error) io.out(`${run.id} ${run.status}: ${run.error}`);
+  // Why runs ended early, and why one has no model to evaluate, under the table: too long for a column.
+  for (const run of runs) {
+    if (run.error) io.out(`${run.id} ${run.status}: ${run.error}`);
+    else if (!run.models.best) io.out(`${run.id} has no saved model: ${run.models.missing}`);
+  }
   return EXIT_OK;
 }
 
@@ -63,4 +66,10 @@ export async function runRuns(dir: string, options: { sort: RunSort; json?: bool
 function backendCell(run: RunSummary): string {
   if (!run.ranOn) return run.backend;
   return `${run.backend}${run.ranOn.worldSize > 1 ? ` ×${run.ranOn.worldSize}` : ''} on ${run.ranOn.host}`;
+}
+
+/** `best, last` as `cnn-studio eval --model` names them, or `none`. */
+function savedModelsCell(models: RunSummary['models']): string {
+  const saved = (['best', 'last'] as const).filter((which) => models[which]);
+  return saved.length === 0 ? 'none' : saved.join(', ');
 }

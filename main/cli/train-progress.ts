@@ -77,6 +77,10 @@ export function createProgressPrinter(output: ProgressOutput): (event: TrainingE
         stopBar();
         output.err(`Cancelled after ${event.epochsDone} epoch${event.epochsDone === 1 ? '' : 's'}${runDir ? `; what was done is in ${runDir}` : ''}`);
         return;
+      case 'diverged':
+        stopBar();
+        output.err(`error: training diverged: ${event.message}${runDir ? `; the epochs before it are in ${runDir}` : ''}`);
+        return;
       case 'failed':
         stopBar();
         output.err(`error: ${event.error}`);

@@ -7,7 +7,7 @@ import { analyzeGraph } from '../analysis/analyze.ts';
 import type { Diagnostic, GraphAnalysis } from '../analysis/types.ts';
 import { StudioError } from '../errors.ts';
 import type { GraphDocument, GraphNode } from '../graph/types.ts';
-import { layerNames, paddingLayerNames } from './layer-names.ts';
+import { layerNames, modelName, paddingLayerNames } from './layer-names.ts';
 
 export type TensorFlow = typeof tfjs;
 type Symbolic = tfjs.SymbolicTensor;
@@ -133,9 +133,4 @@ function padExplicitly(tf: TensorFlow, x: Symbolic, padding: GraphNode<'conv2d'>
   if (!Array.isArray(padding) || padding.every((p) => p === 0) || name === undefined) return x;
   const [top, bottom, left, right] = padding;
   return tf.layers.zeroPadding2d({ name, padding: [[top, bottom], [left, right]] }).apply(x) as Symbolic;
-}
-
-function modelName(graph: GraphDocument): string {
-  const name = (graph.name ?? 'cnn').replace(/[^-A-Za-z0-9._]/g, '_');
-  return /^[A-Za-z0-9]/.test(name) ? name : `m${name}`;
 }

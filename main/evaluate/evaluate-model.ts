@@ -5,7 +5,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TensorFlow } from '../compile/to-tfjs.ts';
-import { batchRanges, fillBatch } from '../data/batches.ts';
+import { batchRanges, fillTestBatch } from '../data/batches.ts';
 import type { ImageDataset, ImageSplit } from '../data/dataset.ts';
 import { confusionMatrix, perClassAccuracy } from './confusion.ts';
 import type { Evaluation, Misclassified } from './types.ts';
@@ -25,7 +25,7 @@ export async function evaluateModel(
   let lossSum = 0;
   for (const [start, end] of batchRanges(split.count, BATCH)) {
     const indices = Uint32Array.from({ length: end - start }, (_, i) => start + i);
-    const batch = fillBatch(dataset, split, indices, { rotate: 0, shift: 0 }, Math.random);
+    const batch = fillTestBatch(dataset, split, indices);
     const probabilities = tf.tidy(() => {
       const output = model.predict(tf.tensor4d(batch.images, [batch.size, ...dataset.shape])) as tfjs.Tensor;
       return options.logits ? tf.softmax(output) : output;

@@ -6,9 +6,10 @@ import { loadDataset } from '../data/datasets.ts';
 import { StudioError } from '../errors.ts';
 import { loadRunModel } from '../runs/run-model.ts';
 import { RUN_FILES } from '../runs/run-folder.ts';
+import { requireSavedModel } from '../runs/saved-models.ts';
 import { readRunGraph } from '../runs/run-history.ts';
 import type * as tfjs from '@tensorflow/tfjs';
-import { fillBatch } from '../data/batches.ts';
+import { fillTestBatch } from '../data/batches.ts';
 import { evaluateModel } from './evaluate-model.ts';
 import { featureMapsOf } from './feature-maps.ts';
 import type { Evaluation, FeatureMaps } from './types.ts';
@@ -36,6 +37,7 @@ export async function runFeatureMaps(runDir: string, index: number, options: Dat
   const graph = await readRunGraph(runDir);
   const settings = graph.training;
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
+  await requireSavedModel(runDir, 'best');
   const backend = await loadFastestBackend();
   const model = await loadRunModel(backend.tf, runDir, 'best', graph);
   try {
@@ -43,7 +45,7 @@ export async function runFeatureMaps(runDir: string, index: number, options: Dat
     if (!Number.isInteger(index) || index < 0 || index >= dataset.test.count) {
       throw new StudioError(`there is no test image ${index}; the test split has ${dataset.test.count}`);
     }
-    const batch = fillBatch(dataset, dataset.test, [index], { rotate: 0, shift: 0 }, Math.random);
+    const batch = fillTestBatch(dataset, dataset.test, [index]);
     const output = backend.tf.tidy(() => (model.predict(backend.tf.tensor4d(batch.images, [1, ...dataset.shape])) as tfjs.Tensor).argMax(-1));
     const predicted = (await output.data())[0]!;
     output.dispose();
@@ -65,6 +67,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions): 
   const graph = await readRunGraph(runDir);
   const settings = graph.training;
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
+  await requireSavedModel(runDir, options.model);
   const backend = options.backend === 'auto' ? await loadFastestBackend() : await loadBackend(options.backend);
   const model = await loadRunModel(backend.tf, runDir, options.model, graph);
   try {

@@ -6,7 +6,7 @@
  * Keras is channels last like the studio, so shapes and flatten order carry over unchanged.
  */
 import type { GraphAnalysis } from '../analysis/types.ts';
-import { layerNames, paddingLayerNames } from '../compile/layer-names.ts';
+import { layerNames, modelName, paddingLayerNames } from '../compile/layer-names.ts';
 import type { ActivationFunction, GraphDocument, GraphNode } from '../graph/types.ts';
 import { planExport, type PlannedNode } from './export-plan.ts';
 import { docstringOpening, grouped, pyFloat, pyString, pyTuple } from './python-names.ts';
@@ -146,10 +146,4 @@ function convolution(node: GraphNode<'conv2d' | 'depthwiseConv2d'>, make: Make, 
   if (!Array.isArray(p.padding) || padName === undefined) return [layer];
   const [top, bottom, left, right] = p.padding;
   return [layer, `layers.ZeroPadding2D(padding=((${top}, ${bottom}), (${left}, ${right})), name=${pyString(padName)})`];
-}
-
-/** The compiled model's name (compile/to-tfjs.ts), so the script and the studio agree. */
-function modelName(graph: GraphDocument): string {
-  const name = (graph.name ?? 'cnn').replace(/[^-A-Za-z0-9._]/g, '_');
-  return /^[A-Za-z0-9]/.test(name) ? name : `m${name}`;
 }

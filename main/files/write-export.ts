@@ -4,13 +4,12 @@
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { StudioError } from '../errors.ts';
 import { readNamedFile } from './regular-file.ts';
 import { writeAtomically } from './write-atomically.ts';
 import type { GraphDocument } from '../graph/types.ts';
-import { RUN_FILES } from '../runs/run-folder.ts';
+import { requireSavedModel } from '../runs/saved-models.ts';
 import { GraphNotExportableError } from '../export/export-plan.ts';
 import { exportKerasJson } from '../export/keras-json.ts';
 import { exportKerasPython } from '../export/keras-python.ts';
@@ -29,7 +28,13 @@ export async function exportText(graph: GraphDocument, format: ExportFormat): Pr
     if (format === 'pytorch') return exportPyTorch(graph, analysis);
     if (format === 'keras') return exportKerasPython(graph, analysis);
     // Keras JSON comes from a compiled model, which needs a backend for its (unused) weights.
-    if (tf.engine().backendName == null) await tf.setBackend('cpu');
+    // TensorFlow.js is loaded here, not above: the code exports never need it (nor its start-up time).
+    const tf = await import('@tensorflow/tfjs');
+    if (tf.engine().backendName == null) {
+      // As in backends/ladder.ts: tfjs's "install the node backend" banner is for developers, not users.
+      tf.env().set('PROD', true);
+      await tf.setBackend('cpu');
+    }
     return `${JSON.stringify(exportKerasJson(tf, graph, analysis), null, 2)}\n`;
   } catch (error) {
     if (error instanceof GraphNotExportableError) throw new StudioError(error.message);
@@ -48,10 +53,8 @@ export async function writeExport(path: string, graph: GraphDocument, format: Ex
  * link already at the target is replaced, never followed out of `folder`.
  */
 export async function exportRunModel(runDir: string, which: 'best' | 'last', folder: string): Promise<string[]> {
-  const source = join(runDir, which === 'best' ? RUN_FILES.bestModel : RUN_FILES.lastModel);
-  const files = await readdir(source).catch(() => {
-    throw new StudioError(`${runDir} has no ${which} model yet (no finished epoch)`);
-  });
+  const source = await requireSavedModel(runDir, which);
+  const files = await readdir(source);
   await mkdir(folder, { recursive: true });
   for (const file of files) {
     await writeAtomically(join(folder, file), await readNamedFile(join(source, file)));

@@ -5,8 +5,7 @@
  * compiled here, matched to the blocks by name (weights/onnx-weights.ts). Evaluating, feature
  * maps and every export then work the same on both.
  */
-import { stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { applyModelWeights, readModelWeights } from '../compile/model-weights.ts';
@@ -17,33 +16,13 @@ import type { GraphDocument } from '../graph/types.ts';
 import { weightsFromOnnx } from '../weights/onnx-weights.ts';
 import type { GraphWeights } from '../weights/types.ts';
 import { loadModel } from './model-files.ts';
-import { RUN_FILES } from './run-folder.ts';
 import { readRunGraph } from './run-history.ts';
-
-export type ModelChoice = 'best' | 'last';
-
-/** The ONNX file the PyTorch training script saves in a model folder. */
-export const ONNX_MODEL_FILE = 'model.onnx';
-
-export function runModelFolder(runDir: string, which: ModelChoice): string {
-  return join(runDir, which === 'best' ? RUN_FILES.bestModel : RUN_FILES.lastModel);
-}
-
-const isFile = (path: string) => stat(path).then((s) => s.isFile(), () => false);
-
-/** Which form the run's model is saved in, or null when there is none. */
-export async function savedModelForm(runDir: string, which: ModelChoice): Promise<'tfjs' | 'onnx' | null> {
-  const folder = runModelFolder(runDir, which);
-  if (await isFile(join(folder, 'model.json'))) return 'tfjs';
-  if (await isFile(join(folder, ONNX_MODEL_FILE))) return 'onnx';
-  return null;
-}
+import { ONNX_MODEL_FILE, requireSavedModel, savedModelForm, type ModelChoice } from './saved-models.ts';
 
 /** The run's saved model, ready to predict; throws a StudioError naming the run when it has none or it does not load. */
 export async function loadRunModel(tf: TensorFlow, runDir: string, which: ModelChoice, graph?: GraphDocument): Promise<tfjs.LayersModel> {
+  const folder = await requireSavedModel(runDir, which);
   const form = await savedModelForm(runDir, which);
-  const folder = runModelFolder(runDir, which);
-  if (form === null) throw new StudioError(`run ${basename(runDir)} has no saved ${which} model (no ${join(folder, 'model.json')} or ${ONNX_MODEL_FILE})`);
   try {
     if (form === 'tfjs') return await loadModel(tf, folder);
     const design = graph ?? (await readRunGraph(runDir));

@@ -3,8 +3,9 @@
 /**
  * `interrupted`: the program that started the run stopped while it trained (the app or CLI was
  * killed or crashed, the machine went down); its finished epochs are kept.
+ * `diverged`: the loss became NaN or infinite, and the run stopped there (train/divergence.ts).
  */
-export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
+export type RunStatus = 'running' | 'finished' | 'diverged' | 'failed' | 'cancelled' | 'interrupted';
 
 /** run.json: a run's status and headline results, rewritten as the run goes. */
 export interface RunRecord {
@@ -71,4 +72,6 @@ export interface RunSummary {
   seconds: number | null;
   /** Where a run trained outside the studio ran; null for the studio's own runs. */
   ranOn: RanOn | null;
+  /** Which models the run saved; `missing` says why one is not there (saved-models.ts). */
+  models: { best: boolean; last: boolean; missing: string | null };
 }

@@ -1,6 +1,6 @@
 /**
  * What a training run reports, in order: started, then batch progress and epoch ends, then one of
- * finished, failed or cancelled. The same events travel from the worker process to the CLI, the
+ * finished, diverged, failed or cancelled. The same events travel from the worker process to the CLI, the
  * desktop app and the browser mode, so they are schema-checked where they cross a boundary.
  */
 import { z } from 'zod';
@@ -60,6 +60,23 @@ export const finishedEvent = z.strictObject({
   seconds: z.number(),
 });
 
+/**
+ * The loss stopped being a number (NaN or ±Infinity): the run stops there, since every later
+ * batch would only train on NaN weights. The models saved at earlier epochs are kept.
+ */
+export const divergedEvent = z.strictObject({
+  type: z.literal('diverged'),
+  /** Counted from 1. */
+  epoch: count,
+  /** The batch whose training loss was not a number, counted from 1; null when it was the test loss after the epoch. */
+  batch: count.nullable(),
+  /** What the loss became, spelled out: JSON has no NaN or Infinity. */
+  loss: z.enum(['NaN', 'Infinity', '-Infinity']),
+  learningRate: z.number(),
+  /** One line for the user, after "diverged:": where the loss stopped being a number, and what to do. */
+  message: z.string(),
+});
+
 export const failedEvent = z.strictObject({ type: z.literal('failed'), error: z.string() });
 export const cancelledEvent = z.strictObject({ type: z.literal('cancelled'), epochsDone: count });
 
@@ -68,6 +85,7 @@ export const trainingEventSchema = z.discriminatedUnion('type', [
   batchEvent,
   epochEvent,
   finishedEvent,
+  divergedEvent,
   failedEvent,
   cancelledEvent,
 ]);
@@ -75,3 +93,4 @@ export const trainingEventSchema = z.discriminatedUnion('type', [
 export type TrainingEvent = z.output<typeof trainingEventSchema>;
 export type EpochEvent = z.output<typeof epochEvent>;
 export type BatchEvent = z.output<typeof batchEvent>;
+export type DivergedEvent = z.output<typeof divergedEvent>;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describeError, StudioError } from '../errors.ts';
 import { readOnnxModel } from '../files/read-onnx-file.ts';
 import type { GraphDocument } from '../graph/types.ts';
-import { ONNX_MODEL_FILE } from '../runs/run-model.ts';
+import { ONNX_MODEL_FILE } from '../runs/saved-models.ts';
 import { weightsFromOnnx } from '../weights/onnx-weights.ts';
 import { WeightsMismatchError, type GraphWeights } from '../weights/types.ts';
 

@@ -11,6 +11,7 @@ import { describeError } from '../errors.ts';
 import type { TrainingSettings } from '../graph/training-settings.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { createRunFolder } from '../runs/run-folder.ts';
+import { folderExists, runFolderGoneMessage, watchRunFolder } from '../runs/run-folder-watch.ts';
 import { checkpointer, newRunRecord, recordEvent, recordInterruption } from '../runs/run-recorder.ts';
 import type { TrainingEvent } from './events.ts';
 import { checkTrainingMemory } from './memory-check.ts';
@@ -48,8 +49,11 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
     const runRecord = newRunRecord(request.graph.name ?? 'graph', backend.name);
     if (start && runDir) runRecord.initialWeights = await keepInitialWeights(runDir, start);
     // The folder is written before the event goes out, so whoever hears of an epoch can read it.
-    // If the folder cannot be written (disk full), the run stops rather than train unrecorded.
+    // If the folder cannot be written (disk full) or was deleted, the run stops rather than train
+    // unrecorded.
     let writeFailure: unknown;
+    let folderGone = false;
+    const watch = runDir ? watchRunFolder(runDir, () => (folderGone = true)) : null;
     const sink = (event: TrainingEvent) => {
       if (!runDir) return emit(event);
       record = record.then(async () => {
@@ -71,16 +75,23 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
         dataset,
         settings: request.settings,
         emit: sink,
-        isCancelled: () => stopRequest() !== null || writeFailure !== undefined,
+        isCancelled: () => stopRequest() !== null || writeFailure !== undefined || folderGone,
         runDir,
         ...(start ? { initialWeights: start.weights } : {}),
         ...(runDir ? { checkpoint: checkpointer(backend.tf, runDir) } : {}),
       });
     } catch (error) {
       sink({ type: 'failed', error: heap.describe(error) ?? describeError(error) });
+    } finally {
+      watch?.stop();
     }
     await record;
-    if (writeFailure !== undefined) emit({ type: 'failed', error: `cannot write the run folder ${runDir}: ${describeError(writeFailure)}` });
+    // The watch may not have ticked yet when a write found the folder gone.
+    if (runDir && (folderGone || (writeFailure !== undefined && !(await folderExists(runDir))))) {
+      emit({ type: 'failed', error: runFolderGoneMessage(runDir) });
+    } else if (writeFailure !== undefined) {
+      emit({ type: 'failed', error: `cannot write the run folder ${runDir}: ${describeError(writeFailure)}` });
+    }
   } catch (error) {
     emit({ type: 'failed', error: describeError(error) });
   }

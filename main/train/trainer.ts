@@ -17,6 +17,8 @@ import type { GraphWeights } from '../weights/types.ts';
 import type { EpochEvent, TrainingEvent } from './events.ts';
 import { createOptimizer, setLearningRate } from './optimizers.ts';
 import { createSchedule } from './schedules.ts';
+import { divergence } from './divergence.ts';
+import { dropoutReseeder } from './dropout-seeds.ts';
 import { checkTrainingSetup } from './setup-checks.ts';
 
 export interface TrainOptions {
@@ -55,6 +57,7 @@ export async function train(options: TrainOptions): Promise<void> {
     }
   }
   const logits = options.graph.nodes.some((n) => n.type === 'output' && n.params.activation === 'none');
+  const reseedDropout = dropoutReseeder(model, settings.seed);
   const optimizer = createOptimizer(tf, settings, schedule.rate(0, 0));
   model.compile({
     optimizer,
@@ -92,7 +95,13 @@ export async function train(options: TrainOptions): Promise<void> {
         const rate = schedule.rate(epoch, b);
         if (rate !== learningRate) setLearningRate(optimizer, (learningRate = rate));
         const [start, end] = batches[b]!;
+        reseedDropout();
         const { loss, accuracy } = await trainBatch(tf, model, dataset, order.subarray(start, end), settings, random);
+        const diverged = divergence(loss, { epoch: epoch + 1, batch: b + 1, batches: batches.length, learningRate });
+        if (diverged) {
+          emit(diverged);
+          return;
+        }
         lossSum += loss * (end - start);
         correctSum += accuracy * (end - start);
         seen += end - start;
@@ -121,6 +130,11 @@ export async function train(options: TrainOptions): Promise<void> {
       }
 
       const test = await evaluateModel(tf, model, dataset, dataset.test, { logits, maxMisclassified: 0 });
+      const diverged = divergence(test.loss, { epoch: epoch + 1, batch: null, batches: batches.length, learningRate });
+      if (diverged) {
+        emit(diverged);
+        return;
+      }
       const improved = test.accuracy > best.accuracy;
       if (improved) best = { accuracy: test.accuracy, epoch: epoch + 1 };
       schedule.epochEnded(test.loss);

@@ -10,7 +10,7 @@ async function trainShort(round: string) {
   await page.click('[data-testid=view-train]');
   await page.waitForSelector('[data-testid=train-backend] option[value=wasm]', { state: 'attached' });
   await page.fill('[data-testid=train-epochs]', '2');
-  await page.fill('[data-testid=train-batch]', '32');
+  await page.fill('[data-testid=train-batchSize]', '32');
   await page.fill('[data-testid=train-limit]', '128');
   await page.click('[data-testid=train-start]');
   await expect.poll(() => page.getAttribute('[data-testid=train-status]', 'data-status'), { timeout: 90_000 }).toBe('finished');
@@ -19,6 +19,8 @@ async function trainShort(round: string) {
 describe('comparing runs', () => {
   it('trains rounds 9 and 10, lists both, overlays their curves and names what changed', async () => {
     const { page } = studio();
+    // The panel's settings are the design's: opening round 10 after training round 9 asks to discard them.
+    page.on('dialog', (dialog) => void dialog.accept());
     await trainShort('round-09');
     await page.click('button:has-text("Design")');
     await trainShort('round-10');

@@ -25,10 +25,10 @@ describe('the training panel', () => {
     expect(await page.inputValue('[data-testid=train-epochs]')).toBe('20');
     // The memory estimate follows the batch, and warns before the engine would refuse.
     expect(await page.textContent('[data-testid=train-memory]')).toMatch(/Training needs about [\d.]+ MiB at batch 128; the wasm backend holds at most 4\.0 GiB\.$/);
-    await page.fill('[data-testid=train-batch]', '65536');
+    await page.fill('[data-testid=train-batchSize]', '65536');
     await expect.poll(() => page.textContent('[data-testid=train-memory]')).toMatch(/GiB at batch 65,536; .*: lower the batch or shrink the early layers\.$/);
     await page.fill('[data-testid=train-epochs]', '40');
-    await page.fill('[data-testid=train-batch]', '32');
+    await page.fill('[data-testid=train-batchSize]', '32');
     await page.fill('[data-testid=train-limit]', '320');
     await page.click('[data-testid=train-start]');
 

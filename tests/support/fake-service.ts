@@ -27,6 +27,7 @@ export function fakeService(): StudioCalls & { received: [string, unknown[]][] }
     previewDataset: (name) => Promise.reject(new StudioError(`unknown dataset "${name}"`)),
     startTraining: (request) => record('startTraining', [request], { runId: 'run-1' }),
     stopTraining: (runId) => record('stopTraining', [runId], undefined),
+    activeRuns: () => record('activeRuns', [], []),
     listRuns: () => record('listRuns', [], { runs: [], skipped: [] }),
     runDetails: (id) => Promise.reject(new StudioError(`there is no run "${id}"`)),
     renameRun: (id, name) => record('renameRun', [id, name], undefined),

@@ -3,6 +3,7 @@
  * shortcuts, the canvas and the tests all go through `applyCommand`, and each command decides
  * how undo records it (see history.ts).
  */
+import type { TrainingSettings } from '../../../main/graph/training-settings.ts';
 import type { BlockParams, BlockType, GraphDocument } from '../../../main/graph/types.ts';
 import {
   addNode,
@@ -50,6 +51,11 @@ export type EditorCommand =
   | { type: 'closeStep' }
   /** With `mergeKey`, changes with the same key (keystrokes in one field) make one undo step. */
   | { type: 'setParams'; id: string; params: BlockParams[BlockType]; mergeKey?: string }
+  /**
+   * Replaces the design's training section (the training panel edits it, so a saved design keeps
+   * its recipe); with `mergeKey`, keystrokes in one field make one undo step.
+   */
+  | { type: 'setTraining'; training: TrainingSettings; mergeKey?: string }
   /** Renames a block (its id); a refused name (see nameProblem) leaves the state as it is. */
   | { type: 'rename'; id: string; name: string }
   | { type: 'select'; nodes: Iterable<string>; edges?: Iterable<string> }
@@ -101,6 +107,10 @@ export function applyCommand(state: EditorState, command: EditorCommand): Editor
       return { ...state, history: closeStep(state.history) };
     case 'setParams':
       return change(state, setParams(state.graph, command.id, command.params), command.mergeKey ? { kind: 'merge', key: command.mergeKey } : { kind: 'step' });
+    case 'setTraining': {
+      if (JSON.stringify(command.training) === JSON.stringify(state.graph.training)) return state;
+      return change(state, { ...state.graph, training: command.training }, command.mergeKey ? { kind: 'merge', key: command.mergeKey } : { kind: 'step' });
+    }
     case 'rename': {
       const graph = renameNode(state.graph, command.id, command.name);
       if (graph === state.graph) return state;
