@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { augmentInto } from '../../main/data/augment.ts';
+import { openDataset } from '../../main/data/datasets.ts';
 import { loadIdxFolder } from '../../main/data/idx-folder.ts';
 import { mnistFolder } from '../../main/data/mnist.ts';
 import { seededRandom } from '../../main/data/random.ts';
@@ -28,6 +29,21 @@ import { runCli } from '../support/cli.ts';
 import { journeyPath, loadPreset } from '../support/presets.ts';
 import { hasPythonModules, PYTHON, PYTHON_REQUIRED } from '../support/python.ts';
 import { serviceWithoutTraining } from '../support/scratch-service.ts';
+import { solid, writePng } from '../data/image-fixtures.ts';
+
+/** Input → conv → flatten → dense → output: a design for a small dataset. */
+function smallDesign(height: number, width: number, channels: number, classes: number) {
+  return {
+    nodes: [
+      { id: 'input', type: 'input', params: { height, width, channels } },
+      { id: 'conv', type: 'conv2d', params: { filters: 2, kernelSize: 3, padding: 'same' } },
+      { id: 'flatten', type: 'flatten' },
+      { id: 'dense', type: 'dense', params: { units: classes } },
+      { id: 'output', type: 'output' },
+    ],
+    edges: [['input', 'conv'], ['conv', 'flatten'], ['flatten', 'dense'], ['dense', 'output']].map(([source, target]) => ({ source, target })),
+  };
+}
 
 const PROBE = fileURLToPath(new URL('./training_probe.py', import.meta.url));
 const FIXTURE_RUN = fileURLToPath(new URL('../fixtures/runs/round-10-trained', import.meta.url));
@@ -103,6 +119,9 @@ describe.skipIf(!runTorch)('the exported training script computes what the studi
     { u: [0.5, 0.99, 0.01], rotate: 180, shift: 3.5 },
   ];
   const emnist = join(folder, 'emnist-letters');
+  const photos = join(folder, 'photos');
+  /** Designs that train on the two datasets, exported with --with-data. */
+  const withData = { idx: join(folder, 'exported-idx'), images: join(folder, 'exported-images') };
 
   beforeAll(async () => {
     // An EMNIST-named dataset: transposed images, letters labelled from 1.
@@ -112,6 +131,16 @@ describe.skipIf(!runTorch)('the exported training script computes what the studi
     writeFileSync(join(emnist, 'emnist-letters-train-labels-idx1-ubyte'), idx([3], [1, 26, 3]));
     writeFileSync(join(emnist, 'emnist-letters-test-images-idx3-ubyte'), idx([2, 4, 5], train.slice(0, 40)));
     writeFileSync(join(emnist, 'emnist-letters-test-labels-idx1-ubyte'), idx([2], [2, 5]));
+    // An image folder: three classes of 6×5 colour images in two sizes, resized by the studio to 4×5, grey.
+    for (const [label, colour] of [['cat', [200, 30, 30]], ['dog', [20, 160, 90]], ['owl', [90, 90, 250]]] as const) {
+      for (let i = 0; i < 7; i++) writePng(join(photos, label, `${i}.png`), 6 + (i % 2), 5, solid(6 + (i % 2), 5, colour.map((v) => (v + 17 * i) % 256) as [number, number, number]));
+    }
+    for (const [dataset, out] of [[`idx:${emnist}`, withData.idx], [`images:${photos}?size=4x5&grayscale=1`, withData.images]] as const) {
+      const graph = dataset.startsWith('idx') ? smallDesign(5, 4, 1, 26) : smallDesign(4, 5, 1, 3);
+      writeFileSync(join(folder, 'design.json'), JSON.stringify({ format: 'cnn-studio/graph', version: 2, name: 'small', ...graph, training: { dataset } }));
+      const result = await runCli(['export', join(folder, 'design.json'), '--format', 'pytorch-train', '--with-data', '--out', out]);
+      expect(result.code, result.stderr).toBe(0);
+    }
 
     const questions = {
       schedules: SCHEDULES,
@@ -128,7 +157,7 @@ describe.skipIf(!runTorch)('the exported training script computes what the studi
         trainingSettingsSchema.parse({ optimizer: 'sgd', momentum: 0.9, nesterov: true }),
         trainingSettingsSchema.parse({ optimizer: 'adam' }),
       ],
-      datasets: [emnist],
+      datasets: [emnist, join(withData.idx, 'data'), join(withData.images, 'data')],
     };
     // The probe wants the channels first; the studio's pixels are channels last.
     const channelsFirst: number[] = [];
@@ -197,6 +226,28 @@ describe.skipIf(!runTorch)('the exported training script computes what the studi
     const got = answers.datasets[0]!;
     const [height, width, channels] = studio.shape;
     expect(got.shape).toEqual([3, channels, height, width]);
+    expect(got.pixels).toEqual(Array.from(studio.train.pixels));
+    expect(got.labels).toEqual(Array.from(studio.train.labels));
+    expect(got.testLabels).toEqual(Array.from(studio.test.labels));
+    expect(got.mean).toBeCloseTo(studio.normalization.mean, 12);
+    expect(got.std).toBeCloseTo(studio.normalization.std, 12);
+  });
+
+  it('writes an IDX dataset beside the script with --with-data, which it reads as the studio reads the original', async () => {
+    expect(readdirSync(join(withData.idx, 'data')).sort()).toEqual([
+      'emnist-letters-test-images-idx3-ubyte.gz', 'emnist-letters-test-labels-idx1-ubyte.gz', 'emnist-letters-train-images-idx3-ubyte.gz', 'emnist-letters-train-labels-idx1-ubyte.gz',
+    ]);
+    const studio = await loadIdxFolder(emnist);
+    const got = answers.datasets[1]!;
+    expect(got.pixels).toEqual(Array.from(studio.train.pixels));
+    expect(got.labels).toEqual(Array.from(studio.train.labels));
+    expect(got.mean).toBeCloseTo(studio.normalization.mean, 12);
+  });
+
+  it('writes an image-folder dataset as IDX files with --with-data: the studio\'s resized images, split and classes', async () => {
+    const { dataset: studio } = await openDataset(`images:${photos}?size=4x5&grayscale=1`);
+    const got = answers.datasets[2]!;
+    expect(got.shape).toEqual([studio.train.count, 1, 4, 5]);
     expect(got.pixels).toEqual(Array.from(studio.train.pixels));
     expect(got.labels).toEqual(Array.from(studio.train.labels));
     expect(got.testLabels).toEqual(Array.from(studio.test.labels));
