@@ -8,13 +8,12 @@
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze.ts';
-import { applyModelWeights, readModelWeights } from '../compile/model-weights.ts';
+import { applyModelWeights } from '../compile/model-weights.ts';
 import { compileGraph, type TensorFlow } from '../compile/to-tfjs.ts';
 import { describeError, StudioError } from '../errors.ts';
 import { readOnnxModel } from '../files/read-onnx-file.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { weightsFromOnnx } from '../weights/onnx-weights.ts';
-import type { GraphWeights } from '../weights/types.ts';
 import { loadModel } from './model-files.ts';
 import { readRunGraph } from './run-history.ts';
 import { ONNX_MODEL_FILE, requireSavedModel, savedModelForm, type ModelChoice } from './saved-models.ts';
@@ -38,15 +37,5 @@ export async function loadRunModel(tf: TensorFlow, runDir: string, which: ModelC
     return model;
   } catch (error) {
     throw new StudioError(`cannot load the ${which} model of ${runDir}: ${describeError(error)}`);
-  }
-}
-
-/** The weights of the run's saved model, in the studio's layout. */
-export async function readRunWeights(tf: TensorFlow, runDir: string, which: ModelChoice, graph: GraphDocument): Promise<GraphWeights> {
-  const model = await loadRunModel(tf, runDir, which, graph);
-  try {
-    return readModelWeights(model, graph);
-  } finally {
-    model.dispose();
   }
 }
