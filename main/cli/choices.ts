@@ -13,7 +13,7 @@ export type CliExportFormat = (typeof CLI_EXPORT_FORMATS)[number];
 
 /** For `export --help`: what each format writes, from a design and from a run. */
 export const EXPORT_FORMAT_HELP = [
-  'pytorch        a PyTorch nn.Module (.py); of a run: a folder with the module, its trained weights',
+  'pytorch        a PyTorch nn.Module (.py); of a run with --out FOLDER: the module, its trained weights',
   '               (weights.npz) and known predictions its self-test checks (python model.py)',
   'keras          a Keras (TensorFlow 2) functional-API script (.py)',
   'keras-json     the Keras architecture JSON (model.to_json())',

@@ -6,9 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError, StudioError } from '../errors.ts';
-import { initialWeights, runWeights, writeOnnxExport, writePyTorchExport } from '../files/export-model.ts';
 import { exportRunModel, exportText, writeExport, type ExportFormat } from '../files/write-export.ts';
-import { writeTrainingScript } from '../files/write-training-script.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { readRunGraph } from '../runs/run-history.ts';
@@ -35,6 +33,8 @@ export async function runExport(source: string, options: ExportOptions, io: Outp
       }
       case 'onnx': {
         const out = requireOut(options, 'model.onnx (ONNX is a binary file)');
+        // Loaded here: the exports with weights need TensorFlow.js, the code exports do not.
+        const { initialWeights, runWeights, writeOnnxExport } = await import('../files/export-model.ts');
         const design = isRun ? await runWeights(source, options.model) : await initialWeights(await readDesign(source));
         await writeOnnxExport(out, design);
         io.err(`Wrote ${out} (${design.from})`);
@@ -43,21 +43,23 @@ export async function runExport(source: string, options: ExportOptions, io: Outp
       case 'pytorch-train': {
         const out = requireOut(options, 'FOLDER for train.py');
         const graph = isRun ? await readRunGraph(source) : await readDesign(source);
+        const { writeTrainingScript } = await import('../files/write-training-script.ts');
         const written = await writeTrainingScript(out, graph, { withData: options.withData ?? false });
         io.err(`Wrote ${written.files.length > 1 ? `${written.files[0]} and ${written.files.length - 1} data files` : written.files[0]} (${written.dataset})`);
         io.err(`Run it: python ${join(out, 'train.py')} --data ${options.withData ? join(out, 'data') : 'DATA_FOLDER'}   (or torchrun --nproc_per_node=N …)`);
         return EXIT_OK;
       }
       case 'pytorch':
-        if (isRun) {
-          const out = requireOut(options, 'FOLDER for the module, its trained weights and the known predictions');
-          if (/\.py$/i.test(out)) throw new StudioError(`--out ${out}: a run's PyTorch export is a folder (model.py, weights.npz, known-predictions.npz); give a folder name`);
+        // A run with --out FOLDER: the module with the run's trained weights. Printed, or to a .py file: the code alone.
+        if (isRun && options.out && !/\.py$/i.test(options.out)) {
+          const { runWeights, writePyTorchExport } = await import('../files/export-model.ts');
+          const out = options.out;
           const design = await runWeights(source, options.model);
           const written = await writePyTorchExport(out, design);
           io.err(`Wrote ${written.files.join(', ')} (${design.from}; known predictions: ${written.checks})`);
           return EXIT_OK;
         }
-        return await writeText(await readDesign(source), options.format, options.out, io);
+        return await writeText(isRun ? await readRunGraph(source) : await readDesign(source), options.format, options.out, io);
       default:
         return await writeText(isRun ? await readRunGraph(source) : await readDesign(source), options.format, options.out, io);
     }

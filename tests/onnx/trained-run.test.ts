@@ -142,12 +142,10 @@ describe('a run trained in the studio, exported', () => {
     180_000,
   );
 
-  it('refuses to print a run\'s PyTorch export or to write it over a .py name, in one line', async () => {
+  it('writes the code alone when printed or named .py, as for a design', async () => {
     const printed = await runCli(['export', runDir, '--format', 'pytorch']);
-    expect(printed.code).toBe(2);
-    expect(printed.stderr.trim()).toBe('error: --format pytorch needs --out FOLDER for the module, its trained weights and the known predictions');
-    const named = await runCli(['export', runDir, '--format', 'pytorch', '--out', join(folder, 'x.py')]);
-    expect(named.stderr.trim().split('\n')).toHaveLength(1);
-    expect(named.stderr).toContain("a run's PyTorch export is a folder");
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toMatch(/^class \w+\(nn\.Module\):/m);
+    expect(printed.stdout).not.toContain('load_trained');
   });
 });
