@@ -25,6 +25,10 @@ export function createProgressPrinter(output: ProgressOutput): (event: TrainingE
 
   return (event) => {
     switch (event.type) {
+      case 'phase':
+        // Seconds can pass before the first batch; say why where someone is watching.
+        if (output.barStream) output.err(event.message);
+        return;
       case 'started':
         epochs = event.epochs;
         runDir = event.runDir;

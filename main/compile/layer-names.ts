@@ -55,3 +55,22 @@ function sanitize(id: string, prefix = 'n'): string {
   const name = /^[A-Za-z0-9]/.test(cleaned) ? cleaned : `${prefix}${cleaned}`;
   return OBJECT_MEMBERS.has(name) ? `${name}_` : name;
 }
+
+/**
+ * Names for the GlobalAveragePooling2D layer before the Reshape that a GlobalAvgPool keeping 1×1
+ * compiles to (TensorFlow.js' layer has no keepdims), by node id: `${name}_pool`, clashing with
+ * no block's name and no padding layer's.
+ */
+export function keepDimsPoolNames(graph: GraphDocument, names: Map<string, string>, padNames: Map<string, string>): Map<string, string> {
+  const taken = new Set([...names.values(), ...padNames.values()]);
+  const poolNames = new Map<string, string>();
+  for (const node of graph.nodes) {
+    if (node.type !== 'globalAvgPool' || !node.params.keepDims) continue;
+    const base = `${names.get(node.id)!}_pool`;
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+    taken.add(name);
+    poolNames.set(node.id, name);
+  }
+  return poolNames;
+}

@@ -57,6 +57,7 @@ export async function runFeatureMaps(runDir: string, index: number, options: Dat
       imageShape: dataset.shape,
       pixels: Array.from(dataset.test.pixels.subarray(index * size, (index + 1) * size)),
       layers: await featureMapsOf(backend.tf, model, graph, batch.images, dataset.shape),
+      graph,
     };
   } finally {
     model.dispose();

@@ -90,14 +90,27 @@ type Make = (layer: string, ...args: (string | undefined)[]) => string;
 /** The layer constructors a block becomes, outermost first: `[conv, pad]` is `conv(pad(x))`. */
 function kerasLayers(step: PlannedNode, name: string, padName: string | undefined): string[] {
   const node = step.node;
+  // A frozen block is a layer with trainable=False: Keras leaves its weights out of training and
+  // runs a frozen BatchNormalization in inference mode, as the studio does.
+  const frozen = node.trainable === false ? 'trainable=False' : undefined;
   const make: Make = (layer, ...args) =>
-    `layers.${layer}(${[...args.filter((a) => a !== undefined), `name=${pyString(name)}`].join(', ')})`;
+    `layers.${layer}(${[...args.filter((a) => a !== undefined), `name=${pyString(name)}`, frozen].filter((a) => a !== undefined).join(', ')})`;
   switch (node.type) {
     case 'conv2d':
     case 'depthwiseConv2d':
       return convolution(node, make, padName);
-    case 'batchNorm':
-      return [make('BatchNormalization', `momentum=${pyFloat(node.params.momentum)}`, `epsilon=${pyFloat(node.params.epsilon)}`)];
+    case 'batchNorm': {
+      const p = node.params;
+      return [
+        make(
+          'BatchNormalization',
+          `momentum=${pyFloat(p.momentum)}`,
+          `epsilon=${pyFloat(p.epsilon)}`,
+          p.center === false ? 'center=False' : undefined,
+          p.scale === false ? 'scale=False' : undefined,
+        ),
+      ];
+    }
     case 'activation': {
       const p = node.params;
       // Positional, since Keras 2 calls the slope `alpha` and Keras 3 `negative_slope`.

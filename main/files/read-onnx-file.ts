@@ -20,7 +20,7 @@ export interface OnnxWeightsInfo {
   weightsProblem: string | null;
 }
 
-export type OnnxFileResult = { ok: true; graph: GraphDocument; notes: string[]; onnx: OnnxWeightsInfo } | { ok: false; problems: string[] };
+export type OnnxFileResult = { ok: true; graph: GraphDocument; notes: string[]; format: 'onnx'; onnx: OnnxWeightsInfo } | { ok: false; problems: string[] };
 
 /** An ONNX file by its name; files of other names are told apart by their first byte (looksLikeOnnx). */
 export function hasOnnxExtension(path: string): boolean {
@@ -55,5 +55,5 @@ export function onnxFromBytes(bytes: Uint8Array, path: string): OnnxFileResult {
   }
   const imported = importOnnxModel(model, { fallbackName: basename(path, extname(path)) });
   if (!imported.ok) return { ok: false, problems: imported.problems.map((p) => `${path}: ${p}`) };
-  return { ok: true, graph: imported.graph, notes: imported.notes, onnx: { weights: imported.weights, weightsProblem: imported.weightsProblem } };
+  return { ok: true, graph: imported.graph, notes: imported.notes, format: 'onnx', onnx: { weights: imported.weights, weightsProblem: imported.weightsProblem } };
 }

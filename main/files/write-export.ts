@@ -6,6 +6,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { StudioError } from '../errors.ts';
+import { refuseToReplaceGraph } from './file-format.ts';
 import { readNamedFile } from './regular-file.ts';
 import { writeAtomically } from './write-atomically.ts';
 import type { GraphDocument } from '../graph/types.ts';
@@ -42,7 +43,9 @@ export async function exportText(graph: GraphDocument, format: ExportFormat): Pr
   }
 }
 
+/** Writes an export; a CNN Studio graph at `path` is never replaced. */
 export async function writeExport(path: string, graph: GraphDocument, format: ExportFormat): Promise<void> {
+  await refuseToReplaceGraph(path);
   await writeAtomically(path, await exportText(graph, format));
 }
 

@@ -12,6 +12,7 @@ export interface DraftNode {
   id: string;
   type: string;
   params: Record<string, unknown>;
+  trainable?: boolean;
   position?: { x: number; y: number };
 }
 

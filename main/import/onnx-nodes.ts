@@ -6,6 +6,7 @@
  * it receives. Problems name the node; operators it has no mapping for are collected by name.
  */
 import { BLOCKS } from '../analysis/blocks/index.ts';
+import type { ShapeResult, Upstream } from '../analysis/blocks/spec.ts';
 import type { Shape } from '../analysis/types.ts';
 import { blockParamSchemas } from '../graph/schema.ts';
 import type { BlockType } from '../graph/types.ts';
@@ -44,6 +45,13 @@ interface TensorValue {
   /** Transposed to (N, H, W, C), waiting for the Flatten after it. */
   channelsLast?: boolean;
 }
+
+/** The shape messages without the editor's suggestions: the importer names the node itself. */
+const PLAIN_UPSTREAM: Upstream = {
+  shrunk: () => false,
+  flatInputMessage: (kind, input) => `${kind} gets a flat vector of ${input.join('×')}`,
+  mapInputMessage: (kind, input) => `${kind} gets a ${input.join('×')} feature map`,
+};
 
 type Tensors = OnnxTensor['values'];
 const asWeight = (tensor: OnnxTensor): WeightTensor => ({ shape: [...tensor.dims], values: Float32Array.from(tensor.values as Tensors) });
@@ -517,8 +525,8 @@ export class OnnxGraphMapper {
     const parsed = blockParamSchemas[type].safeParse(params);
     const where = node ? `"${node.name}" (${node.opType})` : `the ${type} block`;
     if (!parsed.success) return void this.problems.push(`${where}: ${parsed.error.issues[0]?.message ?? 'settings the studio cannot hold'}`);
-    const spec = BLOCKS[type] as { outputShape(p: unknown, shapes: readonly Shape[]): { shape: Shape } | { error: string } };
-    const result = spec.outputShape(parsed.data, inputs.map((x) => x.shape));
+    const spec = BLOCKS[type] as unknown as { outputShape(p: unknown, shapes: readonly Shape[], upstream: Upstream): ShapeResult };
+    const result = spec.outputShape(parsed.data, inputs.map((x) => x.shape), PLAIN_UPSTREAM);
     if ('error' in result) {
       this.problems.push(`${where}: ${result.error}`);
       this.broken.add(output);

@@ -57,6 +57,7 @@ export async function recordEvent(dir: string, record: RunRecord, event: Trainin
       await finish(dir, record, 'diverged', event.message);
       return;
     case 'batch':
+    case 'phase':
       return;
   }
 }

@@ -63,7 +63,13 @@ export interface RunSummary {
   backend: string;
   trainableParams: number;
   macs: number;
+  /** Epochs finished. */
   epochs: number;
+  /** Epochs asked for; null when the run's settings are unreadable. */
+  plannedEpochs: number | null;
+  /** What it trained on (`mnist`, `idx:…`, `images:…`), and how many training images it was limited to (null: all). */
+  dataset: string | null;
+  limit: number | null;
   bestTrainAccuracy: number | null;
   bestTestAccuracy: number | null;
   /** Best train accuracy minus best test accuracy, as the journey compares rounds. */

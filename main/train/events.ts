@@ -1,11 +1,21 @@
 /**
- * What a training run reports, in order: started, then batch progress and epoch ends, then one of
- * finished, diverged, failed or cancelled. The same events travel from the worker process to the CLI, the
+ * What a training run reports, in order: phases while it gets ready, started, then batch progress
+ * and epoch ends, then one of finished, diverged, failed or cancelled. The same events travel from the worker process to the CLI, the
  * desktop app and the browser mode, so they are schema-checked where they cross a boundary.
  */
 import { z } from 'zod';
 
 const count = z.number().int().min(0);
+
+/**
+ * Before `started`, what the run is busy with, so the studio can say why nothing moves yet (loading
+ * the backend and the data can take seconds): `message` is written for the user.
+ */
+export const phaseEvent = z.strictObject({
+  type: z.literal('phase'),
+  phase: z.enum(['backend', 'data', 'model']),
+  message: z.string(),
+});
 
 export const startedEvent = z.strictObject({
   type: z.literal('started'),
@@ -81,6 +91,7 @@ export const failedEvent = z.strictObject({ type: z.literal('failed'), error: z.
 export const cancelledEvent = z.strictObject({ type: z.literal('cancelled'), epochsDone: count });
 
 export const trainingEventSchema = z.discriminatedUnion('type', [
+  phaseEvent,
   startedEvent,
   batchEvent,
   epochEvent,
@@ -94,3 +105,4 @@ export type TrainingEvent = z.output<typeof trainingEventSchema>;
 export type EpochEvent = z.output<typeof epochEvent>;
 export type BatchEvent = z.output<typeof batchEvent>;
 export type DivergedEvent = z.output<typeof divergedEvent>;
+export type PhaseEvent = z.output<typeof phaseEvent>;

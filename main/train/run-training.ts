@@ -35,15 +35,26 @@ export interface TrainingRequest {
  */
 export type StopRequest = () => 'cancel' | 'interrupt' | null;
 
+/** A dataset name as the status line says it: MNIST, or the folder it is read from. */
+export function datasetLabel(name: string): string {
+  if (name === 'mnist') return 'MNIST';
+  const colon = name.indexOf(':');
+  const kind = name.slice(0, colon);
+  const folder = name.slice(colon + 1).split('?')[0];
+  return kind === 'idx' ? `the IDX files in ${folder}` : kind === 'images' ? `the images in ${folder}` : name;
+}
+
 export async function runTraining(request: TrainingRequest, emit: (event: TrainingEvent) => void, stopRequest: StopRequest): Promise<void> {
   let record: Promise<void> = Promise.resolve();
   try {
+    emit({ type: 'phase', phase: 'backend', message: request.backend === 'auto' ? 'Starting the fastest backend…' : `Starting the ${request.backend} backend…` });
     const backend = request.backend === 'auto' ? await loadFastestBackend() : await loadBackend(request.backend);
     // The caller checked against the backend it expected; `auto` may have landed on another.
     checkTrainingMemory(analyzeGraph(request.graph), request.settings, backend.name);
     const heap = watchWasmHeap(backend);
     // Read before anything is written: weights that do not fit end the run before it has a folder.
     const start = request.initialWeights === undefined ? undefined : await readInitialWeights(request.graph, request.initialWeights);
+    emit({ type: 'phase', phase: 'data', message: `Loading ${datasetLabel(request.settings.dataset)}…` });
     const dataset = limitDataset(await loadDataset(request.settings.dataset), request.settings.limit);
     const runDir = request.runsRoot === null ? null : await createRunFolder(request.runsRoot, request.graph, request.settings);
     const runRecord = newRunRecord(request.graph.name ?? 'graph', backend.name);

@@ -47,6 +47,7 @@ export async function train(options: TrainOptions): Promise<void> {
   const random = seededRandom(settings.seed);
   const batches = batchRanges(dataset.train.count, settings.batchSize);
   const schedule = createSchedule(settings.schedule, settings.learningRate, settings.epochs, batches.length);
+  emit({ type: 'phase', phase: 'model', message: 'Building the model…' });
   const model = compileGraph(tf, options.graph, { analysis, seed: settings.seed });
   if (options.initialWeights) {
     try {

@@ -1,7 +1,7 @@
 /**
  * Routes the training-mode forward pass of two tfjs-layers layers through the fused kernels when
  * the active backend is 'wasm':
- *   BatchNormalization (normalising over every axis but the last, with centre and scale) →
+ *   BatchNormalization (trainable, normalising over every axis but the last, with centre and scale) →
  *     batch-norm.ts; the moving mean and variance are updated exactly as tfjs-layers does
  *     (v ← v − (v − batch value)·(1 − momentum)), from the kernel's biased batch variance.
  *   Dropout (0 < rate < 1, no noiseShape) → dropout.ts, its mask drawn from the layer's seed
@@ -26,6 +26,7 @@ interface LayerVariable {
   write(value: tfjs.Tensor): void;
 }
 interface BatchNormLayer {
+  trainable: boolean;
   axis: number;
   momentum: number;
   epsilon: number;
@@ -76,7 +77,8 @@ export function installFastTrainingLayers(tf: TensorFlow): void {
     batchNorm.call = function (this: BatchNormLayer, inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: { training?: boolean } | undefined) {
       const input = oneTensor(inputs);
       const axis = this.axis >= 0 ? this.axis : this.axis + input.rank;
-      if (!kwargs?.training || tf.getBackend() !== 'wasm' || axis !== input.rank - 1 || !this.center || !this.scale || input.dtype !== 'float32') {
+      // A frozen layer runs in inference mode (compile/batch-norm-layer.ts), whichever patch is outermost.
+      if (!kwargs?.training || !this.trainable || tf.getBackend() !== 'wasm' || axis !== input.rank - 1 || !this.center || !this.scale || input.dtype !== 'float32') {
         return original.call(this, inputs, kwargs);
       }
       return tf.tidy(() => {

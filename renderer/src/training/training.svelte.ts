@@ -9,6 +9,7 @@
 import type { RunDetails, StudioApi } from '../../../main/api/contract.ts';
 import type { RunStatus as FolderStatus } from '../../../main/runs/types.ts';
 import type { BatchEvent, EpochEvent, TrainingEvent } from '../../../main/train/events.ts';
+import { globalBatch, lossSincePrevious } from './batch-loss.ts';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'disconnected' | 'finished' | 'diverged' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -22,9 +23,9 @@ export class TrainingStore {
   started: Extract<TrainingEvent, { type: 'started' }> | null = $state.raw(null);
   progress: BatchEvent | null = $state.raw(null);
   epochs: EpochEvent[] = $state.raw([]);
-  /** Running train loss and accuracy as batches report them: [global batch index, value]. */
+  /** The mean train loss of the batches since the previous report (batch-loss.ts): [batch in the run, loss]. */
   batchLoss: [number, number][] = $state.raw([]);
-  batchAccuracy: [number, number][] = $state.raw([]);
+  /** The learning rate each reported batch used: [batch in the run, rate]. */
   batchRate: [number, number][] = $state.raw([]);
 
   constructor(private readonly api: StudioApi) {
@@ -68,6 +69,8 @@ export class TrainingStore {
   async start(request: Parameters<StudioApi['startTraining']>[0]): Promise<void> {
     this.reset();
     this.status = 'starting';
+    // The engine says what it loads next (phase events); until then, the process is starting.
+    this.message = 'Starting the training process…';
     try {
       const { runId } = await this.api.startTraining(request);
       this.runId = runId;
@@ -93,23 +96,24 @@ export class TrainingStore {
     this.progress = null;
     this.epochs = [];
     this.batchLoss = [];
-    this.batchAccuracy = [];
     this.batchRate = [];
   }
 
   private apply(event: TrainingEvent): void {
     switch (event.type) {
+      case 'phase':
+        this.message = event.message;
+        return;
       case 'started':
         this.started = event;
         this.status = 'running';
         this.message = `Training on ${event.backend}`;
         return;
       case 'batch': {
-        this.progress = event;
-        const step = (event.epoch - 1) * event.batches + event.batch;
-        this.batchLoss = [...this.batchLoss, [step, event.loss]];
-        this.batchAccuracy = [...this.batchAccuracy, [step, event.accuracy]];
+        const step = globalBatch(event);
+        this.batchLoss = [...this.batchLoss, [step, lossSincePrevious(this.progress, event)]];
         this.batchRate = [...this.batchRate, [step, event.learningRate]];
+        this.progress = event;
         return;
       }
       case 'epoch':
