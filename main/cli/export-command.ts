@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError, StudioError } from '../errors.ts';
-import { exportRunModel, exportText, writeExport, type ExportFormat } from '../files/write-export.ts';
+import { exportRunModel, exportText, writeExport, type TextExportFormat } from '../files/write-export.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { readRunGraph } from '../runs/run-history.ts';
@@ -69,7 +69,7 @@ export async function runExport(source: string, options: ExportOptions, io: Outp
   }
 }
 
-async function writeText(graph: GraphDocument, format: ExportFormat, out: string | undefined, io: Output): Promise<number> {
+async function writeText(graph: GraphDocument, format: TextExportFormat, out: string | undefined, io: Output): Promise<number> {
   if (!out) {
     io.out((await exportText(graph, format)).trimEnd());
     return EXIT_OK;

@@ -31,6 +31,7 @@ import type { ModelChoice } from '../runs/saved-models.ts';
 import { npzBytes, type NpyArray } from '../weights/npz.ts';
 import { toStateDict } from '../weights/torch-layout.ts';
 import type { GraphWeights } from '../weights/types.ts';
+import { refuseToReplaceGraph } from './file-format.ts';
 import { writeAtomically } from './write-atomically.ts';
 
 /** A design with weights, and where they come from in words. */
@@ -90,15 +91,19 @@ export async function runWeights(runDir: string, which: ModelChoice): Promise<We
   }
 }
 
-/** The design as an ONNX model file. */
-export async function writeOnnxExport(path: string, design: WeightedDesign): Promise<void> {
-  let bytes: Uint8Array;
+/** The design as ONNX protobuf bytes. */
+export function onnxBytes(design: WeightedDesign): Uint8Array {
   try {
-    bytes = encodeOnnx(exportOnnx(design.graph, design.weights, { weightsFrom: design.from }));
+    return encodeOnnx(exportOnnx(design.graph, design.weights, { weightsFrom: design.from }));
   } catch (error) {
     userError(error);
   }
-  await writeAtomically(path, bytes);
+}
+
+/** The design as an ONNX model file; a CNN Studio graph at `path` is never replaced. */
+export async function writeOnnxExport(path: string, design: WeightedDesign): Promise<void> {
+  await refuseToReplaceGraph(path);
+  await writeAtomically(path, onnxBytes(design));
 }
 
 export const PYTORCH_FILES = { module: 'model.py', weights: 'weights.npz', checks: 'known-predictions.npz' } as const;

@@ -30,8 +30,11 @@ export interface TrainingScriptExport {
   dataset: string;
 }
 
-/** Writes train.py (and with `withData` the data) into `folder`; the design's own training settings are used. */
-export async function writeTrainingScript(folder: string, graph: GraphDocument, options: { withData?: boolean } = {}): Promise<TrainingScriptExport> {
+/**
+ * train.py's text for the design and its own training settings, and the dataset in words. An
+ * image-folder dataset needs `withData` (the script reads IDX files, which the export then writes).
+ */
+export function trainingScript(graph: GraphDocument, options: { withData?: boolean } = {}): { script: string; dataset: string } {
   const settings: TrainingSettings = graph.training ?? trainingSettingsSchema.parse({});
   const name = parseDatasetName(settings.dataset);
   if (name.kind === 'images' && !options.withData) {
@@ -44,19 +47,24 @@ export async function writeTrainingScript(folder: string, graph: GraphDocument, 
     normalization: name.kind === 'built-in' ? MNIST_NORMALIZATION : null,
     ...(options.withData ? { copiedTo: DATA_FOLDER } : {}),
   };
-  let script: string;
   try {
-    script = exportTrainingScript({ graph, settings, dataset });
+    return { script: exportTrainingScript({ graph, settings, dataset }), dataset: dataset.description };
   } catch (error) {
     if (error instanceof GraphNotExportableError) throw new StudioError(error.message);
     throw error;
   }
+}
+
+/** Writes train.py (and with `withData` the data) into `folder`. */
+export async function writeTrainingScript(folder: string, graph: GraphDocument, options: { withData?: boolean } = {}): Promise<TrainingScriptExport> {
+  const { script, dataset } = trainingScript(graph, options);
+  const name = parseDatasetName((graph.training ?? trainingSettingsSchema.parse({})).dataset);
   await mkdir(folder, { recursive: true });
   const files: string[] = [];
   if (options.withData) files.push(...(await writeData(join(folder, DATA_FOLDER), name)));
   const path = join(folder, TRAINING_SCRIPT);
   await writeAtomically(path, script);
-  return { files: [path, ...files], dataset: dataset.description };
+  return { files: [path, ...files], dataset };
 }
 
 function describe(name: DatasetName): string {
