@@ -18,7 +18,7 @@
  */
 import type { ActivationFunction, GraphNode } from '../graph/types.ts';
 import type { WeightTensor } from '../weights/types.ts';
-import { toTorchTensors } from '../weights/torch-layout.ts';
+import { batchNormTensors, toTorchTensors } from '../weights/torch-layout.ts';
 import type { PlannedNode } from './export-plan.ts';
 import { float, int, ints, type OnnxGraphBuilder } from './onnx-builder.ts';
 import { windowSides, type Sides } from './pytorch-padding.ts';
@@ -46,7 +46,8 @@ export function onnxBlock(s: OnnxStep): string {
     case 'depthwiseConv2d':
       return convolution(s, node);
     case 'batchNorm': {
-      const named = initializers(s);
+      // BatchNormalization takes a scale and a shift always: 1 and 0 where the block learns none.
+      const named = batchNormTensors(node, s.weights, true).map(([name, tensor]) => builder.weight(`${s.prefix}.${name}`, tensor));
       const attributes = { epsilon: float(node.params.epsilon), momentum: float(node.params.momentum) };
       return builder.node('BatchNormalization', id, [x, ...named], attributes, id);
     }

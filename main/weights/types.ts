@@ -6,7 +6,8 @@
  *   conv2d            kernel (kh, kw, in, filters), bias (filters) when useBias
  *   depthwiseConv2d   kernel (kh, kw, in, multiplier), bias (in·multiplier) when useBias
  *   dense             kernel (in, units), bias (units) when useBias
- *   batchNorm         gamma, beta, moving mean, moving variance, each (channels)
+ *   batchNorm         gamma (unless scale is off), beta (unless center is off), moving mean,
+ *                     moving variance, each (channels)
  *
  * Blocks without weights have no entry. The exporters (ONNX, PyTorch with weights) read this
  * form; the ONNX importer and the readers of PyTorch state dicts produce it.
@@ -53,7 +54,8 @@ export function expectedWeights(node: GraphNode, inputShape: Shape): { name: str
     }
     case 'batchNorm': {
       const channels = inputShape.at(-1)!;
-      return ['gamma', 'beta', 'moving mean', 'moving variance'].map((name) => ({ name, shape: [channels] }));
+      const learned = [...(node.params.scale === false ? [] : ['gamma']), ...(node.params.center === false ? [] : ['beta'])];
+      return [...learned, 'moving mean', 'moving variance'].map((name) => ({ name, shape: [channels] }));
     }
     default:
       return [];

@@ -20,8 +20,9 @@ export function randomWeights(graph: GraphDocument, analysis: GraphAnalysis, ran
     const expected = expectedWeights(node, analysis.nodes[id]!.inputShapes[0] ?? []);
     if (expected.length === 0) continue;
     if (node.type === 'batchNorm') {
-      const [gamma, beta, mean, variance] = expected.map((e) => e.shape);
-      weights.set(id, [randomTensor(random, gamma!, 0.5, 1.5), randomTensor(random, beta!, -0.5, 0.5), randomTensor(random, mean!, -0.5, 0.5), randomTensor(random, variance!, 0.5, 1.5)]);
+      // γ and the variance around 1, β and the mean around 0; γ or β absent without scale or center.
+      const around: Record<string, [number, number]> = { gamma: [0.5, 1.5], beta: [-0.5, 0.5], 'moving mean': [-0.5, 0.5], 'moving variance': [0.5, 1.5] };
+      weights.set(id, expected.map((e) => randomTensor(random, e.shape, ...around[e.name]!)));
       continue;
     }
     const kernel = expected[0]!.shape;
