@@ -9,7 +9,7 @@ import { BACKENDS } from '../backends/types.ts';
 import { describeError } from '../errors.ts';
 import { CLI_EXPORT_FORMATS, EXPORT_FORMAT_HELP, RUN_SORTS, type RunSort } from './choices.ts';
 import type { ExportOptions } from './export-command.ts';
-import { EXIT_UNREADABLE, type Output } from './output.ts';
+import { EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
 import type { TrainCommandOptions } from './train-command.ts';
 import type { EvalOptions } from './eval-command.ts';
 import { parseAugment, parseInteger, parseNumber, SCHEDULE_CHOICES } from './flag-parsers.ts';
@@ -149,6 +149,12 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // A reader that stops early (`cnn-studio runs | head`) closes the pipe: that ends the command
+  // quietly, as it does for any Unix tool, instead of an unhandled EPIPE with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? EXIT_OK);
+  });
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
