@@ -5,7 +5,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FILE_KIND_INFO, fileDialogTitle } from '../main/api/contract.ts';
+import { FILE_KIND_INFO, fileDialogTitle, OPENED_EXTENSIONS } from '../main/api/contract.ts';
 import { createStudioService } from '../main/api/studio-service.ts';
 import { startTrainingProcess } from '../main/train/worker/controller.ts';
 import { sendEvent, setupIpc } from './ipc.ts';
@@ -32,7 +32,7 @@ const service = createStudioService({
     const title = fileDialogTitle(purpose, kind);
     const { name, extension } = FILE_KIND_INFO[kind];
     const filters = purpose === 'open'
-      ? [{ name: 'CNN Studio graph, Keras or TensorFlow.js model', extensions: ['json'] }]
+      ? [{ name: 'CNN Studio graph, Keras, TensorFlow.js or ONNX model', extensions: OPENED_EXTENSIONS.map((e) => e.slice(1)) }]
       : [{ name: kind === 'graph' ? name : `${name} export`, extensions: [extension.slice(1)] }];
     if (purpose === 'open') {
       const result = await dialog.showOpenDialog(window, { title, properties: ['openFile'], filters });

@@ -47,6 +47,8 @@ export function menuTemplate(handlers: MenuHandlers): MenuItemConstructorOptions
         item('Export as PyTorch…', 'exportPytorch'),
         item('Export as Keras…', 'exportKeras'),
         item('Export as Keras JSON…', 'exportKerasJson'),
+        item('Export as ONNX…', 'exportOnnx'),
+        item('Export as a PyTorch training script…', 'exportPytorchTrain'),
         { type: 'separator' },
         handlers.isMac ? { role: 'close' } : { role: 'quit' },
       ],

@@ -39,10 +39,15 @@ export interface OpenedGraph {
   path: string;
   graph: GraphDocument;
   /**
-   * The format the design was imported from (a Keras or TensorFlow.js model file); null for a CNN
-   * Studio graph. A save never writes over an imported file: the studio asks for a new name.
+   * The format the design was imported from (a Keras, TensorFlow.js or ONNX model file); null for a
+   * CNN Studio graph. A save never writes over an imported file: the studio asks for a new name.
    */
-  imported: 'keras' | 'tfjs' | null;
+  imported: 'keras' | 'tfjs' | 'onnx' | null;
+  /**
+   * For an ONNX model: its weights, which training can start from (TrainingStart.initialWeights
+   * = `path`), or why they cannot; absent for other files.
+   */
+  importedWeights?: { count: number; problem: string | null } | null;
 }
 
 /** The unsaved design an earlier session left in the recovery file. */
@@ -94,9 +99,12 @@ export interface TrainingStart {
   graph: GraphDocument;
   settings: TrainingSettingsInput;
   backend: BackendName | 'auto';
+  /** An ONNX model whose weights the run starts from (fine-tuning), matched to the blocks by name. */
+  initialWeights?: string;
 }
 
-export const EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json'] as const;
+/** A design's exports: code, architecture JSON, ONNX with the initial weights, and the PyTorch training script. */
+export const EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json', 'onnx', 'pytorch-train'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** What a file dialog is for: a graph file, or one of the export formats. */
@@ -109,7 +117,16 @@ export const FILE_KIND_INFO: Record<FileKind, { name: string; extension: string 
   pytorch: { name: 'PyTorch', extension: '.py' },
   keras: { name: 'Keras', extension: '.py' },
   'keras-json': { name: 'Keras JSON', extension: '.json' },
+  onnx: { name: 'ONNX', extension: '.onnx' },
+  'pytorch-train': { name: 'a PyTorch training script', extension: '.py' },
 };
+
+/** What Open reads: graphs, Keras and TensorFlow.js models (all JSON), and ONNX models. */
+export const OPENED_EXTENSIONS = ['.json', '.onnx'] as const;
+
+/** A run's trained model: TensorFlow.js (a folder), ONNX (a file), PyTorch with its weights (a folder). */
+export const RUN_EXPORT_FORMATS = ['tfjs', 'onnx', 'pytorch'] as const;
+export type RunExportFormat = (typeof RUN_EXPORT_FORMATS)[number];
 
 /** A file dialog's title: "Open a graph", "Save the graph as", "Export as PyTorch". */
 export function fileDialogTitle(purpose: 'open' | 'save', kind: FileKind): string {
@@ -171,10 +188,13 @@ export interface StudioApi {
   evaluateRun(id: string, model: 'best' | 'last'): Promise<Evaluation>;
   /** What every convolution of a run's best model makes of one test image. */
   featureMaps(id: string, index: number): Promise<FeatureMaps>;
-  /** Writes the design as PyTorch code, Keras code or Keras JSON. */
+  /** Writes the design as PyTorch code, Keras code, Keras JSON, ONNX (initial weights) or a PyTorch training script. */
   exportDesign(path: string, format: ExportFormat, graph: GraphDocument): Promise<{ path: string }>;
-  /** Copies a run's best trained model (TensorFlow.js LayersModel) into a folder. */
-  exportRunModel(id: string, folder: string): Promise<{ files: string[] }>;
+  /**
+   * Exports a run's best trained model: TensorFlow.js (the default) or PyTorch with its weights
+   * into the folder `path`, or ONNX into the file `path`.
+   */
+  exportRunModel(id: string, path: string, format?: RunExportFormat): Promise<{ files: string[] }>;
   onTrainingEvent(listener: (runId: string, event: TrainingEvent) => void): () => void;
   /**
    * Whether the engine can be reached: `lost` when the browser mode's server went away (the page
@@ -199,6 +219,8 @@ export const MENU_COMMANDS = [
   'exportPytorch',
   'exportKeras',
   'exportKerasJson',
+  'exportOnnx',
+  'exportPytorchTrain',
   'undo',
   'redo',
   'cut',

@@ -5,7 +5,7 @@ import { quoteValue } from '../graph/quote-value.ts';
 // Every length limit goes through onStrings: see length-checks.ts for the crash it prevents.
 import { onStrings } from '../length-checks.ts';
 import { nestingProblem } from '../nesting-depth.ts';
-import { EXPORT_FORMATS, FILE_KINDS, type CallName } from './contract.ts';
+import { EXPORT_FORMATS, FILE_KINDS, RUN_EXPORT_FORMATS, type CallName } from './contract.ts';
 
 const path = z.string().min(1, onStrings({ error: 'a path is needed' })).max(4096, onStrings({ error: 'the path is too long' }));
 
@@ -32,7 +32,7 @@ export const CALL_ARGUMENTS = {
   listBackends: z.tuple([]),
   previewDataset: z.tuple([z.string().min(1, onStrings({ error: 'name a dataset' })).max(4096, onStrings())]),
   startTraining: z.tuple([
-    z.strictObject({ graph, settings: z.record(z.string(), z.unknown()), backend: z.enum([...BACKENDS, 'auto']) }),
+    z.strictObject({ graph, settings: z.record(z.string(), z.unknown()), backend: z.enum([...BACKENDS, 'auto']), initialWeights: path.optional() }),
   ]),
   stopTraining: z.tuple([z.string().min(1, onStrings()).max(100, onStrings())]),
   activeRuns: z.tuple([]),
@@ -44,7 +44,7 @@ export const CALL_ARGUMENTS = {
   evaluateRun: z.tuple([runId, z.enum(['best', 'last'])]),
   featureMaps: z.tuple([runId, z.number().int().min(0).max(10_000_000)]),
   exportDesign: z.tuple([path, z.enum(EXPORT_FORMATS), graph]),
-  exportRunModel: z.tuple([runId, path]),
+  exportRunModel: z.union([z.tuple([runId, path]), z.tuple([runId, path, z.enum(RUN_EXPORT_FORMATS)])]),
 } satisfies Record<CallName, z.ZodType>;
 
 /** Checks a call's arguments; the message names the call and what is wrong. */

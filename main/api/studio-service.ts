@@ -25,9 +25,11 @@ import { trainingSettingsSchema } from '../graph/training-settings.ts';
 import { readEpochMetrics } from '../runs/run-folder.ts';
 import { deleteRun, readRunGraph, readRunsFolder, renameRun, runFolderIn, setRunNote, summarizeRun } from '../runs/run-history.ts';
 import type { TrainingEvent } from '../train/events.ts';
+import { readInitialWeights } from '../train/initial-weights.ts';
 import { checkTrainingMemory } from '../train/memory-check.ts';
+import { countWeights } from '../weights/types.ts';
 import { startTrainingProcess, type TrainingHandle } from '../train/worker/controller.ts';
-import { FILE_KIND_INFO, type FileKind, type HostInfo, type StudioCalls, type TrainingStart } from './contract.ts';
+import { FILE_KIND_INFO, OPENED_EXTENSIONS, type FileKind, type HostInfo, type StudioCalls, type TrainingStart } from './contract.ts';
 import { datasetAccess } from './dataset-access.ts';
 import { listFiles, listPresets } from './listings.ts';
 import { isInside, isReallyInside, pathPolicy } from './path-policy.ts';
@@ -117,7 +119,11 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     },
 
     async listFiles(kind) {
-      return listFiles(options.workspace, FILE_KIND_INFO[kind].extension);
+      if (kind !== 'graph') return listFiles(options.workspace, FILE_KIND_INFO[kind].extension);
+      // What Open reads: graphs and the models it imports as JSON, and ONNX models.
+      const found = (await Promise.all(OPENED_EXTENSIONS.map((extension) => listFiles(options.workspace, extension)))).flat();
+      const listed = found.filter((file) => !file.skipped).sort((a, b) => b.modified!.localeCompare(a.modified!));
+      return [...listed, ...found.filter((file) => file.skipped)];
     },
 
     async chooseFile(purpose, kind, suggestedName) {
@@ -131,7 +137,8 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       const read = await readGraphFile(full);
       if (!read.ok) throw new StudioError(read.problems.join('; '));
       await remember(full);
-      return { path: full, graph: read.graph, imported: read.format === 'cnn-studio' ? null : read.format };
+      const importedWeights = read.onnx ? { count: read.onnx.weights ? countWeights(read.onnx.weights) : 0, problem: read.onnx.weightsProblem } : undefined;
+      return { path: full, graph: read.graph, imported: read.format === 'cnn-studio' ? null : read.format, ...(importedWeights ? { importedWeights } : {}) };
     },
 
     async saveGraph(path, graph) {
@@ -186,9 +193,12 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       // The folder checked is the folder the training process opens: the name goes over resolved.
       settings.data.dataset = await datasets.resolveName(settings.data.dataset);
       checkTrainingMemory(analysis, settings.data, request.backend);
+      // Fine-tuning: the model file is confined like any path, and checked against the design before a process starts.
+      const initialWeights = request.initialWeights === undefined ? undefined : await resolvePath(request.initialWeights);
+      if (initialWeights !== undefined) await readInitialWeights(graph.graph, initialWeights);
       const runId = randomUUID();
       const handle = start(
-        { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: await runsRoot() },
+        { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: await runsRoot(), ...(initialWeights ? { initialWeights } : {}) },
         (event) => options.emitTrainingEvent(runId, event),
       );
       runs.set(runId, handle);
@@ -228,8 +238,21 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       return { path: full };
     },
 
-    async exportRunModel(id, folder) {
-      return { files: await exportRunModel(await runFolder(id), 'best', await resolvePath(folder)) };
+    async exportRunModel(id, path, format = 'tfjs') {
+      const dir = await runFolder(id);
+      if (format === 'tfjs') return { files: await exportRunModel(dir, 'best', await resolvePath(path)) };
+      // TensorFlow.js reads the run's model in this process, as for an evaluation.
+      const { runWeights, writeOnnxExport, writePyTorchExport } = await import('../files/export-model.ts');
+      const design = await runWeights(dir, 'best');
+      if (format === 'pytorch') {
+        const folder = await resolvePath(path);
+        let files: string[] = [];
+        await writing(join(folder, 'model.py'), async () => (files = (await writePyTorchExport(folder, design, runDataset)).files));
+        return { files };
+      }
+      const file = await paths.target(path, '.onnx');
+      await writing(file, () => writeOnnxExport(file, design));
+      return { files: [file] };
     },
 
     dispose() {

@@ -1,5 +1,10 @@
-/** `cnn-studio import <keras.json> [--out graph.json]`: a Keras or TensorFlow.js topology as a CNN Studio graph. */
+/**
+ * `cnn-studio import <model> [--out graph.json]`: a Keras or TensorFlow.js topology, or an ONNX
+ * model, as a CNN Studio graph. An ONNX model's weights stay in its file, where `train --weights`
+ * starts from them.
+ */
 import { describeError } from '../errors.ts';
+import { countWeights } from '../weights/types.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import { writeGraphFile } from '../files/write-graph-file.ts';
 import { EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
@@ -22,5 +27,10 @@ export async function runImport(file: string, options: { out?: string }, io: Out
     return EXIT_UNREADABLE;
   }
   io.err(`Wrote ${options.out}: ${read.graph.nodes.length} blocks, laid out for the editor`);
+  if (read.onnx?.weights) {
+    io.err(`Its ${countWeights(read.onnx.weights).toLocaleString('en-US')} weights stay in ${file}: cnn-studio train ${options.out} --weights ${file} starts from them`);
+  } else if (read.onnx) {
+    io.err(`Its weights cannot start a training: ${read.onnx.weightsProblem}`);
+  }
   return EXIT_OK;
 }

@@ -7,9 +7,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { BACKENDS } from '../backends/types.ts';
 import { describeError } from '../errors.ts';
-import { CLI_EXPORT_FORMATS, RUN_SORTS, type RunSort } from './choices.ts';
+import { CLI_EXPORT_FORMATS, EXPORT_FORMAT_HELP, RUN_SORTS, type RunSort } from './choices.ts';
 import type { ExportOptions } from './export-command.ts';
-import { EXIT_UNREADABLE, type Output } from './output.ts';
+import { EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
 import type { TrainCommandOptions } from './train-command.ts';
 import type { EvalOptions } from './eval-command.ts';
 import { parseAugment, parseInteger, parseNumber, SCHEDULE_CHOICES } from './flag-parsers.ts';
@@ -30,8 +30,8 @@ export function buildProgram(): Command {
 
   program
     .command('summary')
-    .description('print per-layer output shapes, parameters, receptive fields and MACs of a graph, Keras or TensorFlow.js model file')
-    .argument('<file>', 'a CNN Studio graph (.json), a Keras model.to_json() file or a TensorFlow.js model.json')
+    .description('print per-layer output shapes, parameters, receptive fields and MACs of a graph, Keras, TensorFlow.js or ONNX model file')
+    .argument('<file>', 'a CNN Studio graph (.json), a Keras model.to_json() file, a TensorFlow.js model.json or an ONNX model (.onnx)')
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, options: { json?: boolean }) => {
       const { runSummary } = await import('./summary-command.ts');
@@ -58,6 +58,7 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed for initialisation, shuffling, augmentation and dropout', parseInteger('--seed'))
     .option('--limit <n>', 'use only the first N training and test images', parseInteger('--limit'))
     .option('--dataset <name>', 'dataset to train on')
+    .option('--weights <model.onnx>', 'start from the weights of an ONNX model (fine-tuning), matched to the blocks by name')
     .addOption(backendOption())
     .option('--out <dir>', 'folder for run folders', 'runs')
     .option('--no-save', 'do not write a run folder')
@@ -103,11 +104,13 @@ export function buildProgram(): Command {
 
   program
     .command('export')
-    .description("write a design as PyTorch or Keras code or Keras JSON, or copy a run's trained model in TensorFlow.js format")
-    .argument('<source>', 'a graph file or a run folder')
-    .addOption(new Option('--format <format>', 'what to write').choices([...CLI_EXPORT_FORMATS]).makeOptionMandatory())
-    .option('--out <path>', 'file to write (a folder for tfjs); prints the code when left out')
-    .addOption(new Option('--model <which>', 'tfjs: which saved model').choices(['best', 'last']).default('best'))
+    .description("write a design or a run's trained model as PyTorch, Keras, ONNX or TensorFlow.js")
+    .argument('<source>', 'a graph file (also Keras, TensorFlow.js or ONNX) or a run folder')
+    .addOption(new Option('--format <format>', 'what to write (see below)').choices([...CLI_EXPORT_FORMATS]).makeOptionMandatory())
+    .option('--out <path>', 'file or folder to write; code is printed when left out')
+    .addOption(new Option('--model <which>', "a run's saved model to export").choices(['best', 'last']).default('best'))
+    .option('--with-data', "pytorch-train: write the design's dataset beside the script, as IDX files")
+    .addHelpText('after', `\nFormats:\n${EXPORT_FORMAT_HELP.replace(/^/gm, '  ')}`)
     .action(async (source: string, options: ExportOptions) => {
       const { runExport } = await import('./export-command.ts');
       process.exitCode = await runExport(source, options, io);
@@ -115,8 +118,8 @@ export function buildProgram(): Command {
 
   program
     .command('import')
-    .description('turn a Keras model.to_json() or TensorFlow.js model.json topology into a CNN Studio graph')
-    .argument('<file>', 'the Keras or TensorFlow.js file')
+    .description('turn a Keras model.to_json(), a TensorFlow.js model.json or an ONNX model into a CNN Studio graph')
+    .argument('<file>', 'the Keras, TensorFlow.js or ONNX (.onnx) file')
     .option('--out <graph.json>', 'where to write the graph (default: print it)')
     .action(async (file: string, options: { out?: string }) => {
       const { runImport } = await import('./import-command.ts');
@@ -146,6 +149,12 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // A reader that stops early (`cnn-studio runs | head`) closes the pipe: that ends the command
+  // quietly, as it does for any Unix tool, instead of an unhandled EPIPE with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? EXIT_OK);
+  });
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {

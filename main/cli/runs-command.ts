@@ -49,7 +49,7 @@ export async function runRuns(dir: string, options: { sort: RunSort; json?: bool
       run.gap === null ? '–' : `${(run.gap * 100).toFixed(2)} pt`,
       run.bestEpoch === null ? '–' : `${run.bestEpoch} of ${run.epochs}`,
       run.seconds === null ? '–' : formatDuration(run.seconds),
-      run.backend,
+      backendCell(run),
       savedModelsCell(run.models),
     ]);
   }
@@ -60,6 +60,12 @@ export async function runRuns(dir: string, options: { sort: RunSort; json?: bool
     else if (!run.models.best) io.out(`${run.id} has no saved model: ${run.models.missing}`);
   }
   return EXIT_OK;
+}
+
+/** The backend, and for a run trained outside the studio how many processes and where. */
+function backendCell(run: RunSummary): string {
+  if (!run.ranOn) return run.backend;
+  return `${run.backend}${run.ranOn.worldSize > 1 ? ` ×${run.ranOn.worldSize}` : ''} on ${run.ranOn.host}`;
 }
 
 /** `best, last` as `cnn-studio eval --model` names them, or `none`. */

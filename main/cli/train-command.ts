@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { BackendName } from '../backends/ladder.ts';
 import { describeError } from '../errors.ts';
+import { readInitialWeights } from '../train/initial-weights.ts';
 import { checkTrainingMemory } from '../train/memory-check.ts';
 import { startTrainingProcess } from '../train/worker/controller.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
@@ -16,6 +17,8 @@ export const EXIT_CANCELLED = 130;
 
 export interface TrainCommandOptions extends TrainFlags {
   backend: BackendName | 'auto';
+  /** An ONNX model to start from (fine-tuning). */
+  weights?: string;
   out: string;
   save: boolean;
   json?: boolean;
@@ -46,13 +49,21 @@ export async function runTrain(file: string, options: TrainCommandOptions, io: O
     : createProgressPrinter({ ...io, ...(process.stderr.isTTY ? { barStream: process.stderr } : {}) });
   try {
     checkTrainingMemory(analysis, settings, options.backend);
+    // Checked here too, so that weights that do not fit are refused before a process starts.
+    if (options.weights !== undefined) await readInitialWeights(read.graph, resolve(options.weights));
   } catch (error) {
     // Refused like any other run that cannot start: a failed event, exit code 1.
     print({ type: 'failed', error: describeError(error) });
     return EXIT_TRAINING_FAILED;
   }
   const handle = startTrainingProcess(
-    { graph: read.graph, settings, backend: options.backend, runsRoot: options.save ? resolve(options.out) : null },
+    {
+      graph: read.graph,
+      settings,
+      backend: options.backend,
+      runsRoot: options.save ? resolve(options.out) : null,
+      ...(options.weights === undefined ? {} : { initialWeights: resolve(options.weights) }),
+    },
     print,
   );
   const onInterrupt = () => handle.cancel();

@@ -3,8 +3,8 @@ import { loadBackend, loadFastestBackend, type BackendName } from '../backends/l
 import { limitDataset, type ImageDataset } from '../data/dataset.ts';
 import type { DatasetName } from '../data/dataset-name.ts';
 import { loadDataset } from '../data/datasets.ts';
-import { describeError, StudioError } from '../errors.ts';
-import { loadModel } from '../runs/model-files.ts';
+import { StudioError } from '../errors.ts';
+import { loadRunModel } from '../runs/run-model.ts';
 import { RUN_FILES } from '../runs/run-folder.ts';
 import { requireSavedModel } from '../runs/saved-models.ts';
 import { readRunGraph } from '../runs/run-history.ts';
@@ -37,11 +37,9 @@ export async function runFeatureMaps(runDir: string, index: number, options: Dat
   const graph = await readRunGraph(runDir);
   const settings = graph.training;
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
-  const modelDir = await requireSavedModel(runDir, 'best');
+  await requireSavedModel(runDir, 'best');
   const backend = await loadFastestBackend();
-  const model = await loadModel(backend.tf, modelDir).catch((error: unknown) => {
-    throw new StudioError(`cannot load the best model of ${runDir}: ${describeError(error)}`);
-  });
+  const model = await loadRunModel(backend.tf, runDir, 'best', graph);
   try {
     const dataset = limitDataset(await readRunDataset(settings.dataset, options), settings.limit);
     if (!Number.isInteger(index) || index < 0 || index >= dataset.test.count) {
@@ -70,11 +68,9 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions): 
   const graph = await readRunGraph(runDir);
   const settings = graph.training;
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
-  const modelDir = await requireSavedModel(runDir, options.model);
+  await requireSavedModel(runDir, options.model);
   const backend = options.backend === 'auto' ? await loadFastestBackend() : await loadBackend(options.backend);
-  const model = await loadModel(backend.tf, modelDir).catch((error: unknown) => {
-    throw new StudioError(`cannot load the ${options.model} model from ${modelDir}: ${describeError(error)}`);
-  });
+  const model = await loadRunModel(backend.tf, runDir, options.model, graph);
   try {
     const dataset = limitDataset(await readRunDataset(settings.dataset, options), settings.limit);
     const logits = graph.nodes.some((n) => n.type === 'output' && n.params.activation === 'none');
@@ -85,7 +81,7 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions): 
 }
 
 /** The dataset a run was trained on, resolved and read as the options say. */
-async function readRunDataset(name: string, options: DatasetOptions): Promise<ImageDataset> {
+export async function readRunDataset(name: string, options: DatasetOptions): Promise<ImageDataset> {
   const resolved = options.resolveDataset ? await options.resolveDataset(name) : name;
   return (options.loadDataset ?? loadDataset)(resolved);
 }

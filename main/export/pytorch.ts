@@ -10,10 +10,13 @@ import type { GraphDocument } from '../graph/types.ts';
 import { channelsFirst, planExport, type PlannedNode } from './export-plan.ts';
 import { checkedClassName, docstringOpening, grouped, oneLine, pythonClassName, pyTuple } from './python-names.ts';
 import { torchStep } from './pytorch-layers.ts';
+import { knownPredictionLines, loaderLines, weightsDocLines, type TrainedWeightsFiles } from './pytorch-weights.ts';
 
 export interface PyTorchExportOptions {
   /** The model class name; by default from the graph's name (`JourneyRound1PlainSetUp`), else `Net`. */
   className?: string;
+  /** Trained weights exported beside the file: adds `load_trained()` and a check of known predictions. */
+  trainedWeights?: TrainedWeightsFiles;
 }
 
 const INDENT = '    ';
@@ -28,6 +31,7 @@ export function exportPyTorch(graph: GraphDocument, analysis?: GraphAnalysis, op
   const softmax = output.node.type === 'output' && output.node.params.activation === 'softmax';
   const inputShape = channelsFirst(input.outputShape);
   const classes = output.outputShape[0]!;
+  const weights = options.trainedWeights;
 
   const init: string[] = [];
   const forward: string[] = [];
@@ -55,7 +59,9 @@ export function exportPyTorch(graph: GraphDocument, analysis?: GraphAnalysis, op
     `the input is (N, ${inputShape.join(', ')}) (channels, height, width); the output is (N, ${classes}),`,
     softmax ? 'log-probabilities (train with nn.NLLLoss).' : 'logits (train with nn.CrossEntropyLoss).',
     `Trainable parameters: ${grouped(trainable)}, as CNN Studio counts them (and torchsummary).`,
+    ...(weights ? weightsDocLines(weights) : []),
     '"""',
+    ...(weights ? ['from pathlib import Path', '', 'import numpy as np'] : []),
     'import torch',
     'import torch.nn as nn',
     'import torch.nn.functional as F',
@@ -77,8 +83,10 @@ export function exportPyTorch(graph: GraphDocument, analysis?: GraphAnalysis, op
     ...forward.map((line) => indent(2, line)),
     '',
     '',
+    ...(weights ? [...loaderLines(className, weights), '', ''] : []),
     'if __name__ == "__main__":',
     ...mainBlock(className).map((line) => indent(1, line)),
+    ...(weights ? knownPredictionLines(weights, softmax).map((line) => indent(1, line)) : []),
     '',
   ].join('\n');
 }

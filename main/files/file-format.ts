@@ -6,9 +6,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { StudioError } from '../errors.ts';
 import { looksLikeKerasTopology } from '../import/keras-format.ts';
+import { looksLikeOnnx } from './read-onnx-file.ts';
 
 /** `damaged`: there is a file, but it does not parse (a graph cut short by a crash, say). */
-export type FileFormat = 'absent' | 'cnn-studio' | 'keras' | 'tfjs' | 'other-json' | 'damaged';
+export type FileFormat = 'absent' | 'cnn-studio' | 'keras' | 'tfjs' | 'onnx' | 'other-json' | 'damaged';
 
 /** Reading more than this to sniff a file is pointless; a larger file is treated as not ours. */
 const SNIFF_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -30,18 +31,27 @@ export async function formatOfFile(path: string): Promise<FileFormat> {
     return 'absent';
   }
   if (size > SNIFF_LIMIT_BYTES) return 'other-json';
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    return 'damaged';
+  }
+  // An ONNX model is binary: it would read as a damaged graph, which a save may replace.
+  if (looksLikeOnnx(bytes)) return 'onnx';
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(path, 'utf8'));
+    value = JSON.parse(bytes.toString('utf8'));
   } catch {
     return 'damaged';
   }
   return formatOfDocument(value);
 }
 
-const DESCRIPTION: Record<'keras' | 'tfjs' | 'other-json', string> = {
+const DESCRIPTION: Record<'keras' | 'tfjs' | 'onnx' | 'other-json', string> = {
   keras: 'a Keras model file',
   tfjs: 'a TensorFlow.js model file',
+  onnx: 'an ONNX model',
   'other-json': 'not a CNN Studio graph',
 };
 
@@ -51,7 +61,7 @@ const DESCRIPTION: Record<'keras' | 'tfjs' | 'other-json', string> = {
  */
 export async function refuseToReplaceForeignFile(path: string): Promise<void> {
   const format = await formatOfFile(path);
-  if (format === 'keras' || format === 'tfjs' || format === 'other-json') {
+  if (format === 'keras' || format === 'tfjs' || format === 'onnx' || format === 'other-json') {
     throw new StudioError(`not saved: ${path} is ${DESCRIPTION[format]}, which a save never overwrites; save the design under another name`);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Reading a model file named on the command line or opened in the studio: a CNN Studio graph, a
- * Keras `model.to_json()` topology or a TensorFlow.js `model.json`. Problems come back as lines
+ * Keras `model.to_json()` topology, a TensorFlow.js `model.json` or an ONNX model (read-onnx-file.ts,
+ * told apart by its name or its first byte). Problems come back as lines
  * that name the file and what is wrong with it, never as throws and never quoting the file's text
  * (json-text.ts); when the file does not load and a backup of it exists, the result says so.
  */
@@ -12,12 +13,13 @@ import { findBackupFile, type BackupInfo } from './backup.ts';
 import { describeFsError } from './fs-errors.ts';
 import { parseJsonBytes } from '../graph/json-text.ts';
 import { readRegularFile } from './regular-file.ts';
+import { hasOnnxExtension, looksLikeOnnx, MAX_ONNX_FILE_BYTES, onnxFromBytes, type OnnxWeightsInfo } from './read-onnx-file.ts';
 
 /** The format a design was read from: the studio's own, or a model it was imported from. */
-export type ModelFormat = 'cnn-studio' | 'keras' | 'tfjs';
+export type ModelFormat = 'cnn-studio' | 'keras' | 'tfjs' | 'onnx';
 
 export type ReadResult =
-  | { ok: true; graph: GraphDocument; notes: string[]; format: ModelFormat }
+  | { ok: true; graph: GraphDocument; notes: string[]; format: ModelFormat; /** Set for an ONNX model: its weights. */ onnx?: OnnxWeightsInfo }
   | { ok: false; problems: string[]; backup: BackupInfo | null };
 
 /** Large enough for any real graph; refuses a mistaken multi-gigabyte file before reading it. */
@@ -35,10 +37,12 @@ async function readWithoutBackup(path: string): Promise<Extract<ReadResult, { ok
   let bytes: Buffer;
   try {
     // A FIFO, a socket or a device (/dev/zero) is refused by its type before it is opened.
-    bytes = await readRegularFile(path, { maxBytes: MAX_GRAPH_FILE_BYTES, limitName: 'model files' });
+    const onnx = hasOnnxExtension(path);
+    bytes = await readRegularFile(path, { maxBytes: onnx ? MAX_ONNX_FILE_BYTES : MAX_GRAPH_FILE_BYTES, limitName: onnx ? 'ONNX models' : 'model files' });
   } catch (error) {
     return { ok: false, problems: [`cannot read ${path}: ${describeFsError(error)}`] };
   }
+  if (hasOnnxExtension(path) || looksLikeOnnx(bytes)) return onnxFromBytes(bytes, path);
   const json = parseJsonBytes(bytes, path);
   if (!json.ok) return { ok: false, problems: [json.problem] };
   const value = json.value;

@@ -20,14 +20,19 @@ import { EXPORT_FORMATS, type ExportFormat } from '../api/contract.ts';
 
 export { EXPORT_FORMATS, type ExportFormat };
 
-export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { pytorch: '.py', keras: '.py', 'keras-json': '.json' };
+export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { pytorch: '.py', keras: '.py', 'keras-json': '.json', onnx: '.onnx', 'pytorch-train': '.py' };
+
+/** The exports that are text: all but ONNX. */
+export type TextExportFormat = Exclude<ExportFormat, 'onnx'>;
 
 /** The exported text of a design. */
-export async function exportText(graph: GraphDocument, format: ExportFormat): Promise<string> {
+export async function exportText(graph: GraphDocument, format: TextExportFormat): Promise<string> {
   const analysis = analyzeGraph(graph);
   try {
     if (format === 'pytorch') return exportPyTorch(graph, analysis);
     if (format === 'keras') return exportKerasPython(graph, analysis);
+    // The studio writes the script alone; the CLI can add the dataset beside it (write-training-script.ts).
+    if (format === 'pytorch-train') return (await import('./write-training-script.ts')).trainingScript(graph).script;
     // Keras JSON comes from a compiled model, which needs a backend for its (unused) weights.
     // TensorFlow.js is loaded here, not above: the code exports never need it (nor its start-up time).
     const tf = await import('@tensorflow/tfjs');
@@ -43,10 +48,13 @@ export async function exportText(graph: GraphDocument, format: ExportFormat): Pr
   }
 }
 
-/** Writes an export; a CNN Studio graph at `path` is never replaced. */
+/** Writes an export (ONNX with the design's initial weights); a CNN Studio graph at `path` is never replaced. */
 export async function writeExport(path: string, graph: GraphDocument, format: ExportFormat): Promise<void> {
   await refuseToReplaceGraph(path);
-  await writeAtomically(path, await exportText(graph, format));
+  if (format !== 'onnx') return writeAtomically(path, await exportText(graph, format));
+  // TensorFlow.js (for the initial weights) is loaded only for this export.
+  const { initialWeights, onnxBytes } = await import('./export-model.ts');
+  await writeAtomically(path, onnxBytes(await initialWeights(graph)));
 }
 
 /**

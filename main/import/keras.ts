@@ -9,28 +9,13 @@ import { parseGraphDocument } from '../graph/load.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION } from '../graph/schema.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { readKerasModel, type KerasModel } from './keras-format.ts';
+import { layOut, type DraftEdge, type DraftNode } from './lay-out.ts';
 import { mapLayer, SUPPORTED_LAYERS } from './keras-layers.ts';
 
 export { looksLikeKerasTopology } from './keras-format.ts';
 
 export type ImportResult = { ok: true; graph: GraphDocument; notes: string[] } | { ok: false; problems: string[] };
 
-/** Horizontal distance between blocks side by side, and vertical distance between rows. */
-const COLUMN_WIDTH = 220;
-const ROW_HEIGHT = 90;
-
-interface DraftNode {
-  id: string;
-  type: string;
-  params: Record<string, unknown>;
-  trainable?: boolean;
-  position?: { x: number; y: number };
-}
-
-interface DraftEdge {
-  source: string;
-  target: string;
-}
 
 export function importKerasTopology(value: unknown): ImportResult {
   try {
@@ -163,34 +148,4 @@ function uniqueId(base: string, ids: Set<string>): string {
   for (let n = 2; ids.has(id); n += 1) id = `${base}_${n}`;
   ids.add(id);
   return id;
-}
-
-/**
- * Top to bottom: the row is the depth (the longest path from the input), the column the branch.
- * A block fed by one other sits in that block's column, spread out when it is one of several
- * such children (the branches of an inception block); a block joining branches sits between
- * them. Nodes arrive in dependency order.
- */
-function layOut(nodes: DraftNode[], edges: DraftEdge[]): void {
-  const sources = new Map<string, string[]>(nodes.map((n) => [n.id, []]));
-  const children = new Map<string, string[]>(nodes.map((n) => [n.id, []]));
-  for (const edge of edges) sources.get(edge.target)!.push(edge.source);
-  // Only children fed by this block alone open a branch; a join takes its place from all its inputs.
-  for (const edge of edges) if (sources.get(edge.target)!.length === 1) children.get(edge.source)!.push(edge.target);
-
-  const depth = new Map<string, number>();
-  const column = new Map<string, number>();
-  for (const node of nodes) {
-    const from = sources.get(node.id)!;
-    depth.set(node.id, from.length === 0 ? 0 : Math.max(...from.map((id) => depth.get(id)!)) + 1);
-    let col = 0;
-    if (from.length === 1) {
-      const siblings = children.get(from[0]!)!;
-      col = column.get(from[0]!)! + siblings.indexOf(node.id) - (siblings.length - 1) / 2;
-    } else if (from.length > 1) {
-      col = from.reduce((sum, id) => sum + column.get(id)!, 0) / from.length;
-    }
-    column.set(node.id, col);
-    node.position = { x: col * COLUMN_WIDTH, y: depth.get(node.id)! * ROW_HEIGHT };
-  }
 }

@@ -6,8 +6,10 @@
  *   run.json        status (running, finished, failed, cancelled, interrupted), backend, timings,
  *                   best result, and the training process's pid and host
  *   metrics.jsonl   one line per epoch, appended as each ends, so a crash loses nothing reported
- *   models/best/    the model at the best test accuracy so far (TensorFlow.js LayersModel)
+ *   models/best/    the model at the best test accuracy so far (TensorFlow.js LayersModel; a run
+ *                   of the exported PyTorch training script saves model.onnx instead, run-model.ts)
  *   models/last/    the model after the last finished epoch
+ *   models/initial/ the ONNX model a fine-tuning run started from (train/initial-weights.ts)
  */
 import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -19,7 +19,7 @@ import type { GraphDocument } from '../graph/types.ts';
 import { readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord } from './run-folder.ts';
 import { INTERRUPTED_MESSAGE, liveStatus } from './run-liveness.ts';
 import { savedModels } from './saved-models.ts';
-import type { RunSummary } from './types.ts';
+import type { RanOn, RunSummary } from './types.ts';
 
 export type { RunSummary };
 
@@ -107,6 +107,7 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
     gap: bestTrain !== null && bestTest !== null ? bestTrain - bestTest : null,
     bestEpoch: record.bestEpoch,
     seconds: record.seconds,
+    ranOn: ranOnOf(record.ranOn),
     models: await savedModels(dir, record, status),
   };
 }
@@ -151,4 +152,13 @@ export async function deleteRun(root: string, dir: string): Promise<void> {
 /** Below `folder`, not `folder` itself; both real paths. */
 function isStrictlyInside(folder: string, path: string): boolean {
   return resolve(folder) !== resolve(path) && isInside(folder, path);
+}
+
+/** run.json's `ranOn`, when it is well formed (a hand-edited one is left out rather than shown wrong). */
+function ranOnOf(value: unknown): RanOn | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { framework, host, device, worldSize } = value as Record<string, unknown>;
+  if (typeof framework !== 'string' || typeof host !== 'string' || typeof device !== 'string') return null;
+  if (typeof worldSize !== 'number' || !Number.isInteger(worldSize) || worldSize < 1) return null;
+  return { framework, host, device, worldSize };
 }

@@ -13,8 +13,12 @@ import type { RunRecord, RunStatus } from './types.ts';
 
 export type ModelChoice = 'best' | 'last';
 
-/** What a model folder must hold: the topology and the weights (saveModel writes the weights first). */
+/**
+ * What a model folder must hold: the studio's TensorFlow.js topology and weights (saveModel writes
+ * the weights first), or the ONNX model the exported PyTorch training script saves.
+ */
 const MODEL_FILES = ['weights.bin', 'model.json'];
+export const ONNX_MODEL_FILE = 'model.onnx';
 
 export interface SavedModels {
   best: boolean;
@@ -27,9 +31,18 @@ export function modelFolder(runDir: string, which: ModelChoice): string {
   return join(runDir, which === 'best' ? RUN_FILES.bestModel : RUN_FILES.lastModel);
 }
 
+const isFile = (path: string) => stat(path).then((s) => s.isFile(), () => false);
+
+/** Which form the run's model is saved in, or null when there is none. */
+export async function savedModelForm(runDir: string, which: ModelChoice): Promise<'tfjs' | 'onnx' | null> {
+  const folder = modelFolder(runDir, which);
+  if ((await Promise.all(MODEL_FILES.map((file) => isFile(join(folder, file))))).every(Boolean)) return 'tfjs';
+  if (await isFile(join(folder, ONNX_MODEL_FILE))) return 'onnx';
+  return null;
+}
+
 export async function modelSaved(runDir: string, which: ModelChoice): Promise<boolean> {
-  const found = await Promise.all(MODEL_FILES.map((file) => stat(join(modelFolder(runDir, which), file)).then((s) => s.isFile(), () => false)));
-  return found.every(Boolean);
+  return (await savedModelForm(runDir, which)) !== null;
 }
 
 export async function savedModels(runDir: string, record: RunRecord, status: RunStatus = liveStatus(record)): Promise<SavedModels> {

@@ -28,6 +28,25 @@ export interface RunRecord {
    */
   pid?: number;
   host?: string;
+  /**
+   * The ONNX model training started from (fine-tuning), as it was named; a copy is kept in
+   * models/initial/model.onnx. Absent for a run from the studio's own initialisation.
+   */
+  initialWeights?: string;
+  /** Where a run trained outside the studio ran (the exported PyTorch training script); absent for the studio's own. */
+  ranOn?: RanOn;
+}
+
+/** The machine and processes a run outside the studio used. */
+export interface RanOn {
+  /** "PyTorch 2.4.0". */
+  framework: string;
+  /** The host of process 0. */
+  host: string;
+  /** "cpu", or "cuda (NVIDIA A100-SXM4-80GB)". */
+  device: string;
+  /** Processes that trained together (torchrun's WORLD_SIZE). */
+  worldSize: number;
 }
 
 /** One row of the runs table. */
@@ -57,6 +76,8 @@ export interface RunSummary {
   gap: number | null;
   bestEpoch: number | null;
   seconds: number | null;
+  /** Where a run trained outside the studio ran; null for the studio's own runs. */
+  ranOn: RanOn | null;
   /** Which models the run saved; `missing` says why one is not there (saved-models.ts). */
   models: { best: boolean; last: boolean; missing: string | null };
 }

@@ -17,6 +17,7 @@ import { checkpointer, newRunRecord, recordEvent, recordInterruption } from '../
 import type { TrainingEvent } from './events.ts';
 import { checkTrainingMemory } from './memory-check.ts';
 import { watchWasmHeap } from './out-of-memory.ts';
+import { keepInitialWeights, readInitialWeights } from './initial-weights.ts';
 import { train } from './trainer.ts';
 
 export interface TrainingRequest {
@@ -25,6 +26,8 @@ export interface TrainingRequest {
   backend: BackendName | 'auto';
   /** Where run folders go; null trains without saving anything. */
   runsRoot: string | null;
+  /** An ONNX model to start from (fine-tuning); a copy goes into the run folder. */
+  initialWeights?: string | undefined;
 }
 
 /**
@@ -41,10 +44,13 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
     // The caller checked against the backend it expected; `auto` may have landed on another.
     checkTrainingMemory(analyzeGraph(request.graph), request.settings, backend.name);
     const heap = watchWasmHeap(backend);
+    // Read before anything is written: weights that do not fit end the run before it has a folder.
+    const start = request.initialWeights === undefined ? undefined : await readInitialWeights(request.graph, request.initialWeights);
     emit({ type: 'phase', phase: 'data', message: `Loading ${describeDatasetName(request.settings.dataset)}…` });
     const dataset = limitDataset(await loadDataset(request.settings.dataset), request.settings.limit);
     const runDir = request.runsRoot === null ? null : await createRunFolder(request.runsRoot, request.graph, request.settings);
     const runRecord = newRunRecord(request.graph.name ?? 'graph', backend.name);
+    if (start && runDir) runRecord.initialWeights = await keepInitialWeights(runDir, start);
     // The folder is written before the event goes out, so whoever hears of an epoch can read it.
     // If the folder cannot be written (disk full) or was deleted, the run stops rather than train
     // unrecorded.
@@ -74,6 +80,7 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
         emit: sink,
         isCancelled: () => stopRequest() !== null || writeFailure !== undefined || folderGone,
         runDir,
+        ...(start ? { initialWeights: start.weights } : {}),
         ...(runDir ? { checkpoint: checkpointer(backend.tf, runDir) } : {}),
       });
     } catch (error) {

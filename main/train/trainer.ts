@@ -5,6 +5,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze.ts';
+import { applyModelWeights } from '../compile/model-weights.ts';
 import { compileGraph, type TensorFlow } from '../compile/to-tfjs.ts';
 import { batchRanges, fillBatch } from '../data/batches.ts';
 import type { ImageDataset } from '../data/dataset.ts';
@@ -12,6 +13,7 @@ import { seededRandom, shuffledIndices, type Random } from '../data/random.ts';
 import { evaluateModel } from '../evaluate/evaluate-model.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import type { TrainingSettings } from '../graph/training-settings.ts';
+import type { GraphWeights } from '../weights/types.ts';
 import type { EpochEvent, TrainingEvent } from './events.ts';
 import { createOptimizer, setLearningRate } from './optimizers.ts';
 import { createSchedule } from './schedules.ts';
@@ -29,6 +31,8 @@ export interface TrainOptions {
   /** Checked between batches; the run stops at the next batch once it is true. */
   isCancelled: () => boolean;
   runDir?: string | null;
+  /** Weights to start from instead of the seeded initialisation (fine-tuning), by block id. */
+  initialWeights?: GraphWeights;
   /** Called after each epoch with the model, to save the last and (when `best`) the best one. */
   checkpoint?: (model: tfjs.LayersModel, epoch: EpochEvent, best: boolean) => Promise<void>;
 }
@@ -45,6 +49,14 @@ export async function train(options: TrainOptions): Promise<void> {
   const schedule = createSchedule(settings.schedule, settings.learningRate, settings.epochs, batches.length);
   emit({ type: 'phase', phase: 'model', message: 'Building the model…' });
   const model = compileGraph(tf, options.graph, { analysis, seed: settings.seed });
+  if (options.initialWeights) {
+    try {
+      applyModelWeights(tf, model, options.graph, analysis, options.initialWeights, 'the initial weights');
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  }
   const logits = options.graph.nodes.some((n) => n.type === 'output' && n.params.activation === 'none');
   const reseedDropout = dropoutReseeder(model, settings.seed);
   const optimizer = createOptimizer(tf, settings, schedule.rate(0, 0));

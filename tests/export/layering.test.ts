@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const FOLDER = fileURLToPath(new URL('../../main/export/', import.meta.url));
-const files = readdirSync(FOLDER).filter((name) => name.endsWith('.ts'));
+// Sub-folders too: the training script's sections are in main/export/training.
+const files = readdirSync(FOLDER, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
 
 interface Import {
   file: string;
@@ -19,7 +20,7 @@ function imports(file: string): Import[] {
 
 describe('main/export', () => {
   it('has the expected modules, each with a doc comment at the top', () => {
-    expect(files).toEqual(expect.arrayContaining(['index.ts', 'pytorch.ts', 'keras-python.ts', 'keras-json.ts']));
+    expect(files).toEqual(expect.arrayContaining(['index.ts', 'pytorch.ts', 'keras-python.ts', 'keras-json.ts', 'onnx.ts', 'training/script.ts']));
     for (const name of files) expect(readFileSync(`${FOLDER}${name}`, 'utf8').startsWith('/**'), name).toBe(true);
   });
 

@@ -10,6 +10,8 @@ export const startMessage = z.strictObject({
   settings: z.unknown(),
   backend: z.enum([...BACKENDS, 'auto']),
   runsRoot: z.string().nullable(),
+  /** An ONNX model whose weights training starts from (fine-tuning), matched to the blocks by name. */
+  initialWeights: z.string().optional(),
 });
 
 export const cancelMessage = z.strictObject({ type: z.literal('cancel') });

@@ -87,6 +87,24 @@ register({
 });
 
 register({
+  name: 'exportOnnx',
+  label: 'Export as ONNX…',
+  description: 'write the design as an ONNX model (.onnx) with the weights training would start from',
+  group: 'file',
+  enabled: exportable,
+  perform: ({ files }) => files.exportAs('onnx'),
+});
+
+register({
+  name: 'exportPytorchTrain',
+  label: 'Export as a PyTorch training script…',
+  description: 'write train.py, which trains the design as the studio does on a GPU or with torchrun',
+  group: 'file',
+  enabled: exportable,
+  perform: ({ files }) => files.exportAs('pytorch-train'),
+});
+
+register({
   name: 'renameModel',
   label: 'Rename the model…',
   description: 'change the name saved in the design',

@@ -19,6 +19,8 @@ export type ActionName =
   | 'exportPytorch'
   | 'exportKeras'
   | 'exportKerasJson'
+  | 'exportOnnx'
+  | 'exportPytorchTrain'
   | 'renameModel'
   // Editing the graph
   | 'undo'

@@ -53,8 +53,22 @@ export function suggestionBesideImport(importedPath: string, graph: GraphDocumen
   return full;
 }
 
-const EXPORT_SUFFIX: Record<ExportFormat, string> = { pytorch: '_pytorch.py', keras: '_keras.py', 'keras-json': '_keras.json' };
-const IMPORTED_FORMAT_NAME = { keras: 'a Keras model file', tfjs: 'a TensorFlow.js model file' } as const;
+const EXPORT_SUFFIX: Record<ExportFormat, string> = {
+  pytorch: '_pytorch.py',
+  keras: '_keras.py',
+  'keras-json': '_keras.json',
+  onnx: '.onnx',
+  'pytorch-train': '_train.py',
+};
+const IMPORTED_FORMAT_NAME = { keras: 'a Keras model file', tfjs: 'a TensorFlow.js model file', onnx: 'an ONNX model' } as const;
+
+/** The weights of the ONNX model the open design was imported from, which training can start from. */
+export interface StartWeights {
+  path: string;
+  count: number;
+  /** Why they cannot start a training; null when they can. */
+  problem: string | null;
+}
 
 export class FileWorkflows implements FileCommands {
   api: StudioApi | undefined = $state.raw();
@@ -62,7 +76,12 @@ export class FileWorkflows implements FileCommands {
   presets: PresetInfo[] = $state.raw([]);
   recent: string[] = $state.raw([]);
   /** The format the open design was imported from; Save then asks for a new name. */
-  imported: 'keras' | 'tfjs' | null = $state(null);
+  imported: 'keras' | 'tfjs' | 'onnx' | null = $state(null);
+  /**
+   * The weights of the ONNX model the open design came from: kept after a save (the model file is
+   * still there), forgotten when another design is opened.
+   */
+  startWeights: StartWeights | null = $state.raw(null);
 
   constructor(
     private readonly editor: EditorStore,
@@ -110,6 +129,7 @@ export class FileWorkflows implements FileCommands {
     if (choice.kind === 'empty') {
       this.editor.dispatch({ type: 'new' });
       this.imported = null;
+      this.startWeights = null;
       this.hooks.showDesign();
       this.notices.show('A new, empty design: drag an Input block from the palette to begin.');
     } else await this.openPreset(choice.id);
@@ -120,6 +140,7 @@ export class FileWorkflows implements FileCommands {
     if (!graph) return;
     this.editor.open(graph, null);
     this.imported = null;
+    this.startWeights = null;
     this.hooks.showDesign();
     this.notices.show(`Opened the preset ${graph.name ?? id}`);
     this.hooks.fitView();
@@ -162,6 +183,7 @@ export class FileWorkflows implements FileCommands {
     }
     this.editor.open(opened.graph, opened.path);
     this.imported = opened.imported;
+    this.startWeights = opened.importedWeights ? { path: opened.path, ...opened.importedWeights } : null;
     this.hooks.showDesign();
     this.recent = await api.recentFiles();
     this.notices.show(
@@ -177,6 +199,7 @@ export class FileWorkflows implements FileCommands {
     if (!backup) return;
     this.editor.dispatch({ type: 'restore', graph: backup.graph, path: backup.original });
     this.imported = null;
+    this.startWeights = null;
     this.notices.show(`Opened the backup saved ${new Date(backup.modified).toLocaleString()}; save to replace the damaged ${backup.original}.`);
     this.hooks.fitView();
   }
