@@ -6,7 +6,8 @@
  *   total      = parameters + training step + evaluation step
  *   parameters = weights + gradients + optimizer slots (Momentum 1, Adam 2) + the step's temporaries
  *   training   = batch × (activations per sample × ACTIVATION_FACTOR + one image and its label)
- *   evaluation = 500 test images and their scores + 32 × (the widest block's inputs and output) × 2
+ *   evaluation = 500 test images and their scores + b × (the widest block's inputs and output) × 2,
+ *                b = the prediction batch (`inferenceBatch`: 500, or fewer for wide designs)
  *
  * ACTIVATION_FACTOR covers what the backward pass keeps besides the block outputs the analysis
  * counts: TensorFlow.js records every op's output on the gradient tape (a convolution's bias add,
@@ -29,8 +30,17 @@ export const ACTIVATION_FACTOR = 3;
 
 /** The evaluation's batch of test images (main/evaluate/evaluate-model.ts), at most. */
 export const EVALUATION_IMAGES = 500;
-/** LayersModel.predict's own batch: inference keeps only a block's inputs and output alive. */
-export const PREDICT_BATCH = 32;
+/**
+ * What the widest block's inputs and output may take in one prediction batch. Inference keeps only
+ * a block's inputs and output alive, so this bounds the evaluation's activations: whole batches
+ * of 500 for small designs (per-call overhead is what costs there), a few images for huge ones.
+ */
+export const INFERENCE_BUDGET_BYTES = 64 * 1024 ** 2;
+
+/** Images per prediction batch for a design whose widest block takes `widestStepBytes` per image (inputs and output). */
+export function inferenceBatch(widestStepBytes: number): number {
+  return Math.max(1, Math.min(EVALUATION_IMAGES, Math.floor(INFERENCE_BUDGET_BYTES / Math.max(1, widestStepBytes))));
+}
 
 /**
  * Temporaries of the optimizer step, in values. TensorFlow.js' SGD and Momentum update one weight
@@ -102,7 +112,7 @@ export function estimateTrainingMemory(analysis: GraphAnalysis, settings: Traini
   const gradientBytes = trainable * BYTES_PER_VALUE;
   const optimizerBytes = (trainable * optimizerSlots(settings) + updateTemporaries(settings, trainable, largestWeight)) * BYTES_PER_VALUE;
   const sampleBytes = (size(analysis.inputShape) + size(analysis.outputShape)) * BYTES_PER_VALUE;
-  const evaluationBytes = EVALUATION_IMAGES * sampleBytes + PREDICT_BATCH * widestStep * 2;
+  const evaluationBytes = EVALUATION_IMAGES * sampleBytes + inferenceBatch(widestStep) * widestStep * 2;
   const fixedBytes = weightsBytes + gradientBytes + optimizerBytes + evaluationBytes;
   const perSampleBytes = analysis.totals.activationBytes * ACTIVATION_FACTOR + sampleBytes;
   const batch = settings.batchSize;

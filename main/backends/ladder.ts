@@ -36,7 +36,17 @@ export class BackendUnavailableError extends StudioError {
 export type PackageImporter = (name: string) => Promise<unknown>;
 const importPackage: PackageImporter = (name) => import(name);
 
-export async function loadBackend(name: BackendName, importer: PackageImporter = importPackage): Promise<LoadedBackend> {
+export interface BackendOptions {
+  importer?: PackageImporter;
+  /**
+   * The wasm backend's XNNPACK threads: 1 in a training process, whose replicas are the threads
+   * (train/parallel/); 'auto' (default) for inference elsewhere (wasm/setup.ts).
+   */
+  wasmThreads?: number | 'auto';
+}
+
+export async function loadBackend(name: BackendName, options: BackendOptions = {}): Promise<LoadedBackend> {
+  const importer = options.importer ?? importPackage;
   // Warnings such as "install the node backend" are for developers, not users of the studio.
   tfjs.env().set('PROD', true);
   switch (name) {
@@ -45,7 +55,7 @@ export async function loadBackend(name: BackendName, importer: PackageImporter =
       return loadNative(name, importer);
     case 'wasm': {
       try {
-        const setup = await setupWasmBackend(tfjs);
+        const setup = await setupWasmBackend(tfjs, { threads: options.wasmThreads ?? 'auto' });
         return { name, tf: tfjs, detail: `${setup.simd ? 'SIMD' : 'no SIMD'}, ${setup.threads} thread${setup.threads === 1 ? '' : 's'}` };
       } catch (error) {
         throw new BackendUnavailableError(`the wasm backend failed to start: ${firstLine(error)}`);
@@ -58,11 +68,11 @@ export async function loadBackend(name: BackendName, importer: PackageImporter =
 }
 
 /** The first backend of the ladder that loads. */
-export async function loadFastestBackend(importer: PackageImporter = importPackage): Promise<LoadedBackend> {
+export async function loadFastestBackend(options: BackendOptions = {}): Promise<LoadedBackend> {
   const reasons: string[] = [];
   for (const name of BACKENDS) {
     try {
-      return await loadBackend(name, importer);
+      return await loadBackend(name, options);
     } catch (error) {
       reasons.push(`${name}: ${firstLine(error)}`);
     }
@@ -71,7 +81,7 @@ export async function loadFastestBackend(importer: PackageImporter = importPacka
 }
 
 /** Every backend, loaded in turn, with what loaded or why not. Leaves the fastest one active. */
-export async function detectBackends(importer: PackageImporter = importPackage): Promise<BackendStatus[]> {
+export async function detectBackends(options: BackendOptions = {}): Promise<BackendStatus[]> {
   const statuses: BackendStatus[] = [];
   let nativeLoaded: 'node-gpu' | undefined;
   for (const name of BACKENDS) {
@@ -82,7 +92,7 @@ export async function detectBackends(importer: PackageImporter = importPackage):
       continue;
     }
     try {
-      const loaded = await loadBackend(name, importer);
+      const loaded = await loadBackend(name, options);
       if (name === 'node-gpu') nativeLoaded = 'node-gpu';
       statuses.push({ name, label, available: true, detail: loaded.detail });
     } catch (error) {
@@ -90,7 +100,7 @@ export async function detectBackends(importer: PackageImporter = importPackage):
     }
   }
   const fastest = statuses.find((status) => status.available);
-  if (fastest) await loadBackend(fastest.name, importer);
+  if (fastest) await loadBackend(fastest.name, options);
   return statuses;
 }
 

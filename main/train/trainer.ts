@@ -5,17 +5,18 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze.ts';
-import { compileGraph, type TensorFlow } from '../compile/to-tfjs.ts';
+import type { TensorFlow } from '../compile/to-tfjs.ts';
 import { batchRanges, fillBatch } from '../data/batches.ts';
 import type { ImageDataset } from '../data/dataset.ts';
 import { seededRandom, shuffledIndices, type Random } from '../data/random.ts';
-import { evaluateModel } from '../evaluate/evaluate-model.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import type { TrainingSettings } from '../graph/training-settings.ts';
 import type { EpochEvent, TrainingEvent } from './events.ts';
-import { createOptimizer, setLearningRate } from './optimizers.ts';
+import { setLearningRate } from './optimizers.ts';
+import { createStepper, type BatchStepper, type StepOutcome } from './parallel/stepper.ts';
 import { createSchedule } from './schedules.ts';
 import { checkTrainingSetup } from './setup-checks.ts';
+import { buildTrainingModel } from './training-model.ts';
 
 export interface TrainOptions {
   tf: TensorFlow;
@@ -29,6 +30,11 @@ export interface TrainOptions {
   runDir?: string | null;
   /** Called after each epoch with the model, to save the last and (when `best`) the best one. */
   checkpoint?: (model: tfjs.LayersModel, epoch: EpochEvent, best: boolean) => Promise<void>;
+  /**
+   * Threads to train on (data-parallel replicas, train/parallel/), on the wasm and cpu backends;
+   * default 1. The run's numbers depend on it: repeatable for a given seed and thread count.
+   */
+  threads?: number;
 }
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -41,16 +47,11 @@ export async function train(options: TrainOptions): Promise<void> {
   const random = seededRandom(settings.seed);
   const batches = batchRanges(dataset.train.count, settings.batchSize);
   const schedule = createSchedule(settings.schedule, settings.learningRate, settings.epochs, batches.length);
-  const model = compileGraph(tf, options.graph, { analysis, seed: settings.seed });
-  const logits = options.graph.nodes.some((n) => n.type === 'output' && n.params.activation === 'none');
-  const optimizer = createOptimizer(tf, settings, schedule.rate(0, 0));
-  model.compile({
-    optimizer,
-    loss: logits ? (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred) : 'categoricalCrossentropy',
-    metrics: ['accuracy'],
-  });
+  const { model, optimizer, logits } = buildTrainingModel(tf, options.graph, analysis, settings, schedule.rate(0, 0));
 
+  let stepper: BatchStepper | undefined;
   try {
+    stepper = await createStepper({ tf, backend: options.backend, threads: options.threads ?? 1, model, optimizer, graph: options.graph, settings, dataset, learningRate: schedule.rate(0, 0) });
     emit({
       type: 'started',
       backend: options.backend,
@@ -80,7 +81,7 @@ export async function train(options: TrainOptions): Promise<void> {
         const rate = schedule.rate(epoch, b);
         if (rate !== learningRate) setLearningRate(optimizer, (learningRate = rate));
         const [start, end] = batches[b]!;
-        const { loss, accuracy } = await trainBatch(tf, model, dataset, order.subarray(start, end), settings, random);
+        const { loss, accuracy } = await trainBatch(stepper, dataset, order.subarray(start, end), settings, random, learningRate);
         lossSum += loss * (end - start);
         correctSum += accuracy * (end - start);
         seen += end - start;
@@ -108,7 +109,7 @@ export async function train(options: TrainOptions): Promise<void> {
         await new Promise((resolve) => setImmediate(resolve));
       }
 
-      const test = await evaluateModel(tf, model, dataset, dataset.test, { logits, maxMisclassified: 0 });
+      const test = await stepper.evaluate(dataset.test, { logits, maxMisclassified: 0 });
       const improved = test.accuracy > best.accuracy;
       if (improved) best = { accuracy: test.accuracy, epoch: epoch + 1 };
       schedule.epochEnded(test.loss);
@@ -124,7 +125,7 @@ export async function train(options: TrainOptions): Promise<void> {
         imagesPerSecond,
         bestTestAccuracy: best.accuracy,
         bestEpoch: best.epoch,
-        tensors: tf.memory().numTensors,
+        tensors: stepper.tensors(),
       };
       await options.checkpoint?.(model, event, improved);
       emit(event);
@@ -137,27 +138,19 @@ export async function train(options: TrainOptions): Promise<void> {
       seconds: (performance.now() - runStart) / 1000,
     });
   } finally {
+    await stepper?.dispose();
     model.dispose();
     optimizer.dispose();
   }
 }
 
 async function trainBatch(
-  tf: TensorFlow,
-  model: tfjs.LayersModel,
+  stepper: BatchStepper,
   dataset: ImageDataset,
   indices: Uint32Array,
   settings: TrainingSettings,
   random: Random,
-): Promise<{ loss: number; accuracy: number }> {
-  const batch = fillBatch(dataset, dataset.train, indices, settings.augment, random);
-  const x = tf.tensor4d(batch.images, [batch.size, ...dataset.shape]);
-  const y = tf.tensor2d(batch.labels, [batch.size, dataset.classNames.length]);
-  try {
-    const [loss, accuracy] = (await model.trainOnBatch(x, y)) as number[];
-    return { loss: loss!, accuracy: accuracy! };
-  } finally {
-    x.dispose();
-    y.dispose();
-  }
+  learningRate: number,
+): Promise<StepOutcome> {
+  return stepper.step(fillBatch(dataset, dataset.train, indices, settings.augment, random), learningRate);
 }

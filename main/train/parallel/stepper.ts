@@ -1,0 +1,99 @@
+/**
+ * How the trainer runs a batch and an evaluation: on one thread (LocalStepper), or split over N
+ * replicas on N threads (ReplicaPool, replica-pool.ts) with the same meaning: the same global
+ * batch, the same learning rate, one update per batch, every replica holding the same weights.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { TensorFlow } from '../../compile/to-tfjs.ts';
+import type { BatchArrays } from '../../data/batches.ts';
+import type { ImageDataset, ImageSplit } from '../../data/dataset.ts';
+import { evaluateModel } from '../../evaluate/evaluate-model.ts';
+import type { Evaluation } from '../../evaluate/types.ts';
+import type { TrainingSettings } from '../../graph/training-settings.ts';
+import type { GraphDocument } from '../../graph/types.ts';
+import { classIndices } from './replica.ts';
+import { ReplicaPool } from './replica-pool.ts';
+import { sliceGradients, trainableVariables } from './slice-gradients.ts';
+
+export interface StepOutcome {
+  /** The batch's mean loss (with any regularisers' penalties) and the share of its images classified right. */
+  loss: number;
+  accuracy: number;
+}
+
+export interface BatchStepper {
+  /** Threads (replicas) the steps run on. */
+  readonly threads: number;
+  /** One optimizer step on a batch of normalised images and one-hot labels, at this learning rate. */
+  step(batch: BatchArrays, learningRate: number): Promise<StepOutcome>;
+  /** The model on a split, every image predicted once. */
+  evaluate(split: ImageSplit, options: { logits: boolean; maxMisclassified?: number }): Promise<Evaluation>;
+  /** Live tensors in every replica (as of the last evaluation for the replica threads). */
+  tensors(): number;
+  /** Stops the replica threads; the model and optimizer stay with the caller. */
+  dispose(): Promise<void>;
+}
+
+/** Every step on this thread: trainOnBatch's work, minus its bookkeeping. */
+export class LocalStepper implements BatchStepper {
+  readonly threads = 1;
+  constructor(
+    private readonly tf: TensorFlow,
+    private readonly model: tfjs.LayersModel,
+    private readonly optimizer: tfjs.Optimizer,
+    private readonly dataset: ImageDataset,
+  ) {}
+
+  async step(batch: BatchArrays, learningRate: number): Promise<StepOutcome> {
+    const { tf, dataset } = this;
+    void learningRate; // the trainer sets it on the optimizer
+    const classes = dataset.classNames.length;
+    const x = tf.tensor4d(batch.images.subarray(0, batch.size * dataset.shape[0] * dataset.shape[1] * dataset.shape[2]), [batch.size, ...dataset.shape]);
+    const labels = batch.labels.subarray(0, batch.size * classes);
+    const y = tf.tensor2d(labels, [batch.size, classes]);
+    try {
+      const slice = sliceGradients(tf, this.model, x, y, classIndices(labels, classes), 1, true);
+      const variables = trainableVariables(this.model);
+      this.optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: slice.grads[i]! })));
+      tf.dispose(slice.grads);
+      return { loss: slice.loss, accuracy: slice.correct / batch.size };
+    } finally {
+      x.dispose();
+      y.dispose();
+    }
+  }
+
+  evaluate(split: ImageSplit, options: { logits: boolean; maxMisclassified?: number }): Promise<Evaluation> {
+    return evaluateModel(this.tf, this.model, this.dataset, split, options);
+  }
+
+  tensors(): number {
+    return this.tf.memory().numTensors;
+  }
+
+  async dispose(): Promise<void> {}
+}
+
+export interface StepperOptions {
+  tf: TensorFlow;
+  /** The loaded backend's name: replica threads run wasm and cpu; the native backends use their own threads. */
+  backend: string;
+  threads: number;
+  model: tfjs.LayersModel;
+  optimizer: tfjs.Optimizer;
+  graph: GraphDocument;
+  settings: TrainingSettings;
+  dataset: ImageDataset;
+  learningRate: number;
+}
+
+/** The threads a run can use on this backend: replicas for wasm and cpu, one otherwise. */
+export function threadsFor(backend: string, threads: number): number {
+  return backend === 'wasm' || backend === 'cpu' ? Math.max(1, Math.floor(threads)) : 1;
+}
+
+export async function createStepper(options: StepperOptions): Promise<BatchStepper> {
+  const threads = Math.min(threadsFor(options.backend, options.threads), options.settings.batchSize);
+  if (threads === 1) return new LocalStepper(options.tf, options.model, options.optimizer, options.dataset);
+  return ReplicaPool.start({ ...options, backend: options.backend as 'wasm' | 'cpu', replicas: threads });
+}
