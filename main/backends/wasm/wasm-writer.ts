@@ -77,6 +77,8 @@ export const SIMD = {
   f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
   f32x4Max: 0xe9,
+  /** Relaxed SIMD: [a, b, c] → a·b + c, fused or not as the hardware does it. */
+  f32x4RelaxedMadd: 0x105,
 } as const;
 
 /** Emits the body of one function; `local()` adds a local and returns its index. */
@@ -88,6 +90,8 @@ export class FunctionWriter {
     readonly exportName: string,
     readonly params: ValueType[],
     readonly results: ValueType[] = [],
+    /** Emit multiply-adds as relaxed SIMD's f32x4.relaxed_madd (features.ts says whether it validates). */
+    readonly fma = false,
   ) {}
 
   local(type: ValueType): number {
@@ -115,6 +119,7 @@ export class FunctionWriter {
   i32LtU(): this { return this.op(0x49); }
   i32GeU(): this { return this.op(0x4f); }
   i32Eqz(): this { return this.op(0x45); }
+  i32Eq(): this { return this.op(0x46); }
   i32Load(offset = 0): this { return this.op(0x28, 2, ...uleb(offset)); }
   f32Load(offset = 0): this { return this.op(0x2a, 2, ...uleb(offset)); }
   f32Store(offset = 0): this { return this.op(0x38, 2, ...uleb(offset)); }
@@ -138,6 +143,19 @@ export class FunctionWriter {
   v128Store(offset = 0): this { return this.simd(SIMD.store, 4, ...uleb(offset)); }
   /** Loads one float and splats it to all four lanes. */
   v128Load32Splat(offset = 0): this { return this.simd(SIMD.load32Splat, 2, ...uleb(offset)); }
+
+  /** a·b + c on f32x4 vectors, each operand pushed by its callback: one fused instruction with `fma`, else a multiply and an add. */
+  mulAdd(a: () => void, b: () => void, c: () => void): this {
+    a();
+    b();
+    if (this.fma) {
+      c();
+      return this.simd(SIMD.f32x4RelaxedMadd);
+    }
+    this.simd(SIMD.f32x4Mul);
+    c();
+    return this.simd(SIMD.f32x4Add);
+  }
 
   /** i += step (i32 local). */
   add(i: number, step: number): this {
