@@ -39,7 +39,7 @@ const service = createStudioService({
   emitTrainingEvent: (runId, event) => sendEvent(window?.webContents ?? null, 'trainingEvent', runId, event),
   // Training runs in a utilityProcess, from the same engine as the CLI's worker, bundled beside this file.
   startTraining: (request, onEvent) =>
-    startTrainingProcess(request, onEvent, utilityProcessSpawner((path) => utilityProcess.fork(path, [], { serviceName: 'CNN Studio training', stdio: ['ignore', 'inherit', 'pipe'] }), join(here, 'training-worker.js'))),
+    startTrainingProcess(request, onEvent, utilityProcessSpawner((path) => utilityProcess.fork(path, [], { serviceName: 'CNN Studio training', stdio: ['ignore', 'inherit', 'pipe'] }), join(here, 'training-process.js'))),
 });
 
 function createWindow(): void {

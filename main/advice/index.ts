@@ -17,7 +17,7 @@ import { scheduleNeverChanged } from './rules/schedule-never-changed.ts';
 import { underFitting } from './rules/under-fitting.ts';
 import type { Advice, GraphRule, RunRule } from './types.ts';
 
-export type { Advice, AdviceSeverity, GraphRule, RuleId, RunRule } from './types.ts';
+export type { Advice, GraphRule, RunRule } from './types.ts';
 export { adviceKey } from './types.ts';
 export { DEFAULT_ADVICE_OPTIONS, resolveAdviceOptions, type AdviceOptions } from './options.ts';
 

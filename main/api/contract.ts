@@ -154,14 +154,6 @@ export type MenuCommand = (typeof MENU_COMMANDS)[number];
 export type StudioCalls = Omit<StudioApi, 'onTrainingEvent' | 'onMenuCommand'>;
 export type CallName = keyof StudioCalls;
 
-/** Events pushed from the engine, by channel. */
-export interface StudioEvents {
-  trainingEvent: [runId: string, event: TrainingEvent];
-  menuCommand: [command: MenuCommand];
-}
-
-export const EVENT_CHANNELS = ['trainingEvent', 'menuCommand'] as const satisfies readonly (keyof StudioEvents)[];
-
 export const CALL_NAMES = [
   'hostInfo',
   'listPresets',
@@ -190,8 +182,3 @@ export const CALL_NAMES = [
   'exportDesign',
   'exportRunModel',
 ] as const satisfies readonly CallName[];
-
-/** An error the engine reports to the interface: a message for the user, never a stack. */
-export interface ApiErrorPayload {
-  message: string;
-}

@@ -1,7 +1,7 @@
 /** `cnn-studio backends`: which compute backends load here, and why the others do not. */
 import Table from 'cli-table3';
 import { detectBackends } from '../backends/ladder.ts';
-import { EXIT_OK, type Output } from './summary-command.ts';
+import { EXIT_OK, type Output } from './output.ts';
 
 export async function runBackends(options: { json?: boolean }, io: Output): Promise<number> {
   const statuses = await detectBackends();

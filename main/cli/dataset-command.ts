@@ -4,7 +4,7 @@ import { formatCount, formatShape } from '../analysis/format.ts';
 import { openDataset } from '../data/datasets.ts';
 import { inspectDataset } from '../data/inspect.ts';
 import { describeError } from '../errors.ts';
-import { EXIT_OK, EXIT_UNREADABLE, type Output } from './summary-command.ts';
+import { EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
 
 export async function runDataset(name: string, options: { json?: boolean }, io: Output): Promise<number> {
   let opened: Awaited<ReturnType<typeof openDataset>>;

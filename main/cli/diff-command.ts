@@ -7,7 +7,7 @@ import { describeError } from '../errors.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { readRunGraph } from '../runs/run-history.ts';
-import { EXIT_OK, EXIT_UNREADABLE, type Output } from './summary-command.ts';
+import { EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
 
 export async function runDiff(before: string, after: string, options: { json?: boolean }, io: Output): Promise<number> {
   let graphs: [GraphDocument, GraphDocument];

@@ -5,7 +5,7 @@ import type { BackendName } from '../backends/types.ts';
 import { describeError } from '../errors.ts';
 import { evaluateRun } from '../evaluate/evaluate-run.ts';
 import type { Evaluation } from '../evaluate/types.ts';
-import { EXIT_OK, EXIT_UNREADABLE, type Output } from './summary-command.ts';
+import { EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
 
 export interface EvalOptions {
   model: 'best' | 'last';

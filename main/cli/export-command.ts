@@ -5,9 +5,7 @@ import { exportRunModel, exportText, writeExport, type ExportFormat } from '../f
 import { readGraphFile } from '../files/read-graph-file.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { readRunGraph } from '../runs/run-history.ts';
-import { EXIT_OK, EXIT_UNREADABLE, type Output } from './summary-command.ts';
-
-export const CLI_EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json', 'tfjs'] as const;
+import { EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
 
 export interface ExportOptions {
   format: ExportFormat | 'tfjs';

@@ -2,7 +2,7 @@
 import { describeError } from '../errors.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import { writeGraphFile } from '../files/write-graph-file.ts';
-import { EXIT_OK, EXIT_UNREADABLE, type Output } from './summary-command.ts';
+import { EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
 
 export async function runImport(file: string, options: { out?: string }, io: Output): Promise<number> {
   const read = await readGraphFile(file);

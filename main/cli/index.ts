@@ -1,17 +1,18 @@
-/** The `cnn-studio` command line. Every failure ends in a one-line message and an exit code, never a stack trace. */
+/**
+ * The `cnn-studio` command line. Every failure ends in a one-line message and an exit code, never a
+ * stack trace. Each command's code is imported when that command runs, not before: in the build
+ * (scripts/build-cli.ts) each sits in its own chunk, so `--help`, `summary` or `diff` never load
+ * TensorFlow.js, which only training, evaluation and some exports need.
+ */
 import { Command, CommanderError, Option } from 'commander';
-import { BACKENDS } from '../backends/ladder.ts';
+import { BACKENDS } from '../backends/types.ts';
 import { describeError } from '../errors.ts';
-import { runBackends } from './backends-command.ts';
-import { runDataset } from './dataset-command.ts';
-import { runDiff } from './diff-command.ts';
-import { runEval } from './eval-command.ts';
-import { CLI_EXPORT_FORMATS, runExport, type ExportOptions } from './export-command.ts';
-import { runImport } from './import-command.ts';
-import { RUN_SORTS, runRuns, type RunSort } from './runs-command.ts';
-import { EXIT_UNREADABLE, runSummary, type Output } from './summary-command.ts';
-import { runTrain, type TrainCommandOptions } from './train-command.ts';
-import { parseAugment, parseInteger, parseNumber, SCHEDULE_CHOICES } from './train-options.ts';
+import { CLI_EXPORT_FORMATS, RUN_SORTS, type RunSort } from './choices.ts';
+import type { ExportOptions } from './export-command.ts';
+import { EXIT_UNREADABLE, type Output } from './output.ts';
+import type { TrainCommandOptions } from './train-command.ts';
+import type { EvalOptions } from './eval-command.ts';
+import { parseAugment, parseInteger, parseNumber, SCHEDULE_CHOICES } from './flag-parsers.ts';
 
 const io: Output = {
   out: (text) => process.stdout.write(`${text}\n`),
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     .argument('<file>', 'a CNN Studio graph (.json), a Keras model.to_json() file or a TensorFlow.js model.json')
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, options: { json?: boolean }) => {
+      const { runSummary } = await import('./summary-command.ts');
       process.exitCode = await runSummary(file, options, io);
     });
 
@@ -61,6 +63,7 @@ export function buildProgram(): Command {
     .option('--no-save', 'do not write a run folder')
     .option('--json', 'print the event stream as JSON lines instead of progress bars')
     .action(async (file: string, options: TrainCommandOptions) => {
+      const { runTrain } = await import('./train-command.ts');
       process.exitCode = await runTrain(file, options, io);
     });
 
@@ -71,7 +74,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--model <which>', 'which saved model').choices(['best', 'last']).default('best'))
     .addOption(backendOption())
     .option('--json', 'print the result as JSON')
-    .action(async (runDir: string, options: Parameters<typeof runEval>[1]) => {
+    .action(async (runDir: string, options: EvalOptions) => {
+      const { runEval } = await import('./eval-command.ts');
       process.exitCode = await runEval(runDir, options, io);
     });
 
@@ -82,6 +86,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--sort <by>', 'sort order').choices([...RUN_SORTS]).default('started'))
     .option('--json', 'print as JSON')
     .action(async (dir: string, options: { sort: RunSort; json?: boolean }) => {
+      const { runRuns } = await import('./runs-command.ts');
       process.exitCode = await runRuns(dir, options, io);
     });
 
@@ -92,6 +97,7 @@ export function buildProgram(): Command {
     .argument('<after>', 'a graph file or run folder')
     .option('--json', 'print as JSON')
     .action(async (before: string, after: string, options: { json?: boolean }) => {
+      const { runDiff } = await import('./diff-command.ts');
       process.exitCode = await runDiff(before, after, options, io);
     });
 
@@ -103,6 +109,7 @@ export function buildProgram(): Command {
     .option('--out <path>', 'file to write (a folder for tfjs); prints the code when left out')
     .addOption(new Option('--model <which>', 'tfjs: which saved model').choices(['best', 'last']).default('best'))
     .action(async (source: string, options: ExportOptions) => {
+      const { runExport } = await import('./export-command.ts');
       process.exitCode = await runExport(source, options, io);
     });
 
@@ -112,6 +119,7 @@ export function buildProgram(): Command {
     .argument('<file>', 'the Keras or TensorFlow.js file')
     .option('--out <graph.json>', 'where to write the graph (default: print it)')
     .action(async (file: string, options: { out?: string }) => {
+      const { runImport } = await import('./import-command.ts');
       process.exitCode = await runImport(file, options, io);
     });
 
@@ -121,6 +129,7 @@ export function buildProgram(): Command {
     .argument('<name>', `mnist, idx:FOLDER (four IDX files) or images:FOLDER[?size=HxW&grayscale=1] (one sub-folder per class)`)
     .option('--json', 'print as JSON')
     .action(async (name: string, options: { json?: boolean }) => {
+      const { runDataset } = await import('./dataset-command.ts');
       process.exitCode = await runDataset(name, options, io);
     });
 
@@ -129,6 +138,7 @@ export function buildProgram(): Command {
     .description('list the compute backends, which of them load here, and why the others do not')
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }) => {
+      const { runBackends } = await import('./backends-command.ts');
       process.exitCode = await runBackends(options, io);
     });
 

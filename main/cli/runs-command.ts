@@ -2,11 +2,10 @@
 import Table from 'cli-table3';
 import { formatCount } from '../analysis/format.ts';
 import { readRunsFolder, type RunSummary } from '../runs/run-history.ts';
-import { EXIT_OK, type Output } from './summary-command.ts';
+import { EXIT_OK, type Output } from './output.ts';
 import { formatDuration } from './train-progress.ts';
+import type { RunSort } from './choices.ts';
 
-export const RUN_SORTS = ['started', 'test', 'train', 'gap', 'params', 'macs', 'time', 'name'] as const;
-export type RunSort = (typeof RUN_SORTS)[number];
 
 const SORTERS: Record<RunSort, (a: RunSummary, b: RunSummary) => number> = {
   started: (a, b) => b.startedAt.localeCompare(a.startedAt),

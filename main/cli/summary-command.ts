@@ -3,15 +3,8 @@ import { analyzeGraph } from '../analysis/analyze.ts';
 import { summarize } from '../analysis/summary.ts';
 import { renderSummary } from './print-summary.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
+import { EXIT_INVALID_GRAPH, EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
 
-export const EXIT_OK = 0;
-export const EXIT_INVALID_GRAPH = 1;
-export const EXIT_UNREADABLE = 2;
-
-export interface Output {
-  out(text: string): void;
-  err(text: string): void;
-}
 
 export async function runSummary(file: string, options: { json?: boolean }, io: Output): Promise<number> {
   const read = await readGraphFile(file);

@@ -5,7 +5,7 @@ import { describeError } from '../errors.ts';
 import { checkTrainingMemory } from '../train/memory-check.ts';
 import { startTrainingProcess } from '../train/worker/controller.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
-import { EXIT_INVALID_GRAPH, EXIT_OK, EXIT_UNREADABLE, type Output } from './summary-command.ts';
+import { EXIT_INVALID_GRAPH, EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
 import { createProgressPrinter } from './train-progress.ts';
 import { settingsFromFlags, type TrainFlags } from './train-options.ts';
 import { analyzeGraph } from '../analysis/analyze.ts';

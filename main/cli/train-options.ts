@@ -2,7 +2,6 @@
  * Turning `cnn-studio train` flags into training settings, on top of the settings the graph file
  * carries. Each bad value is refused with a message naming the flag.
  */
-import { InvalidArgumentError } from 'commander';
 import { trainingSettingsSchema, type TrainingSettings, type TrainingSettingsInput } from '../graph/training-settings.ts';
 import { parseDatasetName } from '../data/dataset-name.ts';
 import { describeError, StudioError } from '../errors.ts';
@@ -30,37 +29,6 @@ export class SettingsError extends StudioError {
   override name = 'SettingsError';
 }
 
-export function parseInteger(flag: string) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (value.trim() === '' || !Number.isInteger(number)) throw new InvalidArgumentError(`${flag} takes a whole number, not "${value}".`);
-    return number;
-  };
-}
-
-export function parseNumber(flag: string) {
-  return (value: string): number => {
-    const number = Number(value);
-    if (value.trim() === '' || !Number.isFinite(number)) throw new InvalidArgumentError(`${flag} takes a number, not "${value}".`);
-    return number;
-  };
-}
-
-/** `rotate=7,shift=2`, `rotate=7`, or `none`. */
-export function parseAugment(value: string): { rotate: number; shift: number } {
-  const result = { rotate: 0, shift: 0 };
-  if (value === 'none') return result;
-  for (const part of value.split(',')) {
-    const [key, amount, extra] = part.split('=');
-    const number = Number(amount);
-    if ((key !== 'rotate' && key !== 'shift') || extra !== undefined || amount === undefined || amount.trim() === '' || !Number.isFinite(number)) {
-      throw new InvalidArgumentError(`--augment takes "rotate=DEGREES,shift=PIXELS" or "none", not "${value}".`);
-    }
-    result[key] = number;
-  }
-  return result;
-}
-
 const SCHEDULE_TYPES: Record<string, TrainingSettings['schedule']['type']> = {
   constant: 'constant',
   step: 'step',
@@ -68,7 +36,6 @@ const SCHEDULE_TYPES: Record<string, TrainingSettings['schedule']['type']> = {
   'one-cycle': 'oneCycle',
   plateau: 'plateau',
 };
-export const SCHEDULE_CHOICES = ['constant', 'step', 'onecycle', 'plateau'];
 
 /** Which schedule each schedule flag belongs to, for a clear refusal when it does not apply. */
 const SCHEDULE_FLAGS = [

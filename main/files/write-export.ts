@@ -4,7 +4,6 @@
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { StudioError } from '../errors.ts';
 import { readNamedFile } from './regular-file.ts';
@@ -29,7 +28,13 @@ export async function exportText(graph: GraphDocument, format: ExportFormat): Pr
     if (format === 'pytorch') return exportPyTorch(graph, analysis);
     if (format === 'keras') return exportKerasPython(graph, analysis);
     // Keras JSON comes from a compiled model, which needs a backend for its (unused) weights.
-    if (tf.engine().backendName == null) await tf.setBackend('cpu');
+    // TensorFlow.js is loaded here, not above: the code exports never need it (nor its start-up time).
+    const tf = await import('@tensorflow/tfjs');
+    if (tf.engine().backendName == null) {
+      // As in backends/ladder.ts: tfjs's "install the node backend" banner is for developers, not users.
+      tf.env().set('PROD', true);
+      await tf.setBackend('cpu');
+    }
     return `${JSON.stringify(exportKerasJson(tf, graph, analysis), null, 2)}\n`;
   } catch (error) {
     if (error instanceof GraphNotExportableError) throw new StudioError(error.message);

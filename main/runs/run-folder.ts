@@ -20,7 +20,7 @@ import type { TrainingSettings } from '../graph/training-settings.ts';
 import type { EpochEvent } from '../train/events.ts';
 import type { RunRecord } from './types.ts';
 
-export type { RunRecord, RunStatus } from './types.ts';
+export type { RunRecord } from './types.ts';
 
 export const RUN_FILES = {
   graph: 'graph.json',

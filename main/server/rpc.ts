@@ -11,7 +11,6 @@ export const requestSchema = z.strictObject({
   args: z.array(z.unknown()).max(8, onArrays()),
 });
 
-export type RpcRequest = z.output<typeof requestSchema>;
 export type RpcResponse = { id: number; result: unknown } | { id: number; error: { message: string } };
 export type RpcEvent = { event: string; args: unknown[] };
 export type RpcMessage = RpcResponse | RpcEvent;

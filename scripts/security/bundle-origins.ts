@@ -1,7 +1,8 @@
 /**
- * Traces findings in the built shell back to the source lines they came from. The bundler keeps
- * no comment inside a function, so an inline suppression written in electron/*.ts never reaches
- * dist/electron. With the build's source maps, each finding in the bundle is judged at its source
+ * Traces findings in the built shell back to the source lines they came from. A bundler need not
+ * keep comments (esbuild keeps those inside an expression, Vite's SSR build none inside a
+ * function), so an inline suppression written in electron/*.ts may never reach dist/electron.
+ * With the build's source maps, each finding in the bundle is judged at its source
  * line: a suppression there counts, a finding the sources already reported is not reported
  * twice, and anything else is reported at its source line, with the bundle line beside it.
  */

@@ -6,7 +6,10 @@
  *   npm run bench -- --only analysis       the graph analysis only
  *   npm run bench -- --only refusals       how fast oversized inputs are refused
  *   npm run bench -- --only cancel         how long Stop takes, from cancel to the cancelled event
+ *   npm run bench -- --only cli            how long the cnn-studio command takes to start
  *   npm run bench -- --backends wasm,cpu   training on these backends only
+ *   npm run bench -- --profile             only where a round-10 training step spends its time on
+ *                                          wasm, kernel by kernel
  */
 import { cpus, totalmem } from 'node:os';
 import Table from 'cli-table3';
@@ -14,6 +17,8 @@ import { BACKENDS, type BackendName } from '../../main/backends/ladder.ts';
 import { formatCount } from '../../main/analysis/format.ts';
 import { runAnalysisBench } from './analysis-bench.ts';
 import { runCancelBench } from './cancel-bench.ts';
+import { runCliBench } from './cli-bench.ts';
+import { runKernelProfile } from './kernel-profile.ts';
 import { runRefusalBench } from './refusal-bench.ts';
 import { runTrainBench } from './train-bench.ts';
 
@@ -27,13 +32,32 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
+if (args.includes('--profile')) {
+  const profile = await runKernelProfile();
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ machine: machine(), profile }, null, 2)}\n`);
+  } else {
+    const total = profile.kernels.reduce((sum, kernel) => sum + kernel.ms, 0);
+    // Some forty kernels: no rule between rows.
+    const table = new Table({ head: ['Kernel', 'Calls', 'Time', 'Share'], colAligns: ['left', 'right', 'right', 'right'], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+    for (const kernel of profile.kernels) table.push([kernel.name, formatCount(kernel.calls), ms(kernel.ms), `${((kernel.ms / total) * 100).toFixed(1)} %`]);
+    table.push(['all kernels', formatCount(profile.kernels.reduce((sum, kernel) => sum + kernel.calls, 0)), ms(total), '100.0 %']);
+    process.stdout.write(
+      `${machine()}\n\nOne training step of journey round 10 on wasm (${profile.detail}), batch ${profile.batchSize}, mean of ${profile.steps} steps after warm-up:\n` +
+        `${table.toString()}\nThe step itself: ${ms(profile.stepMs)}; the rest is the engine, the optimizer's bookkeeping and the timers.\n`,
+    );
+  }
+  process.exit(0);
+}
+
 const analysis = only === undefined || only === 'analysis' ? runAnalysisBench() : [];
 const refusals = only === undefined || only === 'refusals' ? await runRefusalBench() : [];
 const training = only === undefined || only === 'training' ? await runTrainBench(backends) : [];
 const cancel = only === undefined || only === 'cancel' ? await runCancelBench() : [];
+const cli = only === undefined || only === 'cli' ? await runCliBench() : [];
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine: machine(), analysis, refusals, training, cancel }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machine(), analysis, refusals, training, cancel, cli }, null, 2)}\n`);
 } else {
   process.stdout.write(`${machine()}\n\n`);
   if (analysis.length > 0) {
@@ -74,6 +98,11 @@ if (json) {
     const table = new Table({ head: ['Stop pressed', 'Cancel → cancelled event', 'Slowest', 'Final event'], colAligns: ['left', 'left', 'right', 'left'], style: { head: [], border: [] } });
     for (const row of cancel) table.push([row.moment, row.latenciesMs.map((v) => `${Math.round(v)} ms`).join(', '), `${Math.round(Math.max(...row.latenciesMs))} ms`, row.outcome]);
     process.stdout.write(`\nCancelling a training run (journey round 10, wasm, batch 256):\n${table.toString()}\n`);
+  }
+  if (cli.length > 0) {
+    const table = new Table({ head: ['Command', 'Median', 'Fastest', 'Slowest', 'CPU (mean)'], colAligns: ['left', 'right', 'right', 'right', 'right'], style: { head: [], border: [] } });
+    for (const row of cli) table.push([row.command, ms(row.medianMs), ms(row.minMs), ms(row.maxMs), row.cpuMs === null ? '–' : ms(row.cpuMs)]);
+    process.stdout.write(`\nStarting the built CLI, whole process, wall time, ${cli[0]!.runs} runs each from a folder outside the checkout:\n${table.toString()}\n`);
   }
 }
 

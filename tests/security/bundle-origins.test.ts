@@ -1,7 +1,8 @@
 /**
- * Findings in a bundle are judged at their source lines: the bundler drops the suppression
- * comment, the source map leads back to it. Builds one small fixture with the same Vite SSR build
- * the shell uses.
+ * Findings in a bundle are judged at their source lines: where the bundler drops the suppression
+ * comment, the source map leads back to it. Builds one small fixture with Vite's SSR build, which
+ * drops it; the shell's own build (esbuild, scripts/node-bundle.ts) keeps a comment written inside
+ * an expression, as the shell's suppressions are, but not every comment.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-/** Running the real `cnn-studio` command in a child process, as a user would. */
+/** Running the real, built `cnn-studio` command (bin/cnn-studio.js → dist/cli, built by tests/support/build-cli.global.ts) in a child process, as a user would. */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -11,9 +11,20 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
+export interface CliOptions {
+  timeoutMs?: number;
+  /** The folder it runs in; the checkout unless given. */
+  cwd?: string;
+  /** Variables added to this process's environment. */
+  env?: Record<string, string>;
+  /** The command's file; the checkout's bin/cnn-studio.js unless given (an installed copy). */
+  bin?: string;
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const env = { ...process.env, ...options.env };
+    execFile(process.execPath, [options.bin ?? BIN, ...args], { cwd: options.cwd ?? REPO, env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });

@@ -21,8 +21,6 @@ export interface BlockSpec<K extends BlockType> {
   receptiveField?(params: BlockParams[K], inputs: readonly Shape[], fields: readonly ReceptiveField[]): ReceptiveField;
 }
 
-export const NO_PARAMS: ParamCount = { trainable: 0, nonTrainable: 0 };
-
 export function isFeatureMap(shape: Shape): shape is readonly [number, number, number] {
   return shape.length === 3;
 }

@@ -51,12 +51,6 @@ export function free(backend: BackendWasm, info: TensorInfo): void {
   backend.disposeData(info.dataId);
 }
 
-/** The same data under another shape, with the reference count shared (like the Reshape kernel). */
-export function reshapeInfo(backend: BackendWasm, info: TensorInfo, shape: number[]): TensorInfo {
-  backend.incRef(info.dataId);
-  return { dataId: info.dataId, shape, dtype: info.dtype };
-}
-
 type KernelFunc = (args: KernelArgs) => TensorInfo | TensorInfo[];
 
 /**
@@ -86,10 +80,4 @@ export class WasmKernels {
   run(name: string, backend: BackendWasm, inputs: tfjs.NamedTensorInfoMap, attrs: tfjs.NamedAttrMap = {}): TensorInfo {
     return this.get(name)({ inputs, backend, attrs }) as TensorInfo;
   }
-}
-
-export function sizeOf(shape: readonly number[]): number {
-  let size = 1;
-  for (const d of shape) size *= d;
-  return size;
 }

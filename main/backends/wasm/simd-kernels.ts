@@ -414,6 +414,3 @@ let simdEnabled = true;
 export function setSimdEnabled(enabled: boolean): void {
   simdEnabled = enabled;
 }
-export function isSimdEnabled(): boolean {
-  return simdEnabled;
-}

@@ -3,7 +3,8 @@
  * child_process.fork (CLI, browser mode) or Electron's utilityProcess (the desktop app).
  */
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export interface WorkerLink {
   send(message: unknown): void;
@@ -25,15 +26,32 @@ export interface NodeWorkerOptions {
   args?: string[];
 }
 
-const TRAINING_PROCESS = fileURLToPath(new URL('./training-process.ts', import.meta.url));
+/**
+ * The training process to fork. Built (dist/cli, dist/electron: scripts/node-bundle.ts), this code
+ * sits in a .js file beside training-process.js; run from the TypeScript sources (tsx, the tests),
+ * it is a .ts file and forks training-process.ts.
+ */
+const RUNNING_FROM_SOURCES = import.meta.url.endsWith('.ts');
+const TRAINING_PROCESS = fileURLToPath(new URL(RUNNING_FROM_SOURCES ? './training-process.ts' : './training-process.js', import.meta.url));
 /** Enough of stderr to hold V8's fatal-error report. */
 export const STDERR_TAIL = 4096;
 
-/** Node.js child processes running a TypeScript entry through tsx; stderr is passed through and its end kept. */
+/**
+ * The Node.js flags a TypeScript entry needs: tsx's loader, named by its absolute URL. A bare
+ * `--import tsx` is resolved from the child's working folder, which fails anywhere but in the
+ * checkout; tsx is a devDependency, only ever needed when running from the sources.
+ */
+function typeScriptLoader(entry: string): string[] {
+  if (!entry.endsWith('.ts')) return [];
+  return ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
+}
+
+/** Node.js child processes; a `.ts` entry runs through tsx. stderr is passed through and its end kept. */
 export function nodeWorkerSpawner(options: NodeWorkerOptions = {}): SpawnWorker {
   return () => {
-    const child = fork(options.entry ?? TRAINING_PROCESS, options.args ?? [], {
-      execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+    const entry = options.entry ?? TRAINING_PROCESS;
+    const child = fork(entry, options.args ?? [], {
+      execArgv: [...typeScriptLoader(entry), ...(options.execArgv ?? [])],
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

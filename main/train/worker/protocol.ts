@@ -17,4 +17,3 @@ export const cancelMessage = z.strictObject({ type: z.literal('cancel') });
 export const parentMessageSchema = z.discriminatedUnion('type', [startMessage, cancelMessage]);
 
 export type StartMessage = z.output<typeof startMessage>;
-export type ParentMessage = z.output<typeof parentMessageSchema>;

@@ -2,10 +2,10 @@
  * Per-kernel wall-clock profile of one backend: every kernel registered for it is wrapped with a
  * timer. Kernels run synchronously on the wasm and cpu backends, so the time between entry and
  * return is the kernel's cost. Kernels called from inside other kernels directly (not through the
- * engine) count towards their caller.
+ * engine) count towards their caller. Used by `npm run bench -- --profile` (kernel-profile-worker.ts).
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { TensorFlow } from './heap.ts';
+import type { TensorFlow } from '../../main/compile/to-tfjs.ts';
 
 export interface KernelStat {
   name: string;
