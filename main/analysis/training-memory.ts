@@ -3,7 +3,8 @@
  * too large for the backend is refused before a training process starts (and the editor could
  * show the figure while you design). Pure: no Node.js, no TensorFlow.js. All values float32.
  *
- *   total      = parameters + training step + evaluation step
+ *   total      = replicas × (parameters + evaluation step) + training step
+ *   per replica = parameters + evaluation step + its slice (⌈batch / replicas⌉) of the training step
  *   parameters = weights + gradients + optimizer slots (Momentum 1, Adam 2) + the step's temporaries
  *   training   = batch × (activations per sample × ACTIVATION_FACTOR + one image and its label)
  *   evaluation = 500 test images and their scores + b × (the widest block's inputs and output) × 2,
@@ -69,9 +70,16 @@ export interface TrainingMemorySettings {
 }
 
 export interface TrainingMemoryEstimate {
-  /** Everything below together, in bytes. */
+  /** Everything below together, over all replicas, in bytes. */
   totalBytes: number;
   batchSize: number;
+  /**
+   * Data-parallel replicas (train/parallel/): each holds the weights, gradients, optimizer state
+   * and evaluation (`fixedBytes`) and its slice of the batch, in a heap of its own.
+   */
+  replicas: number;
+  /** What the replica with the largest slice (⌈batch / replicas⌉ images) holds: its own heap. */
+  perReplicaBytes: number;
   /** Trainable and non-trainable weights. */
   weightsBytes: number;
   /** One gradient per trainable weight. */
@@ -88,12 +96,12 @@ export interface TrainingMemoryEstimate {
   largest: { nodeId: string; shape: Shape; bytesPerSample: number } | null;
   /** What each sample of the training batch adds. */
   perSampleBytes: number;
-  /** What does not depend on the batch size: parameters, optimizer and evaluation. */
+  /** What does not depend on the batch size, per replica: parameters, optimizer and evaluation. */
   fixedBytes: number;
 }
 
-/** Null when the graph is not valid (no shapes to count). */
-export function estimateTrainingMemory(analysis: GraphAnalysis, settings: TrainingMemorySettings): TrainingMemoryEstimate | null {
+/** Null when the graph is not valid (no shapes to count). `replicas`: the threads it trains on. */
+export function estimateTrainingMemory(analysis: GraphAnalysis, settings: TrainingMemorySettings, replicas = 1): TrainingMemoryEstimate | null {
   if (!analysis.valid || analysis.inputShape === null || analysis.outputShape === null) return null;
   const { trainable, nonTrainable } = analysis.totals.params;
   let largest: TrainingMemoryEstimate['largest'] = null;
@@ -116,9 +124,12 @@ export function estimateTrainingMemory(analysis: GraphAnalysis, settings: Traini
   const fixedBytes = weightsBytes + gradientBytes + optimizerBytes + evaluationBytes;
   const perSampleBytes = analysis.totals.activationBytes * ACTIVATION_FACTOR + sampleBytes;
   const batch = settings.batchSize;
+  const n = Math.max(1, Math.min(replicas, batch));
   return {
-    totalBytes: fixedBytes + batch * perSampleBytes,
+    totalBytes: n * fixedBytes + batch * perSampleBytes,
     batchSize: batch,
+    replicas: n,
+    perReplicaBytes: fixedBytes + Math.ceil(batch / n) * perSampleBytes,
     weightsBytes,
     gradientBytes,
     optimizerBytes,
@@ -131,9 +142,13 @@ export function estimateTrainingMemory(analysis: GraphAnalysis, settings: Traini
   };
 }
 
-/** The largest batch whose estimate fits in `limitBytes`; 0 when not even one sample fits. */
-export function largestBatchWithin(estimate: TrainingMemoryEstimate, limitBytes: number): number {
-  return Math.max(0, Math.floor((limitBytes - estimate.fixedBytes) / estimate.perSampleBytes));
+/**
+ * The largest batch whose estimate fits in `limitBytes`, per replica (each replica's own heap) or
+ * over all replicas together; 0 when not even one sample fits.
+ */
+export function largestBatchWithin(estimate: TrainingMemoryEstimate, limitBytes: number, scope: 'replica' | 'total' = 'replica'): number {
+  if (scope === 'replica') return estimate.replicas * Math.max(0, Math.floor((limitBytes - estimate.fixedBytes) / estimate.perSampleBytes));
+  return Math.max(0, Math.floor((limitBytes - estimate.replicas * estimate.fixedBytes) / estimate.perSampleBytes));
 }
 
 function size(shape: Shape): number {

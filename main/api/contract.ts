@@ -29,6 +29,8 @@ export interface HostInfo {
   kind: 'desktop' | 'browser';
   /** Folder that relative paths and the file list refer to. */
   workspace: string;
+  /** Cores the engine may use: the threads a run trains on unless told otherwise. */
+  cores: number;
 }
 
 export interface OpenedGraph {
@@ -85,6 +87,8 @@ export interface TrainingStart {
   graph: GraphDocument;
   settings: TrainingSettingsInput;
   backend: BackendName | 'auto';
+  /** Threads to train on (wasm and cpu); absent: one per core. */
+  threads?: number;
 }
 
 export const EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json'] as const;

@@ -26,6 +26,7 @@ import { readEpochMetrics } from '../runs/run-folder.ts';
 import { deleteRun, readRunGraph, readRunsFolder, renameRun, runFolderIn, setRunNote, summarizeRun } from '../runs/run-history.ts';
 import type { TrainingEvent } from '../train/events.ts';
 import { checkTrainingMemory } from '../train/memory-check.ts';
+import { defaultThreads } from '../train/threads.ts';
 import { startTrainingProcess, type TrainingHandle } from '../train/worker/controller.ts';
 import type { HostInfo, StudioCalls, TrainingStart } from './contract.ts';
 import { datasetAccess } from './dataset-access.ts';
@@ -105,7 +106,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
 
   return {
     async hostInfo() {
-      return { kind: options.kind, workspace: options.workspace };
+      return { kind: options.kind, workspace: options.workspace, cores: defaultThreads() };
     },
 
     listPresets: () => listPresets(options.resourcesDir),
@@ -185,10 +186,10 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       }
       // The folder checked is the folder the training process opens: the name goes over resolved.
       settings.data.dataset = await datasets.resolveName(settings.data.dataset);
-      checkTrainingMemory(analysis, settings.data, request.backend);
+      checkTrainingMemory(analysis, settings.data, request.backend, { threads: request.threads ?? defaultThreads() });
       const runId = randomUUID();
       const handle = start(
-        { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: await runsRoot() },
+        { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: await runsRoot(), ...(request.threads === undefined ? {} : { threads: request.threads }) },
         (event) => options.emitTrainingEvent(runId, event),
       );
       runs.set(runId, handle);

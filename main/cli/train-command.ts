@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { BackendName } from '../backends/ladder.ts';
 import { describeError } from '../errors.ts';
 import { checkTrainingMemory } from '../train/memory-check.ts';
+import { defaultThreads } from '../train/threads.ts';
 import { startTrainingProcess } from '../train/worker/controller.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import { EXIT_INVALID_GRAPH, EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
@@ -16,6 +17,8 @@ export const EXIT_CANCELLED = 130;
 
 export interface TrainCommandOptions extends TrainFlags {
   backend: BackendName | 'auto';
+  /** Threads to train on; default one per core. */
+  threads?: number;
   out: string;
   save: boolean;
   json?: boolean;
@@ -45,14 +48,14 @@ export async function runTrain(file: string, options: TrainCommandOptions, io: O
     ? (event: unknown) => io.out(JSON.stringify(event))
     : createProgressPrinter({ ...io, ...(process.stderr.isTTY ? { barStream: process.stderr } : {}) });
   try {
-    checkTrainingMemory(analysis, settings, options.backend);
+    checkTrainingMemory(analysis, settings, options.backend, { threads: options.threads ?? defaultThreads() });
   } catch (error) {
     // Refused like any other run that cannot start: a failed event, exit code 1.
     print({ type: 'failed', error: describeError(error) });
     return EXIT_TRAINING_FAILED;
   }
   const handle = startTrainingProcess(
-    { graph: read.graph, settings, backend: options.backend, runsRoot: options.save ? resolve(options.out) : null },
+    { graph: read.graph, settings, backend: options.backend, runsRoot: options.save ? resolve(options.out) : null, ...(options.threads === undefined ? {} : { threads: options.threads }) },
     print,
   );
   const onInterrupt = () => handle.cancel();

@@ -10,6 +10,8 @@ const count = z.number().int().min(0);
 export const startedEvent = z.strictObject({
   type: z.literal('started'),
   backend: z.string(),
+  /** Threads it trains on (data-parallel replicas on wasm and cpu; 1 on the native backends, which schedule their own). */
+  threads: count.min(1),
   runDir: z.string().nullable(),
   params: z.strictObject({ trainable: count, nonTrainable: count }),
   epochs: count,

@@ -15,6 +15,8 @@ import { checkpointer, newRunRecord, recordEvent, recordInterruption } from '../
 import type { TrainingEvent } from './events.ts';
 import { checkTrainingMemory } from './memory-check.ts';
 import { watchWasmHeap } from './out-of-memory.ts';
+import { threadsFor } from './thread-count.ts';
+import { defaultThreads } from './threads.ts';
 import { train } from './trainer.ts';
 
 export interface TrainingRequest {
@@ -23,6 +25,8 @@ export interface TrainingRequest {
   backend: BackendName | 'auto';
   /** Where run folders go; null trains without saving anything. */
   runsRoot: string | null;
+  /** Threads to train on; default one per core (threads.ts). */
+  threads?: number;
 }
 
 /**
@@ -34,9 +38,12 @@ export type StopRequest = () => 'cancel' | 'interrupt' | null;
 export async function runTraining(request: TrainingRequest, emit: (event: TrainingEvent) => void, stopRequest: StopRequest): Promise<void> {
   let record: Promise<void> = Promise.resolve();
   try {
-    const backend = request.backend === 'auto' ? await loadFastestBackend() : await loadBackend(request.backend);
+    // Threads are replicas, each with a single-threaded wasm backend (train/parallel/).
+    const options = { wasmThreads: 1 };
+    const backend = request.backend === 'auto' ? await loadFastestBackend(options) : await loadBackend(request.backend, options);
+    const threads = threadsFor(backend.name, request.threads ?? defaultThreads());
     // The caller checked against the backend it expected; `auto` may have landed on another.
-    checkTrainingMemory(analyzeGraph(request.graph), request.settings, backend.name);
+    checkTrainingMemory(analyzeGraph(request.graph), request.settings, backend.name, { threads });
     const heap = watchWasmHeap(backend);
     const dataset = limitDataset(await loadDataset(request.settings.dataset), request.settings.limit);
     const runDir = request.runsRoot === null ? null : await createRunFolder(request.runsRoot, request.graph, request.settings);
@@ -67,6 +74,7 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
         emit: sink,
         isCancelled: () => stopRequest() !== null || writeFailure !== undefined,
         runDir,
+        threads,
         ...(runDir ? { checkpoint: checkpointer(backend.tf, runDir) } : {}),
       });
     } catch (error) {

@@ -55,6 +55,7 @@ export async function train(options: TrainOptions): Promise<void> {
     emit({
       type: 'started',
       backend: options.backend,
+      threads: stepper.threads,
       runDir: options.runDir ?? null,
       params: { trainable: analysis.totals.params.trainable, nonTrainable: analysis.totals.params.nonTrainable },
       epochs: settings.epochs,

@@ -130,9 +130,9 @@ describe('refusing a design too large for the backend', () => {
   it('gives the node and cpu backends half of the machine, and leaves CUDA to TensorFlow', () => {
     const design = analyzeGraph(chainOf([256, 256, 3], [conv(32), relu, conv(32), relu, { type: 'globalAvgPool', params: { keepDims: true } }, conv(10, 1), { type: 'flatten' }, { type: 'output' }]));
     const settings = quickSettings({ batchSize: 64 }); // about 7.6 GiB
-    expect(() => checkTrainingMemory(design, settings, 'node', 8 * GiB)).toThrow('the node backend can use about 4.0 GiB here (half of this machine');
-    expect(() => checkTrainingMemory(design, settings, 'cpu', 32 * GiB)).not.toThrow();
-    expect(() => checkTrainingMemory(design, settings, 'node-gpu', 8 * GiB)).not.toThrow();
+    expect(() => checkTrainingMemory(design, settings, 'node', { machineBytes: 8 * GiB })).toThrow('the node backend can use about 4.0 GiB here (half of this machine');
+    expect(() => checkTrainingMemory(design, settings, 'cpu', { machineBytes: 32 * GiB })).not.toThrow();
+    expect(() => checkTrainingMemory(design, settings, 'node-gpu', { machineBytes: 8 * GiB })).not.toThrow();
   });
 
   it('checks `auto` against the first backend installed', () => {

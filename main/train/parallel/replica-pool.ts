@@ -10,7 +10,6 @@
  * A replica that fails (an error in its step, its thread dying, its heap running out) fails the
  * run: the waiting is cut short and the step throws with that replica's message.
  */
-import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TensorFlow } from '../../compile/to-tfjs.ts';
@@ -47,11 +46,6 @@ function startThread(init: ReplicaInit): Worker {
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
   return new Worker(bootstrap, { ...options, eval: true });
-}
-
-/** The threads a run uses when the user does not say: one per core the process may use. */
-export function defaultThreads(): number {
-  return availableParallelism();
 }
 
 export interface PoolOptions {

@@ -12,6 +12,7 @@ import type { Evaluation } from '../../evaluate/types.ts';
 import type { TrainingSettings } from '../../graph/training-settings.ts';
 import type { GraphDocument } from '../../graph/types.ts';
 import { classIndices } from './replica.ts';
+import { threadsFor } from '../thread-count.ts';
 import { ReplicaPool } from './replica-pool.ts';
 import { sliceGradients, trainableVariables } from './slice-gradients.ts';
 
@@ -85,11 +86,6 @@ export interface StepperOptions {
   settings: TrainingSettings;
   dataset: ImageDataset;
   learningRate: number;
-}
-
-/** The threads a run can use on this backend: replicas for wasm and cpu, one otherwise. */
-export function threadsFor(backend: string, threads: number): number {
-  return backend === 'wasm' || backend === 'cpu' ? Math.max(1, Math.floor(threads)) : 1;
 }
 
 export async function createStepper(options: StepperOptions): Promise<BatchStepper> {

@@ -1,6 +1,7 @@
 /** Messages from the parent to the training process. Both sides check them against these schemas. */
 import { z } from 'zod';
 import { BACKENDS } from '../../backends/ladder.ts';
+import { MAX_THREADS } from '../thread-count.ts';
 
 export const startMessage = z.strictObject({
   type: z.literal('start'),
@@ -10,6 +11,8 @@ export const startMessage = z.strictObject({
   settings: z.unknown(),
   backend: z.enum([...BACKENDS, 'auto']),
   runsRoot: z.string().nullable(),
+  /** Threads to train on; absent: one per core (train/threads.ts). */
+  threads: z.number().int().min(1).max(MAX_THREADS).optional(),
 });
 
 export const cancelMessage = z.strictObject({ type: z.literal('cancel') });

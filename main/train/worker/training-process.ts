@@ -95,7 +95,7 @@ async function start(message: StartMessage): Promise<void> {
     return;
   }
   await runTraining(
-    { graph: graph.graph, settings: settings.data, backend: message.backend, runsRoot: message.runsRoot },
+    { graph: graph.graph, settings: settings.data, backend: message.backend, runsRoot: message.runsRoot, ...(message.threads === undefined ? {} : { threads: message.threads }) },
     send,
     () => stop,
   );
