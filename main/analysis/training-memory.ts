@@ -36,7 +36,7 @@ export const EVALUATION_IMAGES = 500;
  * a block's inputs and output alive, so this bounds the evaluation's activations: whole batches
  * of 500 for small designs (per-call overhead is what costs there), a few images for huge ones.
  */
-export const INFERENCE_BUDGET_BYTES = 64 * 1024 ** 2;
+export const INFERENCE_BUDGET_BYTES = 32 * 1024 ** 2;
 
 /** Images per prediction batch for a design whose widest block takes `widestStepBytes` per image (inputs and output). */
 export function inferenceBatch(widestStepBytes: number): number {

@@ -78,15 +78,16 @@ export function checkTrainingMemory(analysis: GraphAnalysis, settings: TrainingM
   const onThreads = estimate.replicas > 1 ? ` on ${estimate.replicas} threads` : '';
   const largest = estimate.largest ? `; largest: ${estimate.largest.nodeId}'s ${formatShape(estimate.largest.shape)} output` : '';
   const parameterBytes = estimate.weightsBytes + estimate.gradientBytes + estimate.optimizerBytes;
-  const refuse = (says: string, fits: number, needs: number) => {
+  /** `fewerThreads`: the limit is on all replicas together, so fewer of them would also help. */
+  const refuse = (says: string, fits: number, needs: number, fewerThreads = false) => {
     const advice =
       fits >= 1
-        ? `lower the batch size (${fits} would fit) or shrink the early layers`
+        ? `lower the batch size (${fits} would fit)${fewerThreads ? ', use fewer threads' : ''} or shrink the early layers`
         : parameterBytes > limit.bytes
           ? `its weights with their gradients and optimizer state alone take ${formatBytes(parameterBytes)}: use fewer parameters`
-          : estimate.replicas > 1
-            ? 'even a batch of one image per thread would not fit: use fewer threads, or shrink the input or the early layers'
-            : 'even a batch of 1 would not fit: shrink the input or the early layers';
+          : fewerThreads
+            ? 'use fewer threads, or shrink the input or the early layers'
+            : `even a batch of 1${estimate.replicas > 1 ? ' per thread' : ''} would not fit: shrink the input or the early layers`;
     throw new TrainingMemoryError(
       `this design needs about ${formatBytes(needs)} to train at batch ${estimate.batchSize}${onThreads} ` +
         `(activations ${formatBytes(estimate.activationBytes)}${largest}); ${says} — ${advice}`,
@@ -94,15 +95,15 @@ export function checkTrainingMemory(analysis: GraphAnalysis, settings: TrainingM
   };
   if (name === 'wasm') {
     if (estimate.perReplicaBytes > limit.bytes) {
-      const says = estimate.replicas > 1 ? `${limit.says} per thread, ${formatBytes(estimate.perReplicaBytes)} for the largest slice` : limit.says;
-      refuse(says, largestBatchWithin(estimate, limit.bytes, 'replica'), estimate.replicas > 1 ? estimate.totalBytes : estimate.perReplicaBytes);
+      const says = estimate.replicas > 1 ? `${limit.says} per thread, and its share of the batch needs ${formatBytes(estimate.perReplicaBytes)}` : limit.says;
+      refuse(says, largestBatchWithin(estimate, limit.bytes, 'replica'), estimate.totalBytes);
     }
     // The replicas' heaps live side by side in the machine's memory.
     if (estimate.replicas > 1) {
       const threadsBytes = (estimate.replicas - 1) * THREAD_OVERHEAD_BYTES;
       const share = machineBytes * SHARE_OF_MACHINE;
       if (estimate.totalBytes + threadsBytes > share) {
-        refuse(`${estimate.replicas} threads can use about ${formatBytes(share)} here (half of this machine's memory)`, largestBatchWithin(estimate, share - threadsBytes, 'total'), estimate.totalBytes);
+        refuse(`${estimate.replicas} threads can use about ${formatBytes(share)} here (half of this machine's memory)`, largestBatchWithin(estimate, share - threadsBytes, 'total'), estimate.totalBytes, true);
       }
     }
     return;

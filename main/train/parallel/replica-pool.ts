@@ -39,10 +39,16 @@ const EXIT_GRACE_MS = 1000;
  */
 const RUNNING_FROM_SOURCES = import.meta.url.endsWith('.ts');
 
+/**
+ * Where replica threads start from, when a test says otherwise: a fixture that arms a fault and
+ * then runs replica-worker.ts (tests/train/fixtures/faulty-replica.ts). Null: the real entry.
+ */
+export const replicaThreadSource: { entry: URL | null } = { entry: null };
+
 function startThread(init: ReplicaInit): Worker {
   const options = { workerData: init, transferList: [init.commands as unknown as ArrayBuffer] };
-  if (!RUNNING_FROM_SOURCES) return new Worker(new URL('./training-replica.js', import.meta.url), options);
-  const entry = new URL('./replica-worker.ts', import.meta.url).href;
+  if (!RUNNING_FROM_SOURCES) return new Worker(replicaThreadSource.entry ?? new URL('./training-replica.js', import.meta.url), options);
+  const entry = (replicaThreadSource.entry ?? new URL('./replica-worker.ts', import.meta.url)).href;
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
   return new Worker(bootstrap, { ...options, eval: true });

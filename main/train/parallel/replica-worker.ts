@@ -44,7 +44,8 @@ function nextCommand(): ReplicaCommand {
 
 async function start(): Promise<Replica> {
   const backend = await loadBackend(init.backend, { wasmThreads: 1 });
-  describeFailure = (error) => watchWasmHeap(backend).describe(error) ?? describeError(error);
+  const heap = watchWasmHeap(backend);
+  describeFailure = (error) => heap.describe(error) ?? describeError(error);
   const { tf } = backend;
   const { model, optimizer } = buildTrainingModel(tf, init.graph, analyzeGraph(init.graph), init.settings, init.learningRate);
   const weights = init.weights.map((values, i) => tf.tensor(values, model.weights[i]!.shape as number[]));
