@@ -9,6 +9,8 @@ import * as tfjs from '@tensorflow/tfjs';
 import type { TensorFlow } from '../compile/to-tfjs.ts';
 import { StudioError } from '../errors.ts';
 import { BACKENDS, type BackendName, type BackendStatus } from './types.ts';
+import { defaultThreads } from '../train/threads.ts';
+import { wasmFeatures } from './wasm/features.ts';
 import { setupWasmBackend } from './wasm/setup.ts';
 
 export { BACKENDS, type BackendName, type BackendStatus };
@@ -56,14 +58,16 @@ export async function loadBackend(name: BackendName, options: BackendOptions = {
     case 'wasm': {
       try {
         const setup = await setupWasmBackend(tfjs, { threads: options.wasmThreads ?? 'auto' });
-        return { name, tf: tfjs, detail: `${setup.simd ? 'SIMD' : 'no SIMD'}, ${setup.threads} thread${setup.threads === 1 ? '' : 's'}` };
+        // What training gets: the generated kernels' instruction set and one thread per core (train/threads.ts).
+        const features = wasmFeatures();
+        return { name, tf: tfjs, detail: `${setup.simd ? 'SIMD' : 'no SIMD'}${features.fma ? ', FMA' : ''}, ${threadsWord(defaultThreads())}` };
       } catch (error) {
         throw new BackendUnavailableError(`the wasm backend failed to start: ${firstLine(error)}`);
       }
     }
     case 'cpu':
       if (!(await tfjs.setBackend('cpu'))) throw new BackendUnavailableError('the cpu backend failed to start');
-      return { name, tf: tfjs, detail: 'always available' };
+      return { name, tf: tfjs, detail: `always available, ${threadsWord(defaultThreads())}` };
   }
 }
 
@@ -128,6 +132,10 @@ function describeImportFailure(packageName: string, error: unknown): string {
     return `not installed: the optional package ${packageName} is missing (its install step downloads libtensorflow and needs internet access; run "npm install ${packageName}" on a connected machine)`;
   }
   return `${packageName} is installed but failed to load: ${message}`;
+}
+
+function threadsWord(count: number): string {
+  return `${count} thread${count === 1 ? '' : 's'}`;
 }
 
 function firstLine(error: unknown): string {

@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasStackTrace, runCli } from '../support/cli.ts';
@@ -63,7 +63,11 @@ describe('cnn-studio train, eval and backends', () => {
     expect(result.code).toBe(0);
     const statuses = JSON.parse(result.stdout);
     expect(statuses.map((s: { name: string }) => s.name)).toEqual(['node-gpu', 'node', 'wasm', 'cpu']);
-    expect(statuses.find((s: { name: string }) => s.name === 'wasm').available).toBe(true);
+    const wasm = statuses.find((s: { name: string }) => s.name === 'wasm');
+    expect(wasm.available).toBe(true);
+    // The kernels' instruction set (Node 20 validates relaxed SIMD's FMA once its flag is set) and the threads training uses: one per core.
+    const cores = availableParallelism();
+    expect(wasm.detail).toBe(`SIMD, FMA, ${cores} thread${cores === 1 ? '' : 's'}`);
     for (const status of statuses) expect(status.detail).not.toBe('');
   }, 60_000);
 
