@@ -10,6 +10,19 @@ import type { TrainingSettings } from '../graph/training-settings.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { createOptimizer } from './optimizers.ts';
 
+/** The losses buildTrainingModel compiles with, by function: what a training program may compute itself. */
+const crossEntropies = new WeakMap<object, { fromLogits: boolean }>();
+
+/**
+ * The model's loss when it is one of the two softmax cross-entropies compiled here (over the
+ * softmax output, or over logits), null for any other loss: training programs (backends/wasm/
+ * program/) compute these two themselves and leave every other loss to TensorFlow.js.
+ */
+export function crossEntropyOf(model: tfjs.LayersModel): { fromLogits: boolean } | null {
+  const loss = model.lossFunctions?.[0];
+  return (loss && crossEntropies.get(loss)) ?? null;
+}
+
 export interface TrainingModel {
   model: tfjs.LayersModel;
   optimizer: tfjs.Optimizer;
@@ -22,10 +35,10 @@ export function buildTrainingModel(tf: TensorFlow, graph: GraphDocument, analysi
   const model = compileGraph(tf, graph, { analysis, seed: settings.seed });
   const logits = graph.nodes.some((n) => n.type === 'output' && n.params.activation === 'none');
   const optimizer = createOptimizer(tf, settings, learningRate);
-  model.compile({
-    optimizer,
-    loss: logits ? (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred) : 'categoricalCrossentropy',
-    metrics: ['accuracy'],
-  });
+  const loss = logits
+    ? (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred)
+    : (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tf.metrics.categoricalCrossentropy(yTrue, yPred);
+  crossEntropies.set(loss, { fromLogits: logits });
+  model.compile({ optimizer, loss, metrics: ['accuracy'] });
   return { model, optimizer, logits };
 }

@@ -1,0 +1,205 @@
+/**
+ * A model's training step on the wasm backend as a fixed program: the layers' forward passes in
+ * order, the cross-entropy loss, and the backward passes in reverse, each a direct kernel call
+ * (layer-ops.ts, kernel-calls.ts). The same kernels as the layers' own training path through
+ * TensorFlow.js, without what surrounds them there: the gradient tape, a Tensor object and a
+ * scope entry per op, tfjs-layers' per-layer checks, the loss's dozen small kernels. That
+ * bookkeeping was a fixed ~5 ms of CPU per step on round 10 (measured: 5.8 ms at batch 1), as
+ * much as the arithmetic of 20 images, and a data-parallel replica pays it on every slice.
+ *
+ * The loss is softmax cross-entropy, over the model's softmax output or over its logits:
+ *   p = softmax(z),  loss = −Σ_c y_c·ln p_c (p clipped to [1e-7, 1 − 1e-7] for a softmax output,
+ *   as tfjs-layers' categoricalCrossentropy does),  ∂loss/∂z = p·Σ_c y_c − y
+ * computed in JavaScript over the [batch, classes] scores (a few hundred values). TensorFlow.js
+ * gets the same gradient through the softmax's Jacobian, except for the rare score whose p the
+ * clip cuts (it then passes no gradient there).
+ *
+ * `TrainingProgram.build` answers null when some layer is not one the program runs; the caller
+ * then trains through TensorFlow.js.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { alloc, f32, type BackendWasm, type TensorFlow, type TensorInfo } from '../heap.ts';
+import { KernelCalls } from './kernel-calls.ts';
+import { layerOp, type LayerOp, type Weight, type WeightGradients } from './layer-ops.ts';
+
+export interface ProgramLoss {
+  /** The model ends in logits (no softmax), and the loss applies the softmax itself. */
+  fromLogits: boolean;
+}
+
+export interface ProgramStep {
+  /** One gradient per trainable weight, in model.trainableWeights order, in the wasm heap; the caller frees them. */
+  grads: TensorInfo[];
+  /** `share` × the mean loss over the images. */
+  loss: number;
+  /** Images whose highest score is their label's class (the first highest). */
+  correct: number;
+}
+
+interface Step {
+  op: LayerOp;
+  inputs: number[];
+  output: number;
+  /** Which inputs need a gradient (they lead back to trainable weights). */
+  wanted: boolean[];
+}
+
+interface LayerNode {
+  inboundNodes: { inboundLayers: tfjs.layers.Layer[] }[];
+  outputShape: tfjs.Shape | tfjs.Shape[];
+}
+
+const CLIP = 1e-7;
+
+export class TrainingProgram {
+  private constructor(
+    private readonly calls: KernelCalls,
+    private readonly steps: Step[],
+    private readonly inputId: number,
+    private readonly lossInput: number,
+    private readonly loss: ProgramLoss,
+    private readonly weights: Weight[],
+  ) {}
+
+  /** The program for `model` on the active wasm backend, or null when a layer is not covered. */
+  static build(tf: TensorFlow, model: tfjs.LayersModel, loss: ProgramLoss): TrainingProgram | null {
+    if (tf.getBackend() !== 'wasm' || model.inputs.length !== 1 || model.outputs.length !== 1) return null;
+    const calls = new KernelCalls(tf, tf.backend() as unknown as BackendWasm);
+    const ids = new Map<tfjs.layers.Layer, number>();
+    const layers = model.layers;
+    const output = model.outputLayers[0]!;
+    // The output block: a softmax activation (or a linear one over logits) that the loss takes in.
+    const outputClass = (output as unknown as { getClassName(): string; activation?: { getClassName(): string } });
+    if (outputClass.getClassName() !== 'Activation' || outputClass.activation?.getClassName() !== (loss.fromLogits ? 'linear' : 'softmax')) return null;
+    const steps: Step[] = [];
+    const wantsGradient: boolean[] = [];
+    let lossInput = -1;
+    let inputId = -1;
+    for (const layer of layers) {
+      const node = layer as unknown as LayerNode;
+      if (node.inboundNodes.length !== 1) return null; // a layer used twice
+      const inputs = node.inboundNodes[0]!.inboundLayers.map((l) => ids.get(l));
+      if (inputs.some((id) => id === undefined)) {
+        if (layer.getClassName() !== 'InputLayer' || inputId >= 0) return null;
+        inputId = wantsGradient.length;
+        ids.set(layer, inputId);
+        wantsGradient.push(false);
+        continue;
+      }
+      if (layer === output) {
+        if (inputs.length !== 1) return null;
+        lossInput = inputs[0]!;
+        continue;
+      }
+      const inputShape = node.inboundNodes[0]!.inboundLayers[0]!.outputShape as tfjs.Shape;
+      const op = layerOp(calls, layer, inputShape.length);
+      if (!op) return null;
+      const wanted = inputs.map((id) => wantsGradient[id!]!);
+      const id = wantsGradient.length;
+      wantsGradient.push(layer.trainableWeights.length > 0 || wanted.some(Boolean));
+      ids.set(layer, id);
+      steps.push({ op, inputs: inputs as number[], output: id, wanted });
+    }
+    if (lossInput < 0 || inputId < 0) return null;
+    // Regularisers' penalties are TensorFlow.js's to add.
+    if (tf.tidy(() => model.calculateLosses().length) > 0) return null;
+    const weights = model.trainableWeights as unknown as Weight[];
+    return new TrainingProgram(calls, steps, inputId, lossInput, loss, weights);
+  }
+
+  /**
+   * Forward and backward over images `x` ([b, h, w, c] in the wasm heap) with targets `labels`
+   * (b × classes, one-hot or smoothed): gradients of `share` × the mean loss.
+   */
+  run(x: TensorInfo, labels: Float32Array, share: number): ProgramStep {
+    const { calls, steps } = this;
+    const values = new Map<number, TensorInfo>();
+    const grads = new Map<number, TensorInfo>();
+    const weightGrads: WeightGradients = new Map();
+    let done = false;
+    try {
+      for (const step of steps) {
+        values.set(step.output, step.op.forward(step.inputs.map((id) => (id === this.inputId ? x : values.get(id)!))));
+      }
+      const scores = values.get(this.lossInput)!;
+      const { loss, correct, gradient } = this.crossEntropy(scores, labels, share);
+      grads.set(this.lossInput, gradient);
+      for (let i = steps.length - 1; i >= 0; i--) {
+        const step = steps[i]!;
+        const dy = grads.get(step.output);
+        if (!dy) {
+          step.op.clear();
+          continue;
+        }
+        grads.delete(step.output);
+        const dxs = step.op.backward(dy, step.wanted, weightGrads);
+        calls.free(dy);
+        dxs.forEach((dx, k) => {
+          if (!dx) return;
+          const id = step.inputs[k]!;
+          const earlier = grads.get(id);
+          if (!earlier) {
+            grads.set(id, dx);
+            return;
+          }
+          // A value read by several layers: its gradient is the sum of theirs.
+          grads.set(id, calls.one('Add', { a: earlier, b: dx }));
+          calls.free(earlier);
+          calls.free(dx);
+        });
+      }
+      const result = this.weights.map((w) => {
+        const g = weightGrads.get(w);
+        if (!g) throw new Error('a training program computed no gradient for a trainable weight');
+        return g;
+      });
+      done = true;
+      return { grads: result, loss, correct };
+    } finally {
+      for (const v of values.values()) calls.free(v);
+      for (const g of grads.values()) calls.free(g);
+      if (!done) {
+        for (const step of steps) step.op.clear();
+        for (const g of weightGrads.values()) calls.free(g);
+      }
+    }
+  }
+
+  /** Loss, correct count and ∂(share × mean loss)/∂scores (see the file comment). */
+  private crossEntropy(scores: TensorInfo, labels: Float32Array, share: number): { loss: number; correct: number; gradient: TensorInfo } {
+    const [rows, classes] = scores.shape as [number, number];
+    const gradient = alloc(this.calls.backend, [rows, classes]);
+    const z = f32(this.calls.backend, scores);
+    const g = f32(this.calls.backend, gradient);
+    const p = new Float64Array(classes);
+    const factor = share / rows;
+    let lossSum = 0;
+    let correct = 0;
+    for (let i = 0; i < rows; i++) {
+      const at = i * classes;
+      let best = 0;
+      let label = 0;
+      let max = -Infinity;
+      for (let c = 0; c < classes; c++) {
+        const v = z[at + c]!;
+        if (v > max) max = v;
+        if (v > z[at + best]!) best = c;
+        if (labels[at + c]! > labels[at + label]!) label = c;
+      }
+      if (best === label) correct++;
+      let sum = 0;
+      for (let c = 0; c < classes; c++) sum += p[c] = Math.exp(z[at + c]! - max);
+      const logSum = Math.log(sum);
+      let targets = 0;
+      for (let c = 0; c < classes; c++) {
+        const y = labels[at + c]!;
+        targets += y;
+        p[c] = p[c]! / sum;
+        if (y === 0) continue;
+        lossSum -= y * (this.loss.fromLogits ? z[at + c]! - max - logSum : Math.log(Math.min(Math.max(p[c]!, CLIP), 1 - CLIP)));
+      }
+      for (let c = 0; c < classes; c++) g[at + c] = (p[c]! * targets - labels[at + c]!) * factor;
+    }
+    return { loss: (share * lossSum) / rows, correct, gradient };
+  }
+}
