@@ -5,6 +5,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FILE_KIND_INFO, fileDialogTitle } from '../main/api/contract.ts';
 import { createStudioService } from '../main/api/studio-service.ts';
 import { startTrainingProcess } from '../main/train/worker/controller.ts';
 import { sendEvent, setupIpc } from './ipc.ts';
@@ -26,14 +27,18 @@ const service = createStudioService({
   runsRoot: join(documents, 'CNN Studio', 'runs'),
   resourcesDir: app.isPackaged ? join(process.resourcesPath, 'resources') : join(here, '..', '..', 'resources'),
   stateDir: app.getPath('userData'),
-  chooseFile: async (purpose, suggestedName) => {
+  chooseFile: async (purpose, kind, suggestedName) => {
     if (!window) return null;
-    const filters = [{ name: 'CNN Studio graph', extensions: ['json'] }];
+    const title = fileDialogTitle(purpose, kind);
+    const { name, extension } = FILE_KIND_INFO[kind];
+    const filters = purpose === 'open'
+      ? [{ name: 'CNN Studio graph, Keras or TensorFlow.js model', extensions: ['json'] }]
+      : [{ name: kind === 'graph' ? name : `${name} export`, extensions: [extension.slice(1)] }];
     if (purpose === 'open') {
-      const result = await dialog.showOpenDialog(window, { properties: ['openFile'], filters });
+      const result = await dialog.showOpenDialog(window, { title, properties: ['openFile'], filters });
       return result.canceled ? null : (result.filePaths[0] ?? null);
     }
-    const result = await dialog.showSaveDialog(window, { defaultPath: suggestedName, filters });
+    const result = await dialog.showSaveDialog(window, { title, defaultPath: suggestedName, filters });
     return result.canceled ? null : (result.filePath ?? null);
   },
   emitTrainingEvent: (runId, event) => sendEvent(window?.webContents ?? null, 'trainingEvent', runId, event),
@@ -62,6 +67,10 @@ void app.whenReady().then(() => {
       menuTemplate({
         isMac: process.platform === 'darwin',
         command: (command) => sendEvent(window?.webContents ?? null, 'menuCommand', command),
+        editText: (command) => {
+          const contents = window?.webContents;
+          if (contents && !contents.isDestroyed()) contents[command]();
+        },
         openDocumentation: () => void shell.openPath(join(app.isPackaged ? process.resourcesPath : join(here, '..', '..'), 'docs', 'graph-format.md')),
         showAbout: () => void dialog.showMessageBox({ message: `CNN Studio ${app.getVersion()}`, detail: 'Design small CNNs, see their parameters and receptive fields, train them offline.' }),
       }),

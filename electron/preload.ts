@@ -26,6 +26,8 @@ export function buildBridge(): StudioApi {
     ...calls,
     onTrainingEvent: (listener) => subscribe<[string, TrainingEvent]>(eventChannel('trainingEvent'), listener),
     onMenuCommand: (listener) => subscribe<[MenuCommand]>(eventChannel('menuCommand'), listener),
+    // The engine runs in the app's own main process: if it goes, the window goes with it.
+    onConnection: () => () => {},
   };
 }
 

@@ -56,3 +56,45 @@ export function chainUpTo(graph: GraphDocument, end: string): GraphNode[] {
   }
   return chain;
 }
+
+const WEIGHTED = new Set<GraphNode['type']>(['conv2d', 'depthwiseConv2d', 'dense']);
+
+/**
+ * Where a graph has Dropout, block by block: a block is a convolution or Dense layer with what
+ * follows it up to the next such layer. `without` lists the blocks in graph order that reach the
+ * next weighted layer on some path with no Dropout on the way; the classifier (the last weighted
+ * layer, whose outputs are the class scores) is never listed, since dropout there drops scores.
+ * `rates` are the rates of the Dropout blocks there are.
+ */
+export function dropoutCoverage(graph: GraphDocument): { blocks: GraphNode[]; without: GraphNode[]; rates: number[] } {
+  const targets = new Map<string, string[]>(graph.nodes.map((node) => [node.id, []]));
+  for (const edge of graph.edges) targets.get(edge.source)?.push(edge.target);
+  const byId = nodesById(graph);
+
+  /** What the paths from `id` meet first: a Dropout, another weighted layer, or the output. */
+  const meets = (id: string, seen: Set<string>): Set<'dropout' | 'layer' | 'output'> => {
+    const found = new Set<'dropout' | 'layer' | 'output'>();
+    for (const next of targets.get(id) ?? []) {
+      const node = byId.get(next);
+      if (!node || seen.has(next)) continue;
+      seen.add(next);
+      if (node.type === 'dropout') found.add('dropout');
+      else if (WEIGHTED.has(node.type)) found.add('layer');
+      else if (node.type === 'output') found.add('output');
+      else for (const what of meets(next, seen)) found.add(what);
+    }
+    return found;
+  };
+
+  const blocks: GraphNode[] = [];
+  const without: GraphNode[] = [];
+  for (const node of graph.nodes) {
+    if (!WEIGHTED.has(node.type)) continue;
+    const met = meets(node.id, new Set([node.id]));
+    if (met.has('output')) continue; // the classifier
+    blocks.push(node);
+    if (met.has('layer')) without.push(node);
+  }
+  const rates = graph.nodes.flatMap((node) => (node.type === 'dropout' ? [node.params.rate] : []));
+  return { blocks, without, rates };
+}

@@ -4,9 +4,7 @@
  * skipped, so asking for advice never throws.
  */
 import type { GraphAnalysis } from '../analysis/types.ts';
-import type { TrainingSettings } from '../graph/training-settings.ts';
 import type { GraphDocument } from '../graph/types.ts';
-import type { EpochEvent } from '../train/events.ts';
 import { resolveAdviceOptions, type AdviceOptions } from './options.ts';
 import { activationOnOutput } from './rules/activation-on-output.ts';
 import { firstPoolReceptiveField } from './rules/first-pool-receptive-field.ts';
@@ -15,9 +13,9 @@ import { outputDoesNotCoverInput } from './rules/output-does-not-cover-input.ts'
 import { overFitting } from './rules/over-fitting.ts';
 import { scheduleNeverChanged } from './rules/schedule-never-changed.ts';
 import { underFitting } from './rules/under-fitting.ts';
-import type { Advice, GraphRule, RunRule } from './types.ts';
+import type { Advice, GraphRule, RunContext, RunRule } from './types.ts';
 
-export type { Advice, GraphRule, RunRule } from './types.ts';
+export type { Advice, GraphRule, RunContext, RunRule } from './types.ts';
 export { adviceKey } from './types.ts';
 export { DEFAULT_ADVICE_OPTIONS, resolveAdviceOptions, type AdviceOptions } from './options.ts';
 
@@ -29,9 +27,9 @@ export function adviseGraph(graph: GraphDocument, analysis: GraphAnalysis, optio
   return GRAPH_RULES.flatMap((rule) => attempt(() => rule(graph, analysis, resolved)));
 }
 
-export function adviseRun(epochs: readonly EpochEvent[], settings: TrainingSettings, options?: Partial<AdviceOptions>): Advice[] {
+export function adviseRun(run: RunContext, options?: Partial<AdviceOptions>): Advice[] {
   const resolved = resolveAdviceOptions(options);
-  return RUN_RULES.flatMap((rule) => attempt(() => rule(epochs, settings, resolved)));
+  return RUN_RULES.flatMap((rule) => attempt(() => rule(run, resolved)));
 }
 
 /** A broken rule must not take the editor or a run's summary down with it. */

@@ -15,7 +15,7 @@ export interface AdviceOptions {
    * (rounds 6–10: 33–47 %); round 1's 1,024-filter conv holds 74 %.
    */
   dominantLayerShare: number;
-  /** first-pool-receptive-field: size in pixels of the strokes that matter, about 5×5 on MNIST (round 8). */
+  /** first-pool-receptive-field: size in pixels of the strokes that matter, about 5×5 on MNIST's 28×28 images (round 8); the rule judges only 28×28 inputs. */
   objectSize: number;
   /** first-pool-receptive-field: a field more than this factor smaller or larger than objectSize is "far off". */
   objectSizeTolerance: number;

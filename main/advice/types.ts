@@ -38,8 +38,21 @@ export interface Advice {
 /** Checks a design; returns no notes when there is nothing to say or nothing it can judge. */
 export type GraphRule = (graph: GraphDocument, analysis: GraphAnalysis, options: AdviceOptions) => Advice[];
 
-/** Checks the epochs of a run (in order, epochs counted from 1) against the settings it ran with. */
-export type RunRule = (epochs: readonly EpochEvent[], settings: TrainingSettings, options: AdviceOptions) => Advice[];
+/** What a run rule judges: a run as its folder keeps it. */
+export interface RunContext {
+  /** In order, counted from 1. */
+  epochs: readonly EpochEvent[];
+  /** The settings it ran with. */
+  settings: TrainingSettings;
+  /** The graph it trained: a rule suggests nothing the graph already has (dropout after every block). */
+  graph: GraphDocument;
+}
+
+/**
+ * Checks a run. A rule first checks its premise against the run's own numbers (over-fitting needs
+ * train above test) and its advice against the graph, and says nothing when either fails.
+ */
+export type RunRule = (run: RunContext, options: AdviceOptions) => Advice[];
 
 /**
  * What a dismissal can remember: the same rule on the same block is the same note, even when its

@@ -5,10 +5,13 @@
  */
 import type { GraphDocument, GraphNode } from '../graph/types.ts';
 import { BLOCKS, type BlockSpec } from './blocks/index.ts';
+import type { Upstream } from './blocks/spec.ts';
+import { coverageWithin } from './coverage.ts';
 import { PIXEL_FIELD } from './receptive-field.ts';
 import { sizeProblem } from './size-limits.ts';
 import { buildTopology, type Topology } from './topology.ts';
-import type { Diagnostic, GraphAnalysis, NodeAnalysis, ReceptiveField, Shape } from './types.ts';
+import { upstreamOf } from './upstream.ts';
+import type { Diagnostic, GraphAnalysis, NodeAnalysis, ParamCount, ReceptiveField, Shape } from './types.ts';
 
 const BYTES_PER_VALUE = 4;
 
@@ -38,11 +41,13 @@ export function analyzeGraph(graph: GraphDocument): GraphAnalysis {
   for (const id of topology.order) {
     const node = byId.get(id)!;
     if (!checkArity(node, topology, report) || !settingsOk.has(id)) continue;
-    analyseNode(node, topology.incoming.get(id)!, nodes, report);
+    const sources = topology.incoming.get(id)!;
+    analyseNode(node, sources, nodes, upstreamOf(sources, byId, topology.incoming, nodes), report);
   }
   if (output) reportDetached(graph, topology, output.id, report);
 
-  const totals = { params: { trainable: 0, nonTrainable: 0, total: 0 }, macs: 0, activations: 0, activationBytes: 0 };
+  const totals = { params: { trainable: 0, nonTrainable: 0, total: 0 }, macs: 0, activations: 0, activationBytes: 0, unresolved: [] as string[] };
+  for (const node of graph.nodes) if (nodes[node.id]!.outputShape === null) totals.unresolved.push(node.id);
   for (const id of topology.order) {
     const result = nodes[id]!;
     totals.params.trainable += result.params.trainable;
@@ -54,16 +59,19 @@ export function analyzeGraph(graph: GraphDocument): GraphAnalysis {
   totals.activationBytes = totals.activations * BYTES_PER_VALUE;
 
   const outputResult = output ? nodes[output.id]! : undefined;
-  return {
+  const analysis: GraphAnalysis = {
     nodes,
     order: completeOrder(graph, topology.order),
     totals,
     inputShape: input ? nodes[input.id]!.outputShape : null,
     outputShape: outputResult?.outputShape ?? null,
     receptiveField: outputResult?.receptiveField ?? null,
+    coverage: null,
     diagnostics,
     valid: !diagnostics.some((d) => d.severity === 'error'),
   };
+  if (output && outputResult?.outputShape) analysis.coverage = coverageWithin({ byId, sources: topology.incoming }, analysis, output.id);
+  return analysis;
 }
 
 /** The evaluation order, then whatever a cycle kept out of it, in document order. */
@@ -119,7 +127,7 @@ function checkArity(node: GraphNode, topology: Topology, report: Report): boolea
   return false;
 }
 
-function analyseNode(node: GraphNode, sources: string[], nodes: Record<string, NodeAnalysis>, report: Report): void {
+function analyseNode(node: GraphNode, sources: string[], nodes: Record<string, NodeAnalysis>, upstream: Upstream, report: Report): void {
   const result = nodes[node.id]!;
   const inputs: Shape[] = [];
   const fields: ReceptiveField[] = [];
@@ -134,14 +142,14 @@ function analyseNode(node: GraphNode, sources: string[], nodes: Record<string, N
 
   const block = spec(node);
   const params = node.params as never;
-  const shaped = block.outputShape(params, inputs);
+  const shaped = block.outputShape(params, inputs, upstream);
   if (!('shape' in shaped)) {
     report(shaped.code, shaped.error, node.id);
     return;
   }
   const shape = shaped.shape;
   result.outputShape = shape;
-  result.params = block.params?.(params, inputs, shape) ?? { trainable: 0, nonTrainable: 0 };
+  result.params = frozen(node, block.params?.(params, inputs, shape) ?? { trainable: 0, nonTrainable: 0 });
   result.macs = block.macs?.(params, inputs, shape) ?? 0;
   result.receptiveField = node.type === 'input' ? PIXEL_FIELD : (block.receptiveField?.(params, inputs, fields) ?? fields[0]!);
   result.activations = shape.reduce((a, b) => a * b, 1);
@@ -152,6 +160,11 @@ function analyseNode(node: GraphNode, sources: string[], nodes: Record<string, N
     // Counted as nothing, so the totals stay exact; what follows is not analysed.
     Object.assign(result, { ...emptyAnalysis(node), inputShapes: inputs });
   }
+}
+
+/** A frozen block (`trainable: false`) keeps every weight it has, none of them learned: all count as non-trainable. */
+function frozen(node: GraphNode, params: ParamCount): ParamCount {
+  return node.trainable === false ? { trainable: 0, nonTrainable: params.trainable + params.nonTrainable } : params;
 }
 
 /** Blocks that have inputs but never reach the Output would silently drop out of the model. */

@@ -7,7 +7,14 @@ export function blockTitle(node: GraphNode): string {
   return BLOCKS[node.type].title;
 }
 
+/** E.g. `3×3, 8 filters, no bias`; a frozen block ends in `frozen`. */
 export function describeSettings(node: GraphNode): string {
+  const settings = describeParams(node);
+  if (node.trainable !== false) return settings;
+  return settings ? `${settings}, frozen` : 'frozen';
+}
+
+function describeParams(node: GraphNode): string {
   switch (node.type) {
     case 'input':
       return `${node.params.height}×${node.params.width}×${node.params.channels}`;
@@ -36,6 +43,10 @@ export function describeSettings(node: GraphNode): string {
     }
     case 'activation':
       return node.params.function === 'leakyRelu' ? `leakyRelu ${node.params.alpha}` : node.params.function;
+    case 'batchNorm': {
+      const off = [node.params.scale === false ? 'no scale' : '', node.params.center === false ? 'no shift' : ''];
+      return off.filter(Boolean).join(', ');
+    }
     case 'dropout':
       return `rate ${node.params.rate}`;
     case 'globalAvgPool':

@@ -1,5 +1,5 @@
 /** How shapes, fields and counts read in messages, tables and the editor. */
-import type { Pair, Shape } from './types.ts';
+import type { GraphTotals, Pair, Shape } from './types.ts';
 
 /** `[28, 28, 1]` reads `28×28×1`. */
 export function formatShape(shape: Shape): string {
@@ -26,4 +26,24 @@ export function formatBytes(bytes: number): string {
     unit += 1;
   }
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * A total that may leave blocks out: `9,896`, or `≥ 88` when some blocks are unresolved (their
+ * counts unknown), since the true total can only be larger. `format` defaults to formatCount.
+ */
+export function formatAtLeast(value: number, totals: Pick<GraphTotals, 'unresolved'>, format: (value: number) => string = formatCount): string {
+  return totals.unresolved.length > 0 ? `≥ ${format(value)}` : format(value);
+}
+
+/** `1 block unresolved`, `3 blocks unresolved`, or empty when every block's counts are known. */
+export function describeUnresolved(totals: Pick<GraphTotals, 'unresolved'>): string {
+  const count = totals.unresolved.length;
+  return count === 0 ? '' : `${count} block${count === 1 ? '' : 's'} unresolved`;
+}
+
+/** A total with what it leaves out: `9,896`, or `≥ 88; 1 block unresolved` on a partly broken graph. */
+export function formatTotal(value: number, totals: Pick<GraphTotals, 'unresolved'>, format: (value: number) => string = formatCount): string {
+  const unresolved = describeUnresolved(totals);
+  return unresolved ? `${formatAtLeast(value, totals, format)}; ${unresolved}` : format(value);
 }

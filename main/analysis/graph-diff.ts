@@ -79,13 +79,48 @@ function ref(node: GraphNode): BlockRef {
 
 function settingChanges(before: GraphNode, after: GraphNode): SettingChange[] {
   if (before.type !== after.type) return [{ key: 'type', before: before.type, after: after.type }];
-  return objectChanges(before.params as Record<string, unknown>, after.params as Record<string, unknown>);
+  const changes = objectChanges(comparable(before), comparable(after));
+  // Missing means trainable, so a block frozen and thawed again is no change.
+  const [was, is] = [before.trainable !== false, after.trainable !== false];
+  if (was !== is) changes.push({ key: 'trainable', before: was, after: is });
+  return changes;
+}
+
+/**
+ * Params in one form per meaning, so that only real changes show: BatchNorm's center and scale
+ * missing or true, pooling strides missing or equal to the pool size, zero explicit padding or
+ * "valid", an activation's alpha where only leakyRelu reads it. (An export and import, which
+ * spell these differently, then changes nothing.)
+ */
+function comparable(node: GraphNode): Record<string, unknown> {
+  switch (node.type) {
+    case 'batchNorm':
+      return { ...node.params, center: node.params.center !== false, scale: node.params.scale !== false };
+    case 'maxPool2d':
+    case 'avgPool2d':
+      return { ...node.params, strides: node.params.strides ?? node.params.poolSize };
+    case 'conv2d':
+    case 'depthwiseConv2d': {
+      const padding = node.params.padding;
+      return { ...node.params, padding: Array.isArray(padding) && padding.every((side) => side === 0) ? 'valid' : padding };
+    }
+    case 'activation': {
+      // alpha is leakyRelu's slope; every other function ignores it.
+      const { alpha, ...rest } = node.params;
+      return node.params.function === 'leakyRelu' ? { ...rest, alpha } : rest;
+    }
+    default:
+      return node.params as Record<string, unknown>;
+  }
 }
 
 function objectChanges(before: Record<string, unknown>, after: Record<string, unknown>): SettingChange[] {
   const changes: SettingChange[] = [];
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes.push({ key, before: before[key], after: after[key] });
+    // Own keys only: a key one side lacks must read as absent, never as an inherited `constructor`.
+    const was = Object.hasOwn(before, key) ? before[key] : undefined;
+    const is = Object.hasOwn(after, key) ? after[key] : undefined;
+    if (JSON.stringify(was) !== JSON.stringify(is)) changes.push({ key, before: was, after: is });
   }
   return changes;
 }

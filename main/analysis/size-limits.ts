@@ -18,17 +18,36 @@ export const MAX_BLOCK_MACS = 2 ** 40;
 /** Receptive-field size, jump and reach before the image (start), pixels. */
 export const MAX_FIELD_PIXELS = 2 ** 40;
 
+// The fix each message offers depends on what the block is: a Dense has units, not filters.
+const VALUES_FIX: Partial<Record<string, string>> = {
+  input: 'use fewer channels or a smaller input',
+  conv2d: 'use fewer filters, a stride, or pool before it',
+  depthwiseConv2d: 'use a smaller depth multiplier, a stride, or pool before it',
+  dense: 'use fewer units',
+  concat: 'use fewer channels in the branches it joins',
+};
+const PARAMS_FIX: Partial<Record<string, string>> = {
+  conv2d: 'use fewer filters, a smaller kernel, or fewer channels before it',
+  depthwiseConv2d: 'use a smaller depth multiplier or kernel',
+  dense: 'use fewer units, or pool before the Flatten that feeds it',
+};
+const MACS_FIX: Partial<Record<string, string>> = {
+  conv2d: 'use fewer filters, or a stride or pooling before it',
+  depthwiseConv2d: 'use a smaller depth multiplier, or a stride or pooling before it',
+};
+
 /** Why a block's counts are beyond what the studio handles, or nothing. */
 export function sizeProblem(result: NodeAnalysis): string | undefined {
   const params = result.params.trainable + result.params.nonTrainable;
   if (!(result.activations <= MAX_BLOCK_VALUES)) {
-    return `this block's output holds ${count(result.activations)} values per sample, more than the ${formatLimit(MAX_BLOCK_VALUES)} CNN Studio can handle; use fewer channels or a smaller input`;
+    return `this block's output holds ${count(result.activations)} values per sample, more than the ${formatLimit(MAX_BLOCK_VALUES)} CNN Studio can handle; ${VALUES_FIX[result.type] ?? 'use fewer channels or a smaller input'}`;
   }
   if (!(params <= MAX_BLOCK_PARAMS)) {
-    return `this block has ${count(params)} parameters, more than the ${formatLimit(MAX_BLOCK_PARAMS)} CNN Studio can handle; use fewer filters or units, or pool before it`;
+    return `this block has ${count(params)} parameters, more than the ${formatLimit(MAX_BLOCK_PARAMS)} CNN Studio can handle; ${PARAMS_FIX[result.type] ?? 'use fewer channels before it'}`;
   }
   if (!(result.macs <= MAX_BLOCK_MACS)) {
-    return `this block takes ${count(result.macs)} multiply-accumulates per sample, more than the ${formatLimit(MAX_BLOCK_MACS)} CNN Studio can handle`;
+    const fix = MACS_FIX[result.type];
+    return `this block takes ${count(result.macs)} multiply-accumulates per sample, more than the ${formatLimit(MAX_BLOCK_MACS)} CNN Studio can handle${fix ? `; ${fix}` : ''}`;
   }
   const field = result.receptiveField;
   if (field) {

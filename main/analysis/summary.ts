@@ -4,7 +4,7 @@
  */
 import type { GraphDocument } from '../graph/types.ts';
 import { blockTitle, describeSettings } from './describe.ts';
-import type { Diagnostic, GraphAnalysis, Pair, Shape } from './types.ts';
+import type { Coverage, Diagnostic, GraphAnalysis, Pair, Shape } from './types.ts';
 
 export interface LayerSummary {
   id: string;
@@ -36,7 +36,13 @@ export interface ModelSummary {
   macs: number;
   /** Receptive-field size at the output, [height, width]. */
   receptiveField: Pair | null;
+  /** Which input pixels reach the output, exactly (analysis/coverage.ts); null when unknown. */
+  coverage: Coverage | null;
   activationBytes: number;
+  /** True when some blocks' counts are unknown, so that every total is a lower bound. */
+  partial: boolean;
+  /** Those blocks, by id. */
+  unresolved: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -72,7 +78,10 @@ export function summarize(graph: GraphDocument, analysis: GraphAnalysis): ModelS
     params: analysis.totals.params,
     macs: analysis.totals.macs,
     receptiveField: analysis.receptiveField?.size ?? null,
+    coverage: analysis.coverage,
     activationBytes: analysis.totals.activationBytes,
+    partial: analysis.totals.unresolved.length > 0,
+    unresolved: analysis.totals.unresolved,
     diagnostics: analysis.diagnostics,
   };
 }

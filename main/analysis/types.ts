@@ -17,10 +17,37 @@ export interface ReceptiveField {
   start: Pair;
 }
 
+/** First and last index, inclusive. */
+export type Interval = readonly [first: number, last: number];
+
+/** Every pixel (row, column) with the row in one of `rows` and the column in one of `cols`. */
+export interface CoverageRegion {
+  rows: Interval[];
+  cols: Interval[];
+}
+
+/**
+ * Which input pixels reach some units (the class scores, or one unit of a feature map): exact,
+ * pixel by pixel, holes and edges included (coverage.ts).
+ */
+export interface Coverage {
+  /** The input image, [height, width]. */
+  image: Pair;
+  /** Input pixels that reach the units: each has a path of windows leading to one of them. */
+  seen: number;
+  /** height × width. */
+  total: number;
+  /** The pixels seen: the union of these regions; they may overlap. */
+  regions: CoverageRegion[];
+}
+
 export interface ParamCount {
   /** Learned by the optimizer; what PyTorch's torchsummary reports. */
   trainable: number;
-  /** Stored but not learned (BatchNorm's moving mean and variance); Keras counts these too. */
+  /**
+   * Stored but not learned: BatchNorm's moving mean and variance, and every weight of a frozen
+   * block (`trainable: false`); Keras counts these too.
+   */
   nonTrainable: number;
 }
 
@@ -50,12 +77,19 @@ export interface NodeAnalysis {
   activations: number;
 }
 
+/**
+ * Sums over the blocks whose counts are known. When `unresolved` is not empty the totals are
+ * partial, lower bounds: those blocks (or something upstream of them) are invalid, so their
+ * parameters, MACs and activations are unknown and left out. Show them with `formatTotal`.
+ */
 export interface GraphTotals {
   params: ParamCount & { total: number };
   macs: number;
   /** Output values summed over all blocks for one sample, and their size as float32. */
   activations: number;
   activationBytes: number;
+  /** Ids of the blocks whose counts are unknown (no output shape), in document order. */
+  unresolved: string[];
 }
 
 export interface GraphAnalysis {
@@ -68,6 +102,11 @@ export interface GraphAnalysis {
   outputShape: Shape | null;
   /** At the output block; null until the graph is valid up to it. */
   receptiveField: ReceptiveField | null;
+  /**
+   * Which input pixels reach the output; null until the graph is valid up to it. Describe it with
+   * `describeCoverage` (one wording for every place that shows it).
+   */
+  coverage: Coverage | null;
   diagnostics: Diagnostic[];
   /** True when there is no error: the graph can be compiled and trained. */
   valid: boolean;

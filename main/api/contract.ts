@@ -6,7 +6,7 @@
  * `schemas.ts` where it arrives.
  */
 import type { BackendName, BackendStatus } from '../backends/types.ts';
-import type { GraphDocument } from '../graph/types.ts';
+import type { BlockType, GraphDocument } from '../graph/types.ts';
 import type { TrainingSettingsInput } from '../graph/training-settings.ts';
 import type { DatasetSummary } from '../data/inspect.ts';
 import type { Evaluation, FeatureMaps } from '../evaluate/types.ts';
@@ -20,6 +20,10 @@ export interface PresetInfo {
   name: string;
   description: string;
   trainableParams: number;
+  /** Multiply-accumulates per image. */
+  macs: number;
+  /** The design's block types in order, for the gallery's thumbnail (empty for a skipped preset). */
+  layers: BlockType[];
   /** Why the preset cannot be opened (its file does not load); absent for one that can. */
   skipped?: string;
 }
@@ -36,6 +40,11 @@ export interface HostInfo {
 export interface OpenedGraph {
   path: string;
   graph: GraphDocument;
+  /**
+   * The format the design was imported from (a Keras or TensorFlow.js model file); null for a CNN
+   * Studio graph. A save never writes over an imported file: the studio asks for a new name.
+   */
+  imported: 'keras' | 'tfjs' | null;
 }
 
 /** The unsaved design an earlier session left in the recovery file. */
@@ -60,7 +69,7 @@ export interface OpenedBackup extends BackupInfo {
 }
 
 export interface GraphFileInfo {
-  /** Relative to the workspace. */
+  /** The file's name, relative to the workspace. */
   path: string;
   /** When it was last written; null for a skipped entry. */
   modified: string | null;
@@ -94,6 +103,24 @@ export interface TrainingStart {
 export const EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** What a file dialog is for: a graph file, or one of the export formats. */
+export type FileKind = 'graph' | ExportFormat;
+export const FILE_KINDS = ['graph', ...EXPORT_FORMATS] as const satisfies readonly FileKind[];
+
+/** How dialogs name each kind of file, and the extension its files have. */
+export const FILE_KIND_INFO: Record<FileKind, { name: string; extension: string }> = {
+  graph: { name: 'CNN Studio graph', extension: '.json' },
+  pytorch: { name: 'PyTorch', extension: '.py' },
+  keras: { name: 'Keras', extension: '.py' },
+  'keras-json': { name: 'Keras JSON', extension: '.json' },
+};
+
+/** A file dialog's title: "Open a graph", "Save the graph as", "Export as PyTorch". */
+export function fileDialogTitle(purpose: 'open' | 'save', kind: FileKind): string {
+  if (kind !== 'graph') return `Export as ${FILE_KIND_INFO[kind].name}`;
+  return purpose === 'open' ? 'Open a graph' : 'Save the graph as';
+}
+
 export interface RunDetails {
   summary: RunSummary;
   epochs: EpochEvent[];
@@ -110,10 +137,10 @@ export interface StudioApi {
   hostInfo(): Promise<HostInfo>;
   listPresets(): Promise<PresetInfo[]>;
   loadPreset(id: string): Promise<GraphDocument>;
-  /** Graph files in the workspace, newest first, then the entries skipped, with why. */
-  listGraphFiles(): Promise<GraphFileInfo[]>;
+  /** The workspace's files of a kind (by its extension), newest first, then the entries skipped, with why. */
+  listFiles(kind: FileKind): Promise<GraphFileInfo[]>;
   /** Asks the user for a file with the host's own dialog; null when cancelled or when the host has none. */
-  chooseFile(purpose: 'open' | 'save', suggestedName?: string): Promise<string | null>;
+  chooseFile(purpose: 'open' | 'save', kind: FileKind, suggestedName?: string): Promise<string | null>;
   openGraph(path: string): Promise<OpenedGraph>;
   saveGraph(path: string, graph: GraphDocument): Promise<{ path: string }>;
   recentFiles(): Promise<string[]>;
@@ -132,6 +159,12 @@ export interface StudioApi {
   previewDataset(name: string): Promise<DatasetPreview>;
   startTraining(request: TrainingStart): Promise<{ runId: string }>;
   stopTraining(runId: string): Promise<void>;
+  /**
+   * The runs this engine is training now, by the runId startTraining gave. A page that lost its
+   * connection asks after reconnecting: a run not listed was stopped (the server that ran it
+   * stopped too) and reads as interrupted.
+   */
+  activeRuns(): Promise<string[]>;
   /** The project's runs, newest first, and the entries of the runs folder that could not be read as runs. */
   listRuns(): Promise<RunListing>;
   runDetails(id: string): Promise<RunDetails>;
@@ -147,22 +180,63 @@ export interface StudioApi {
   /** Copies a run's best trained model (TensorFlow.js LayersModel) into a folder. */
   exportRunModel(id: string, folder: string): Promise<{ files: string[] }>;
   onTrainingEvent(listener: (runId: string, event: TrainingEvent) => void): () => void;
-  /** File commands from the desktop app's menu; the browser mode has no menu and never sends them. */
+  /**
+   * Whether the engine can be reached: `lost` when the browser mode's server went away (the page
+   * keeps trying to reconnect), `connected` once it is back. The desktop app's engine lives in
+   * the app itself and is never lost.
+   */
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+  /** Commands from the desktop app's menu (action names); the browser mode has no menu and never sends them. */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
 }
 
-export const MENU_COMMANDS = ['new', 'open', 'save', 'saveAs', 'gallery', 'undo', 'redo', 'autoLayout', 'zoomToFit'] as const;
+export type ConnectionState = 'connected' | 'lost';
+/**
+ * What the desktop app's menu sends: the names of the renderer's actions (renderer/src/actions),
+ * which run them exactly as a toolbar button or a shortcut would.
+ */
+export const MENU_COMMANDS = [
+  'new',
+  'open',
+  'save',
+  'saveAs',
+  'exportPytorch',
+  'exportKeras',
+  'exportKerasJson',
+  'undo',
+  'redo',
+  'cut',
+  'copy',
+  'paste',
+  'duplicate',
+  'delete',
+  'selectAll',
+  'autoLayout',
+  'zoomToFit',
+  'showDesign',
+  'showTrain',
+  'showRuns',
+  'togglePalette',
+  'toggleSidePanel',
+] as const;
+/**
+ * Menu commands a focused text field does itself (its own undo, clipboard and selection): when
+ * one comes from a key the page left to the field, the menu runs Electron's edit command on the
+ * page instead of sending it.
+ */
+export const TEXT_EDIT_COMMANDS = ['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'delete'] as const satisfies readonly MenuCommand[];
+export type TextEditCommand = (typeof TEXT_EDIT_COMMANDS)[number];
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 /** The calls, without the event subscriptions: what a transport carries as request and response. */
-export type StudioCalls = Omit<StudioApi, 'onTrainingEvent' | 'onMenuCommand'>;
+export type StudioCalls = Omit<StudioApi, 'onTrainingEvent' | 'onMenuCommand' | 'onConnection'>;
 export type CallName = keyof StudioCalls;
 
 export const CALL_NAMES = [
   'hostInfo',
   'listPresets',
   'loadPreset',
-  'listGraphFiles',
+  'listFiles',
   'chooseFile',
   'openGraph',
   'saveGraph',
@@ -176,6 +250,7 @@ export const CALL_NAMES = [
   'previewDataset',
   'startTraining',
   'stopTraining',
+  'activeRuns',
   'listRuns',
   'runDetails',
   'renameRun',

@@ -6,7 +6,7 @@ import { quoteValue } from '../graph/quote-value.ts';
 // Every length limit goes through onStrings: see length-checks.ts for the crash it prevents.
 import { onStrings } from '../length-checks.ts';
 import { nestingProblem } from '../nesting-depth.ts';
-import { EXPORT_FORMATS, type CallName } from './contract.ts';
+import { EXPORT_FORMATS, FILE_KINDS, type CallName } from './contract.ts';
 
 const path = z.string().min(1, onStrings({ error: 'a path is needed' })).max(4096, onStrings({ error: 'the path is too long' }));
 
@@ -20,8 +20,8 @@ export const CALL_ARGUMENTS = {
   hostInfo: z.tuple([]),
   listPresets: z.tuple([]),
   loadPreset: z.tuple([z.string().regex(/^(journey|presets)\/[a-z0-9-]+$/, 'not a preset id')]),
-  listGraphFiles: z.tuple([]),
-  chooseFile: z.union([z.tuple([z.enum(['open', 'save'])]), z.tuple([z.enum(['open', 'save']), z.string().max(255, onStrings())])]),
+  listFiles: z.tuple([z.enum(FILE_KINDS)]),
+  chooseFile: z.union([z.tuple([z.enum(['open', 'save']), z.enum(FILE_KINDS)]), z.tuple([z.enum(['open', 'save']), z.enum(FILE_KINDS), z.string().max(255, onStrings())])]),
   openGraph: z.tuple([path]),
   saveGraph: z.tuple([path, graph]),
   recentFiles: z.tuple([]),
@@ -41,6 +41,7 @@ export const CALL_ARGUMENTS = {
     }),
   ]),
   stopTraining: z.tuple([z.string().min(1, onStrings()).max(100, onStrings())]),
+  activeRuns: z.tuple([]),
   listRuns: z.tuple([]),
   runDetails: z.tuple([runId]),
   renameRun: z.tuple([runId, z.string().trim().min(1, onStrings({ error: 'a run needs a name' })).max(200, onStrings())]),

@@ -28,9 +28,9 @@ import type { TrainingEvent } from '../train/events.ts';
 import { checkTrainingMemory } from '../train/memory-check.ts';
 import { defaultThreads } from '../train/threads.ts';
 import { startTrainingProcess, type TrainingHandle } from '../train/worker/controller.ts';
-import type { HostInfo, StudioCalls, TrainingStart } from './contract.ts';
+import { FILE_KIND_INFO, type FileKind, type HostInfo, type StudioCalls, type TrainingStart } from './contract.ts';
 import { datasetAccess } from './dataset-access.ts';
-import { listGraphFiles, listPresets } from './listings.ts';
+import { listFiles, listPresets } from './listings.ts';
 import { isInside, isReallyInside, pathPolicy } from './path-policy.ts';
 
 export interface StudioServiceOptions {
@@ -44,7 +44,7 @@ export interface StudioServiceOptions {
   /** Small state between sessions: recent files, the recovery file. */
   stateDir: string;
   /** The host's file dialog, when it has one. */
-  chooseFile?: (purpose: 'open' | 'save', suggestedName?: string) => Promise<string | null>;
+  chooseFile?: (purpose: 'open' | 'save', kind: FileKind, suggestedName?: string) => Promise<string | null>;
   /** Where training events go. */
   emitTrainingEvent: (runId: string, event: TrainingEvent) => void;
   /** Starts a training process; the desktop app passes one built on Electron's utilityProcess. */
@@ -117,12 +117,12 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       return read.graph;
     },
 
-    async listGraphFiles() {
-      return listGraphFiles(options.workspace);
+    async listFiles(kind) {
+      return listFiles(options.workspace, FILE_KIND_INFO[kind].extension);
     },
 
-    async chooseFile(purpose, suggestedName) {
-      const chosen = options.chooseFile ? await options.chooseFile(purpose, suggestedName) : null;
+    async chooseFile(purpose, kind, suggestedName) {
+      const chosen = options.chooseFile ? await options.chooseFile(purpose, kind, suggestedName) : null;
       if (chosen) paths.grant(chosen);
       return chosen;
     },
@@ -132,7 +132,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       const read = await readGraphFile(full);
       if (!read.ok) throw new StudioError(read.problems.join('; '));
       await remember(full);
-      return { path: full, graph: read.graph };
+      return { path: full, graph: read.graph, imported: read.format === 'cnn-studio' ? null : read.format };
     },
 
     async saveGraph(path, graph) {
@@ -199,6 +199,10 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
 
     async stopTraining(runId) {
       runs.get(runId)?.cancel();
+    },
+
+    async activeRuns() {
+      return [...runs.keys()];
     },
 
     listRuns: async () => readRunsFolder(await runsRoot()),

@@ -1,7 +1,8 @@
 /** `cnn-studio diff <a> <b>`: what changed between two designs (graph files or run folders). */
 import { stat } from 'node:fs/promises';
 import { analyzeGraph } from '../analysis/analyze.ts';
-import { formatCount } from '../analysis/format.ts';
+import { formatCount, formatTotal } from '../analysis/format.ts';
+import type { GraphTotals } from '../analysis/types.ts';
 import { describeDiff, diffGraphs, isEmptyDiff } from '../analysis/graph-diff.ts';
 import { describeError } from '../errors.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
@@ -18,14 +19,19 @@ export async function runDiff(before: string, after: string, options: { json?: b
     return EXIT_UNREADABLE;
   }
   const diff = diffGraphs(...graphs);
-  const params = graphs.map((graph) => analyzeGraph(graph).totals.params.trainable) as [number, number];
+  const totals = graphs.map((graph) => analyzeGraph(graph).totals) as [GraphTotals, GraphTotals];
+  const params = totals.map((t) => t.params.trainable) as [number, number];
+  // A count that leaves unresolved blocks out is a lower bound, and so is no basis for a difference.
+  const partial = totals.some((t) => t.unresolved.length > 0);
   if (options.json) {
-    io.out(JSON.stringify({ ...diff, trainableParams: { before: params[0], after: params[1] } }, null, 2));
+    const unresolved = partial ? { partial: true, unresolved: { before: totals[0].unresolved, after: totals[1].unresolved } } : {};
+    io.out(JSON.stringify({ ...diff, trainableParams: { before: params[0], after: params[1], ...unresolved } }, null, 2));
     return EXIT_OK;
   }
   io.out(isEmptyDiff(diff) ? 'The two designs have the same blocks and connections.' : describeDiff(diff).join('\n'));
   const delta = params[1] - params[0];
-  io.out(`Trainable parameters: ${formatCount(params[0])} → ${formatCount(params[1])} (${delta >= 0 ? '+' : ''}${formatCount(delta)})`);
+  const change = partial ? '' : ` (${delta >= 0 ? '+' : ''}${formatCount(delta)})`;
+  io.out(`Trainable parameters: ${formatTotal(params[0], totals[0])} → ${formatTotal(params[1], totals[1])}${change}`);
   return EXIT_OK;
 }
 

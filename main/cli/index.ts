@@ -56,7 +56,7 @@ export function buildProgram(): Command {
     .option('--factor <f>', 'plateau schedule: factor at each decay', parseNumber('--factor'))
     .option('--patience <epochs>', 'plateau schedule: epochs without improvement before a decay', parseInteger('--patience'))
     .option('--augment <spec>', 'random augmentation of training images: "rotate=DEGREES,shift=PIXELS" or "none"', parseAugment)
-    .option('--seed <n>', 'seed for initialisation, shuffling and augmentation', parseInteger('--seed'))
+    .option('--seed <n>', 'seed for initialisation, shuffling, augmentation and dropout', parseInteger('--seed'))
     .option('--limit <n>', 'use only the first N training and test images', parseInteger('--limit'))
     .option('--dataset <name>', 'dataset to train on')
     .addOption(backendOption())

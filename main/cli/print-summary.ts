@@ -1,6 +1,7 @@
 /** The summary as text: a per-layer table, totals, then diagnostics. */
 import Table from 'cli-table3';
-import { formatBytes, formatCount, formatPair, formatShape } from '../analysis/format.ts';
+import { describeCoverage } from '../analysis/coverage.ts';
+import { formatAtLeast, formatBytes, formatCount, formatPair, formatShape, formatTotal } from '../analysis/format.ts';
 import type { ModelSummary } from '../analysis/summary.ts';
 import type { Diagnostic } from '../analysis/types.ts';
 
@@ -24,14 +25,17 @@ export function renderSummary(summary: ModelSummary): string {
       layer.macs > 0 ? formatCount(layer.macs) : '',
     ]);
   }
+  // On a partly broken graph every total leaves the unresolved blocks out: a lower bound, marked so.
+  const known = { unresolved: summary.unresolved };
   const totals: [string, string][] = [
-    ['Trainable params', formatCount(summary.params.trainable)],
-    ['Non-trainable params', formatCount(summary.params.nonTrainable)],
-    ['Total params', formatCount(summary.params.total)],
-    ['MACs per sample', formatCount(summary.macs)],
-    ['Output receptive field', `${summary.receptiveField ? formatPair(summary.receptiveField) : 'unknown'}${coverage(summary)}`],
-    ['Activations per sample', formatBytes(summary.activationBytes)],
+    ['Trainable params', formatTotal(summary.params.trainable, known)],
+    ['Non-trainable params', formatAtLeast(summary.params.nonTrainable, known)],
+    ['Total params', formatAtLeast(summary.params.total, known)],
+    ['MACs per sample', formatAtLeast(summary.macs, known)],
+    ['Output receptive field', summary.receptiveField ? `${formatPair(summary.receptiveField)}${summary.coverage ? ` (${describeCoverage(summary.coverage)})` : ''}` : 'unknown'],
+    ['Activations per sample', formatAtLeast(summary.activationBytes, known, formatBytes)],
   ];
+  if (summary.partial) totals.push(['Unresolved blocks', summary.unresolved.join(', ')]);
   const width = Math.max(...totals.map(([label]) => label.length)) + 2;
   const lines = [
     summary.name ? `Model: ${summary.name}` : 'Model',
@@ -47,13 +51,4 @@ export function renderSummary(summary: ModelSummary): string {
 
 export function formatDiagnostic(d: Diagnostic): string {
   return `  ${d.severity}  ${d.nodeId ? `${d.nodeId}: ` : ''}${d.message}`;
-}
-
-/** Says whether the output sees the whole input image. */
-function coverage(summary: ModelSummary): string {
-  const field = summary.receptiveField;
-  const input = summary.inputShape;
-  if (!field || !input || input.length !== 3) return '';
-  const covers = field[0] >= input[0]! && field[1] >= input[1]!;
-  return covers ? ' (covers the whole input)' : ` (the input is ${formatPair([input[0]!, input[1]!])})`;
 }

@@ -33,8 +33,8 @@ export async function runRuns(dir: string, options: { sort: RunSort; json?: bool
     return EXIT_OK;
   }
   const table = new Table({
-    head: ['Run', 'Name', 'Status', 'Params', 'MACs', 'Best train', 'Best test', 'Gap', 'At epoch', 'Time', 'Backend'],
-    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+    head: ['Run', 'Name', 'Status', 'Params', 'MACs', 'Best train', 'Best test', 'Gap', 'At epoch', 'Time', 'Backend', 'Model'],
+    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
     style: { head: [], border: [], compact: true },
   });
   const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(2)} %`);
@@ -51,10 +51,20 @@ export async function runRuns(dir: string, options: { sort: RunSort; json?: bool
       run.bestEpoch === null ? '–' : `${run.bestEpoch} of ${run.epochs}`,
       run.seconds === null ? '–' : formatDuration(run.seconds),
       backendLabel(run),
+      savedModelsCell(run.models),
     ]);
   }
   io.out(table.toString());
-  // Why runs ended early, under the table: too long for a column.
-  for (const run of runs) if (run.error) io.out(`${run.id} ${run.status}: ${run.error}`);
+  // Why runs ended early, and why one has no model to evaluate, under the table: too long for a column.
+  for (const run of runs) {
+    if (run.error) io.out(`${run.id} ${run.status}: ${run.error}`);
+    else if (!run.models.best) io.out(`${run.id} has no saved model: ${run.models.missing}`);
+  }
   return EXIT_OK;
+}
+
+/** `best, last` as `cnn-studio eval --model` names them, or `none`. */
+function savedModelsCell(models: RunSummary['models']): string {
+  const saved = (['best', 'last'] as const).filter((which) => models[which]);
+  return saved.length === 0 ? 'none' : saved.join(', ');
 }

@@ -29,13 +29,13 @@ export class SettingsError extends StudioError {
   override name = 'SettingsError';
 }
 
-const SCHEDULE_TYPES: Record<string, TrainingSettings['schedule']['type']> = {
-  constant: 'constant',
-  step: 'step',
-  onecycle: 'oneCycle',
-  'one-cycle': 'oneCycle',
-  plateau: 'plateau',
-};
+const SCHEDULE_TYPES = new Map<string, TrainingSettings['schedule']['type']>([
+  ['constant', 'constant'],
+  ['step', 'step'],
+  ['onecycle', 'oneCycle'],
+  ['one-cycle', 'oneCycle'],
+  ['plateau', 'plateau'],
+]);
 
 /** Which schedule each schedule flag belongs to, for a clear refusal when it does not apply. */
 const SCHEDULE_FLAGS = [
@@ -64,7 +64,7 @@ export function settingsFromFlags(base: TrainingSettingsInput | undefined, flags
 
   const baseSchedule = (base?.schedule ?? { type: 'constant' }) as Record<string, unknown> & { type: string };
   const schedule: Record<string, unknown> & { type: string } =
-    flags.schedule === undefined ? { ...baseSchedule } : { type: SCHEDULE_TYPES[flags.schedule.toLowerCase()] ?? flags.schedule };
+    flags.schedule === undefined ? { ...baseSchedule } : { type: SCHEDULE_TYPES.get(flags.schedule.toLowerCase()) ?? flags.schedule };
   for (const [key, flag, type] of SCHEDULE_FLAGS) {
     const value = flags[key];
     if (value === undefined) continue;

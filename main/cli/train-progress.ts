@@ -25,6 +25,10 @@ export function createProgressPrinter(output: ProgressOutput): (event: TrainingE
 
   return (event) => {
     switch (event.type) {
+      case 'phase':
+        // Seconds can pass before the first batch; say why where someone is watching.
+        if (output.barStream) output.err(event.message);
+        return;
       case 'started':
         epochs = event.epochs;
         runDir = event.runDir;
@@ -76,6 +80,10 @@ export function createProgressPrinter(output: ProgressOutput): (event: TrainingE
       case 'cancelled':
         stopBar();
         output.err(`Cancelled after ${event.epochsDone} epoch${event.epochsDone === 1 ? '' : 's'}${runDir ? `; what was done is in ${runDir}` : ''}`);
+        return;
+      case 'diverged':
+        stopBar();
+        output.err(`error: training diverged: ${event.message}${runDir ? `; the epochs before it are in ${runDir}` : ''}`);
         return;
       case 'failed':
         stopBar();

@@ -7,7 +7,8 @@ import { analyzeGraph } from '../analysis/analyze.ts';
 import type { Diagnostic, GraphAnalysis } from '../analysis/types.ts';
 import { StudioError } from '../errors.ts';
 import type { GraphDocument, GraphNode } from '../graph/types.ts';
-import { layerNames, paddingLayerNames } from './layer-names.ts';
+import { installBatchNormAsKeras } from './batch-norm-layer.ts';
+import { keepDimsPoolNames, layerNames, modelName, paddingLayerNames } from './layer-names.ts';
 
 export type TensorFlow = typeof tfjs;
 type Symbolic = tfjs.SymbolicTensor;
@@ -32,8 +33,10 @@ export function compileGraph(tf: TensorFlow, graph: GraphDocument, options: Comp
   if (!analysis.valid) {
     throw new GraphNotCompilableError(analysis.diagnostics.filter((d) => d.severity === 'error'));
   }
+  installBatchNormAsKeras(tf);
   const names = layerNames(graph);
   const padNames = paddingLayerNames(graph, names);
+  const poolNames = keepDimsPoolNames(graph, names, padNames);
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   const sources = new Map<string, string[]>(graph.nodes.map((node) => [node.id, []]));
   for (const edge of graph.edges) sources.get(edge.target)!.push(edge.source);
@@ -41,7 +44,7 @@ export function compileGraph(tf: TensorFlow, graph: GraphDocument, options: Comp
   const tensors = new Map<string, Symbolic>();
   let input: Symbolic | undefined;
   let output: Symbolic | undefined;
-  const context: LayerContext = { tf, analysis, seed: options.seed, layerIndex: 0, padNames };
+  const context: LayerContext = { tf, analysis, seed: options.seed, layerIndex: 0, padNames, poolNames };
   for (const id of analysis.order) {
     const node = byId.get(id)!;
     const inputs = sources.get(id)!.map((source) => tensors.get(source)!);
@@ -61,6 +64,8 @@ interface LayerContext {
   layerIndex: number;
   /** The ZeroPadding2D layer's name, per node with explicit padding. */
   padNames: Map<string, string>;
+  /** The GlobalAveragePooling2D layer's name, per GlobalAvgPool that keeps 1×1. */
+  poolNames: Map<string, string>;
 }
 
 /** Keras' default initialiser, seeded per layer when the run has a seed. */
@@ -71,6 +76,9 @@ function kernelInitializer({ tf, seed, layerIndex }: LayerContext) {
 function buildLayer(context: LayerContext, node: GraphNode, name: string, inputs: Symbolic[]): Symbolic {
   const { tf, analysis } = context;
   const [x] = inputs as [Symbolic];
+  // Keras' `trainable`: a frozen block's weights are left out of training (and a frozen
+  // BatchNorm runs in inference mode, batch-norm-layer.ts); it is saved with the model.
+  const trainable = node.trainable !== false;
   switch (node.type) {
     case 'input': {
       const p = node.params;
@@ -79,48 +87,56 @@ function buildLayer(context: LayerContext, node: GraphNode, name: string, inputs
     case 'conv2d': {
       const p = node.params;
       return tf.layers
-        .conv2d({ name, kernelInitializer: kernelInitializer(context), filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
+        .conv2d({ name, trainable, kernelInitializer: kernelInitializer(context), filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
         .apply(padExplicitly(tf, x, p.padding, context.padNames.get(node.id))) as Symbolic;
     }
     case 'depthwiseConv2d': {
       const p = node.params;
       return tf.layers
-        .depthwiseConv2d({ name, depthwiseInitializer: kernelInitializer(context), kernelSize: p.kernelSize, depthMultiplier: p.depthMultiplier, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
+        .depthwiseConv2d({ name, trainable, depthwiseInitializer: kernelInitializer(context), kernelSize: p.kernelSize, depthMultiplier: p.depthMultiplier, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
         .apply(padExplicitly(tf, x, p.padding, context.padNames.get(node.id))) as Symbolic;
     }
-    case 'batchNorm':
-      return tf.layers.batchNormalization({ name, axis: -1, momentum: node.params.momentum, epsilon: node.params.epsilon }).apply(x) as Symbolic;
+    case 'batchNorm': {
+      const p = node.params;
+      return tf.layers
+        .batchNormalization({ name, trainable, axis: -1, momentum: p.momentum, epsilon: p.epsilon, center: p.center !== false, scale: p.scale !== false })
+        .apply(x) as Symbolic;
+    }
     case 'activation': {
       const p = node.params;
-      const layer = p.function === 'leakyRelu' ? tf.layers.leakyReLU({ name, alpha: p.alpha }) : tf.layers.activation({ name, activation: p.function });
+      const layer = p.function === 'leakyRelu' ? tf.layers.leakyReLU({ name, trainable, alpha: p.alpha }) : tf.layers.activation({ name, trainable, activation: p.function });
       return layer.apply(x) as Symbolic;
     }
     case 'dropout':
-      return tf.layers.dropout({ name, rate: node.params.rate }).apply(x) as Symbolic;
+      return tf.layers.dropout({ name, trainable, rate: node.params.rate }).apply(x) as Symbolic;
     case 'maxPool2d':
     case 'avgPool2d': {
       const p = node.params;
-      const args = { name, poolSize: p.poolSize, strides: p.strides ?? p.poolSize, padding: p.padding };
+      const args = { name, trainable, poolSize: p.poolSize, strides: p.strides ?? p.poolSize, padding: p.padding };
       const layer = node.type === 'maxPool2d' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args);
       return layer.apply(x) as Symbolic;
     }
     case 'globalAvgPool': {
-      if (!node.params.keepDims) return tf.layers.globalAveragePooling2d({ name }).apply(x) as Symbolic;
-      // TensorFlow.js has no keepdims option: an average pool over the whole map gives 1×1×C.
-      const [height, width] = analysis.nodes[node.id]!.inputShapes[0]!;
-      return tf.layers.averagePooling2d({ name, poolSize: [height!, width!], strides: [height!, width!] }).apply(x) as Symbolic;
+      if (!node.params.keepDims) return tf.layers.globalAveragePooling2d({ name, trainable }).apply(x) as Symbolic;
+      // TensorFlow.js' GlobalAveragePooling2D has no keepdims: pool, then reshape to 1×1×C,
+      // which Keras and the importer (import/keras.ts) read back as one block.
+      const channels = analysis.nodes[node.id]!.outputShape![2]!;
+      const pooled = tf.layers.globalAveragePooling2d({ name: context.poolNames.get(node.id)!, trainable }).apply(x) as Symbolic;
+      return tf.layers.reshape({ name, trainable, targetShape: [1, 1, channels] }).apply(pooled) as Symbolic;
     }
     case 'flatten':
-      // Flattening a flat vector changes nothing; TensorFlow.js would refuse the layer.
-      return x.shape.length <= 2 ? x : (tf.layers.flatten({ name }).apply(x) as Symbolic);
+      // TensorFlow.js refuses Flatten on a flat vector; a Reshape to the same length keeps the
+      // block (and its name) in the model, as the identity it is.
+      if (x.shape.length <= 2) return tf.layers.reshape({ name, trainable, targetShape: [x.shape[1]!] }).apply(x) as Symbolic;
+      return tf.layers.flatten({ name, trainable }).apply(x) as Symbolic;
     case 'dense':
-      return tf.layers.dense({ name, kernelInitializer: kernelInitializer(context), units: node.params.units, useBias: node.params.useBias }).apply(x) as Symbolic;
+      return tf.layers.dense({ name, trainable, kernelInitializer: kernelInitializer(context), units: node.params.units, useBias: node.params.useBias }).apply(x) as Symbolic;
     case 'add':
-      return tf.layers.add({ name }).apply(inputs) as Symbolic;
+      return tf.layers.add({ name, trainable }).apply(inputs) as Symbolic;
     case 'concat':
-      return tf.layers.concatenate({ name, axis: -1 }).apply(inputs) as Symbolic;
+      return tf.layers.concatenate({ name, trainable, axis: -1 }).apply(inputs) as Symbolic;
     case 'output':
-      return tf.layers.activation({ name, activation: node.params.activation === 'softmax' ? 'softmax' : 'linear' }).apply(x) as Symbolic;
+      return tf.layers.activation({ name, trainable, activation: node.params.activation === 'softmax' ? 'softmax' : 'linear' }).apply(x) as Symbolic;
   }
 }
 
@@ -133,9 +149,4 @@ function padExplicitly(tf: TensorFlow, x: Symbolic, padding: GraphNode<'conv2d'>
   if (!Array.isArray(padding) || padding.every((p) => p === 0) || name === undefined) return x;
   const [top, bottom, left, right] = padding;
   return tf.layers.zeroPadding2d({ name, padding: [[top, bottom], [left, right]] }).apply(x) as Symbolic;
-}
-
-function modelName(graph: GraphDocument): string {
-  const name = (graph.name ?? 'cnn').replace(/[^-A-Za-z0-9._]/g, '_');
-  return /^[A-Za-z0-9]/.test(name) ? name : `m${name}`;
 }

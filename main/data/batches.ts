@@ -45,3 +45,13 @@ export function fillBatch(
   }
   return { images, labels, size };
 }
+
+/**
+ * A batch of test images as they are, for evaluation and feature maps: no augmentation, so no
+ * random numbers either (a run repeats exactly from its seed; nothing here may draw from Math.random).
+ */
+export function fillTestBatch(dataset: ImageDataset, split: ImageSplit, indices: ArrayLike<number>): BatchArrays {
+  return fillBatch(dataset, split, indices, { rotate: 0, shift: 0 }, () => {
+    throw new Error('test images are never augmented');
+  });
+}

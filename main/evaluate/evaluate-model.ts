@@ -7,7 +7,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { inferenceBatch } from '../analysis/training-memory.ts';
 import type { TensorFlow } from '../compile/to-tfjs.ts';
-import { fillBatch } from '../data/batches.ts';
+import { fillTestBatch } from '../data/batches.ts';
 import type { ImageDataset, ImageSplit } from '../data/dataset.ts';
 import { confusionMatrix, perClassAccuracy } from './confusion.ts';
 import type { Evaluation, Misclassified } from './types.ts';
@@ -62,7 +62,7 @@ export async function predictRange(
   for (let start = range[0]; start < range[1]; start += batchSize) {
     const end = Math.min(start + batchSize, range[1]);
     const indices = Uint32Array.from({ length: end - start }, (_, i) => start + i);
-    const batch = fillBatch(dataset, split, indices, { rotate: 0, shift: 0 }, Math.random);
+    const batch = fillTestBatch(dataset, split, indices);
     const probabilities = tf.tidy(() => {
       const output = model.predict(tf.tensor4d(batch.images, [batch.size, ...dataset.shape]), { batchSize: batch.size }) as tfjs.Tensor;
       return options.logits ? tf.softmax(output) : output;

@@ -1,5 +1,4 @@
 /** Evaluating a run's saved model on its dataset's test split. */
-import { join } from 'node:path';
 import { loadBackend, loadFastestBackend, type BackendName } from '../backends/ladder.ts';
 import { limitDataset, type ImageDataset } from '../data/dataset.ts';
 import type { DatasetName } from '../data/dataset-name.ts';
@@ -7,9 +6,10 @@ import { loadDataset } from '../data/datasets.ts';
 import { describeError, StudioError } from '../errors.ts';
 import { loadModel } from '../runs/model-files.ts';
 import { RUN_FILES } from '../runs/run-folder.ts';
+import { requireSavedModel } from '../runs/saved-models.ts';
 import { readRunGraph } from '../runs/run-history.ts';
 import type * as tfjs from '@tensorflow/tfjs';
-import { fillBatch } from '../data/batches.ts';
+import { fillTestBatch } from '../data/batches.ts';
 import { evaluateModel } from './evaluate-model.ts';
 import { featureMapsOf } from './feature-maps.ts';
 import type { Evaluation, FeatureMaps } from './types.ts';
@@ -37,8 +37,9 @@ export async function runFeatureMaps(runDir: string, index: number, options: Dat
   const graph = await readRunGraph(runDir);
   const settings = graph.training;
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
+  const modelDir = await requireSavedModel(runDir, 'best');
   const backend = await loadFastestBackend();
-  const model = await loadModel(backend.tf, join(runDir, RUN_FILES.bestModel)).catch((error: unknown) => {
+  const model = await loadModel(backend.tf, modelDir).catch((error: unknown) => {
     throw new StudioError(`cannot load the best model of ${runDir}: ${describeError(error)}`);
   });
   try {
@@ -46,7 +47,7 @@ export async function runFeatureMaps(runDir: string, index: number, options: Dat
     if (!Number.isInteger(index) || index < 0 || index >= dataset.test.count) {
       throw new StudioError(`there is no test image ${index}; the test split has ${dataset.test.count}`);
     }
-    const batch = fillBatch(dataset, dataset.test, [index], { rotate: 0, shift: 0 }, Math.random);
+    const batch = fillTestBatch(dataset, dataset.test, [index]);
     const output = backend.tf.tidy(() => (model.predict(backend.tf.tensor4d(batch.images, [1, ...dataset.shape])) as tfjs.Tensor).argMax(-1));
     const predicted = (await output.data())[0]!;
     output.dispose();
@@ -58,6 +59,7 @@ export async function runFeatureMaps(runDir: string, index: number, options: Dat
       imageShape: dataset.shape,
       pixels: Array.from(dataset.test.pixels.subarray(index * size, (index + 1) * size)),
       layers: await featureMapsOf(backend.tf, model, graph, batch.images, dataset.shape),
+      graph,
     };
   } finally {
     model.dispose();
@@ -68,8 +70,8 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions): 
   const graph = await readRunGraph(runDir);
   const settings = graph.training;
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
+  const modelDir = await requireSavedModel(runDir, options.model);
   const backend = options.backend === 'auto' ? await loadFastestBackend() : await loadBackend(options.backend);
-  const modelDir = join(runDir, options.model === 'best' ? RUN_FILES.bestModel : RUN_FILES.lastModel);
   const model = await loadModel(backend.tf, modelDir).catch((error: unknown) => {
     throw new StudioError(`cannot load the ${options.model} model from ${modelDir}: ${describeError(error)}`);
   });

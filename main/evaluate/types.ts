@@ -1,4 +1,5 @@
 /** A trained model measured on a test split: plain data, shared with the user interface. */
+import type { GraphDocument } from '../graph/types.ts';
 
 export interface Misclassified {
   /** Index in the test split. */
@@ -45,4 +46,6 @@ export interface FeatureMaps {
   /** The input image, bytes 0–255. */
   pixels: number[];
   layers: FeatureMapLayer[];
+  /** The run's graph, for the exact pixels a chosen unit sees (analysis/coverage.ts). */
+  graph: GraphDocument;
 }

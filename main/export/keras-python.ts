@@ -6,7 +6,7 @@
  * Keras is channels last like the studio, so shapes and flatten order carry over unchanged.
  */
 import type { GraphAnalysis } from '../analysis/types.ts';
-import { layerNames, paddingLayerNames } from '../compile/layer-names.ts';
+import { layerNames, modelName, paddingLayerNames } from '../compile/layer-names.ts';
 import type { ActivationFunction, GraphDocument, GraphNode } from '../graph/types.ts';
 import { planExport, type PlannedNode } from './export-plan.ts';
 import { docstringOpening, grouped, pyFloat, pyString, pyTuple } from './python-names.ts';
@@ -90,14 +90,27 @@ type Make = (layer: string, ...args: (string | undefined)[]) => string;
 /** The layer constructors a block becomes, outermost first: `[conv, pad]` is `conv(pad(x))`. */
 function kerasLayers(step: PlannedNode, name: string, padName: string | undefined): string[] {
   const node = step.node;
+  // A frozen block is a layer with trainable=False: Keras leaves its weights out of training and
+  // runs a frozen BatchNormalization in inference mode, as the studio does.
+  const frozen = node.trainable === false ? 'trainable=False' : undefined;
   const make: Make = (layer, ...args) =>
-    `layers.${layer}(${[...args.filter((a) => a !== undefined), `name=${pyString(name)}`].join(', ')})`;
+    `layers.${layer}(${[...args.filter((a) => a !== undefined), `name=${pyString(name)}`, frozen].filter((a) => a !== undefined).join(', ')})`;
   switch (node.type) {
     case 'conv2d':
     case 'depthwiseConv2d':
       return convolution(node, make, padName);
-    case 'batchNorm':
-      return [make('BatchNormalization', `momentum=${pyFloat(node.params.momentum)}`, `epsilon=${pyFloat(node.params.epsilon)}`)];
+    case 'batchNorm': {
+      const p = node.params;
+      return [
+        make(
+          'BatchNormalization',
+          `momentum=${pyFloat(p.momentum)}`,
+          `epsilon=${pyFloat(p.epsilon)}`,
+          p.center === false ? 'center=False' : undefined,
+          p.scale === false ? 'scale=False' : undefined,
+        ),
+      ];
+    }
     case 'activation': {
       const p = node.params;
       // Positional, since Keras 2 calls the slope `alpha` and Keras 3 `negative_slope`.
@@ -146,10 +159,4 @@ function convolution(node: GraphNode<'conv2d' | 'depthwiseConv2d'>, make: Make, 
   if (!Array.isArray(p.padding) || padName === undefined) return [layer];
   const [top, bottom, left, right] = p.padding;
   return [layer, `layers.ZeroPadding2D(padding=((${top}, ${bottom}), (${left}, ${right})), name=${pyString(padName)})`];
-}
-
-/** The compiled model's name (compile/to-tfjs.ts), so the script and the studio agree. */
-function modelName(graph: GraphDocument): string {
-  const name = (graph.name ?? 'cnn').replace(/[^-A-Za-z0-9._]/g, '_');
-  return /^[A-Za-z0-9]/.test(name) ? name : `m${name}`;
 }

@@ -59,9 +59,22 @@ export function torchStep(step: PlannedNode, namer: PythonNamer): TorchStep {
       return convolution(step, node, namer);
     case 'batchNorm': {
       const layer = inputShape.length === 3 ? 'BatchNorm2d' : 'BatchNorm1d';
+      const { center, scale } = { center: node.params.center !== false, scale: node.params.scale !== false };
       // Keras keeps `momentum` of the running statistics; PyTorch's momentum is the share of the new batch.
-      const args = { eps: pyFloat(node.params.epsilon), momentum: pyFloat(1 - node.params.momentum) };
-      return single(name, call(layer, [inputShape.at(-1)!], args), step);
+      const args = {
+        eps: pyFloat(node.params.epsilon),
+        momentum: pyFloat(1 - node.params.momentum),
+        affine: center || scale ? undefined : 'False',
+      };
+      // PyTorch learns both or neither; one of them alone is the other fixed at its start value.
+      const fixed =
+        center === scale
+          ? []
+          : center
+            ? [`nn.init.ones_(self.${name}.weight)  # no scale (Keras scale=False): γ stays 1`, `self.${name}.weight.requires_grad_(False)`]
+            : [`nn.init.zeros_(self.${name}.bias)  # no shift (Keras center=False): β stays 0`, `self.${name}.bias.requires_grad_(False)`];
+      const built = single(name, call(layer, [inputShape.at(-1)!], args), step);
+      return { ...built, init: [...built.init, ...fixed] };
     }
     case 'activation': {
       const p = node.params;

@@ -31,6 +31,8 @@ export function exportPyTorch(graph: GraphDocument, analysis?: GraphAnalysis, op
 
   const init: string[] = [];
   const forward: string[] = [];
+  /** Frozen BatchNorm layers, kept in inference mode by `train()` as Keras keeps them. */
+  const frozenNorms: string[] = [];
   if (input.variable !== 'x') forward.push(`${input.variable} = x`);
   for (const step of plan.steps) {
     if (step.node.type === 'input') continue;
@@ -40,6 +42,10 @@ export function exportPyTorch(graph: GraphDocument, analysis?: GraphAnalysis, op
     }
     const torch = torchStep(step, plan.namer);
     init.push(...torch.init);
+    if (step.node.trainable === false && WEIGHTED.has(step.node.type)) {
+      init.push(`self.${step.name}.requires_grad_(False)  # frozen (trainable: false)`);
+      if (step.node.type === 'batchNorm') frozenNorms.push(step.name);
+    }
     forward.push(...torch.notes, `${step.variable} = ${torch.expression}`);
   }
 
@@ -66,6 +72,7 @@ export function exportPyTorch(graph: GraphDocument, analysis?: GraphAnalysis, op
     indent(2, 'super().__init__()'),
     ...init.map((line) => indent(2, line)),
     '',
+    ...trainOverride(frozenNorms).map((line) => (line === '' ? '' : indent(1, line))),
     indent(1, 'def forward(self, x):'),
     ...forward.map((line) => indent(2, line)),
     '',
@@ -74,6 +81,26 @@ export function exportPyTorch(graph: GraphDocument, analysis?: GraphAnalysis, op
     ...mainBlock(className).map((line) => indent(1, line)),
     '',
   ].join('\n');
+}
+
+/** Blocks with weights, whose parameters a freeze turns off. */
+const WEIGHTED = new Set(['conv2d', 'depthwiseConv2d', 'batchNorm', 'dense']);
+
+/**
+ * A frozen BatchNorm normalises with its running statistics and never updates them, as Keras runs
+ * a BatchNormalization with trainable=False; in PyTorch that is eval mode, kept through
+ * `model.train()`.
+ */
+function trainOverride(norms: string[]): string[] {
+  if (norms.length === 0) return [];
+  return [
+    'def train(self, mode=True):',
+    `${INDENT}super().train(mode)`,
+    `${INDENT}# Frozen BatchNorm layers keep their running statistics, as Keras does (trainable=False).`,
+    ...norms.map((name) => `${INDENT}self.${name}.eval()`),
+    `${INDENT}return self`,
+    '',
+  ];
 }
 
 function outputLines(step: PlannedNode, softmax: boolean): string[] {

@@ -6,14 +6,18 @@
  */
 import { parseGraphDocument } from '../graph/load.ts';
 import type { GraphDocument } from '../graph/types.ts';
-import { importKerasTopology, looksLikeKerasTopology } from '../import/keras.ts';
+import { importKerasTopology } from '../import/keras.ts';
+import { formatOfDocument } from './file-format.ts';
 import { findBackupFile, type BackupInfo } from './backup.ts';
 import { describeFsError } from './fs-errors.ts';
 import { parseJsonBytes } from '../graph/json-text.ts';
 import { readRegularFile } from './regular-file.ts';
 
+/** The format a design was read from: the studio's own, or a model it was imported from. */
+export type ModelFormat = 'cnn-studio' | 'keras' | 'tfjs';
+
 export type ReadResult =
-  | { ok: true; graph: GraphDocument; notes: string[] }
+  | { ok: true; graph: GraphDocument; notes: string[]; format: ModelFormat }
   | { ok: false; problems: string[]; backup: BackupInfo | null };
 
 /** Large enough for any real graph; refuses a mistaken multi-gigabyte file before reading it. */
@@ -27,7 +31,7 @@ export async function readGraphFile(path: string): Promise<ReadResult> {
   return { ok: false, problems: [...read.problems, ...offer], backup };
 }
 
-async function readWithoutBackup(path: string): Promise<{ ok: true; graph: GraphDocument; notes: string[] } | { ok: false; problems: string[] }> {
+async function readWithoutBackup(path: string): Promise<Extract<ReadResult, { ok: true }> | { ok: false; problems: string[] }> {
   let bytes: Buffer;
   try {
     // A FIFO, a socket or a device (/dev/zero) is refused by its type before it is opened.
@@ -38,12 +42,13 @@ async function readWithoutBackup(path: string): Promise<{ ok: true; graph: Graph
   const json = parseJsonBytes(bytes, path);
   if (!json.ok) return { ok: false, problems: [json.problem] };
   const value = json.value;
-  if (looksLikeKerasTopology(value)) {
+  const format = formatOfDocument(value);
+  if (format === 'keras' || format === 'tfjs') {
     const imported = importKerasTopology(value);
-    return imported.ok ? imported : { ok: false, problems: imported.problems.map((p) => `${path}: ${p}`) };
+    return imported.ok ? { ...imported, format } : { ok: false, problems: imported.problems.map((p) => `${path}: ${p}`) };
   }
   const loaded = parseGraphDocument(value);
-  if (loaded.ok) return { ok: true, graph: loaded.graph, notes: [] };
+  if (loaded.ok) return { ok: true, graph: loaded.graph, notes: [], format: 'cnn-studio' };
   return {
     ok: false,
     problems: loaded.problems.map((p) => `${path}: ${p.path ? `${p.path}: ` : ''}${p.message}`),

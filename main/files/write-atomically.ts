@@ -12,12 +12,14 @@ import { backupPathOf } from './backup.ts';
 export interface WriteOptions {
   /** Keep the file being replaced as `<file>.bak`. */
   keepBackup?: boolean;
+  /** Permission bits the file is created with (before the umask); 0o600 for a secret. Default 0o666. */
+  mode?: number;
 }
 
 export async function writeAtomically(path: string, contents: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
   const temporary = siblingTemporary(path);
   // "wx": created afresh, never opened through a link or a file already there under that name.
-  const handle = await open(temporary, 'wx');
+  const handle = await open(temporary, 'wx', options.mode ?? 0o666);
   try {
     await handle.writeFile(contents);
     await handle.sync();

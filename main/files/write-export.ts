@@ -6,10 +6,11 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { StudioError } from '../errors.ts';
+import { refuseToReplaceGraph } from './file-format.ts';
 import { readNamedFile } from './regular-file.ts';
 import { writeAtomically } from './write-atomically.ts';
 import type { GraphDocument } from '../graph/types.ts';
-import { RUN_FILES } from '../runs/run-folder.ts';
+import { requireSavedModel } from '../runs/saved-models.ts';
 import { GraphNotExportableError } from '../export/export-plan.ts';
 import { exportKerasJson } from '../export/keras-json.ts';
 import { exportKerasPython } from '../export/keras-python.ts';
@@ -42,7 +43,9 @@ export async function exportText(graph: GraphDocument, format: ExportFormat): Pr
   }
 }
 
+/** Writes an export; a CNN Studio graph at `path` is never replaced. */
 export async function writeExport(path: string, graph: GraphDocument, format: ExportFormat): Promise<void> {
+  await refuseToReplaceGraph(path);
   await writeAtomically(path, await exportText(graph, format));
 }
 
@@ -53,10 +56,8 @@ export async function writeExport(path: string, graph: GraphDocument, format: Ex
  * link already at the target is replaced, never followed out of `folder`.
  */
 export async function exportRunModel(runDir: string, which: 'best' | 'last', folder: string): Promise<string[]> {
-  const source = join(runDir, which === 'best' ? RUN_FILES.bestModel : RUN_FILES.lastModel);
-  const files = await readdir(source).catch(() => {
-    throw new StudioError(`${runDir} has no ${which} model yet (no finished epoch)`);
-  });
+  const source = await requireSavedModel(runDir, which);
+  const files = await readdir(source);
   await mkdir(folder, { recursive: true });
   for (const file of files) {
     await writeAtomically(join(folder, file), await readNamedFile(join(source, file)));

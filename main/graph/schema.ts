@@ -120,6 +120,10 @@ export const blockParamSchemas = {
   batchNorm: params({
     momentum: z.number().default(0.9),
     epsilon: z.number().default(1e-5),
+    /** Whether a learned shift β is added after normalising (Keras' `center`); missing means true. */
+    center: z.boolean().optional(),
+    /** Whether a learned scale γ multiplies the normalised values (Keras' `scale`); missing means true. */
+    scale: z.boolean().optional(),
   }),
   /** An element-wise nonlinearity; `alpha` is the negative slope of leakyRelu and unused by the others. */
   activation: params({

@@ -1,8 +1,15 @@
 /**
  * Mapping one Keras layer onto CNN Studio blocks. A layer becomes one block, or a block plus an
- * Activation block for its `activation` setting, or an Output block for a softmax at the end of
- * the model. Settings the studio cannot express are problems that stop the import; settings it
- * merely drops (regularizers, constraints, `trainable: false`) are notes.
+ * Activation block for its `activation` setting, or an Output block for a softmax (or a linear
+ * activation) at the end of the model. A layer frozen with `trainable: false` gives frozen blocks.
+ *
+ * Every setting that changes the model's weights, shapes or what it computes is either carried
+ * into the graph or refused by name, as one problem naming the layer and the setting (audited
+ * against the Keras 2.15 and Keras 3 layer configs). Regularizers and constraints change what
+ * training learns and have no place in a graph, so they are refused too. Not imported, by design
+ * and as documented: weights and initialisers (the graph starts untrained, initialised the studio's
+ * way), dtype (the studio trains in float32), Dropout's seed, and settings that only matter on
+ * several devices (BatchNormalization's `synchronized`).
  */
 import type { ActivationFunction, BlockType } from '../graph/types.ts';
 import { quoteValue } from '../graph/quote-value.ts';
@@ -10,10 +17,16 @@ import { isRecord, type KerasLayer } from './keras-format.ts';
 
 /** A block to create: the first of a layer takes the layer's name as id, the others `${name}_${suffix}`. */
 export interface Piece {
-  /** A block type, or `zeroPadding2d`, which keras.ts folds into the convolution that follows it. */
-  type: BlockType | 'zeroPadding2d';
+  /**
+   * A block type, or `zeroPadding2d`, which keras.ts folds into the convolution that follows it,
+   * or `reshapeKeepDims` (a Reshape to 1×1×C), which it folds into the GlobalAveragePooling2D
+   * before it.
+   */
+  type: BlockType | 'zeroPadding2d' | 'reshapeKeepDims';
   params: Record<string, unknown>;
   suffix?: string;
+  /** False for the blocks of a frozen layer (`trainable: false`). */
+  trainable?: boolean;
 }
 
 export interface LayerContext {
@@ -25,7 +38,7 @@ export interface LayerContext {
 
 export type LayerMapping =
   | { supported: false }
-  | { supported: true; pieces: Piece[]; rank: number | undefined; problems: string[]; notes: string[] };
+  | { supported: true; pieces: Piece[]; rank: number | undefined; problems: string[] };
 
 type Mapped = { pieces: Piece[]; rank?: number | undefined };
 type Mapper = (r: ConfigReader, ctx: LayerContext) => Mapped;
@@ -72,18 +85,21 @@ const MAPPERS: Record<string, Mapper> = {
   },
   BatchNormalization: (r, ctx) => {
     r.channelAxis(ctx);
-    for (const key of ['center', 'scale'] as const) {
-      if (r.config[key] !== false) continue;
-      r.note(`${key}: false on ${r.layer.name} is ignored; the studio's BatchNorm always learns a shift and a scale`);
-    }
-    if (r.config.renorm === true) r.note(`renorm on ${r.layer.name} is ignored`);
+    if (r.config.renorm === true) r.problem('renorm (batch renormalization) is not supported');
+    if (r.config.virtual_batch_size != null) r.problem(`virtual_batch_size ${quoteValue(r.config.virtual_batch_size)} (ghost batch normalization) is not supported`);
+    if (r.config.adjustment != null) r.problem('adjustment (a function of the batch) cannot be imported');
     // Keras' momentum is the studio's (0.99 keeps 99% of the running statistics).
-    const params = { momentum: r.number('momentum', 0.99), epsilon: r.number('epsilon', 0.001) };
+    const params: Record<string, unknown> = { momentum: r.number('momentum', 0.99), epsilon: r.number('epsilon', 0.001) };
+    // Without a shift or a scale Keras learns C parameters instead of 2·C; carried, not dropped.
+    for (const key of ['center', 'scale'] as const) if (!r.bool(key, true)) params[key] = false;
     return { pieces: [{ type: 'batchNorm', params }] };
   },
   Activation: (r, ctx) => {
     const name = r.activationName('activation') ?? 'linear';
     if (name === 'softmax') return { pieces: r.softmaxOutput(ctx) };
+    // A linear activation at the end is the model's output, as logits: the studio's Output block
+    // with no softmax exports as exactly this layer.
+    if (name === 'linear' && ctx.isOutput) return { pieces: [{ type: 'output', params: { activation: 'none' } }] };
     const known = knownActivation(name);
     if (!known) r.problem(`activation ${quoteValue(name, 60)} is not supported`);
     return { pieces: known ? [activation(known.function, known.alpha)] : [] };
@@ -100,7 +116,7 @@ const MAPPERS: Record<string, Mapper> = {
   LeakyReLU: (r) => ({ pieces: [activation('leakyRelu', r.optionalNumber('negative_slope') ?? r.number('alpha', 0.3))] }),
   ELU: (r) => {
     const alpha = r.number('alpha', 1);
-    if (alpha !== 1) r.note(`alpha ${alpha} on ${r.layer.name} is ignored; the studio's ELU uses alpha 1`);
+    if (alpha !== 1) r.problem(`alpha ${alpha} is not supported; the studio's ELU has alpha 1`);
     return { pieces: [activation('elu')] };
   },
   Softmax: (r, ctx) => {
@@ -108,12 +124,12 @@ const MAPPERS: Record<string, Mapper> = {
     return { pieces: r.softmaxOutput(ctx) };
   },
   Dropout: (r) => {
-    if (r.config.noise_shape != null) r.note(`noise_shape on ${r.layer.name} is ignored`);
+    if (r.config.noise_shape != null) r.problem(`noise_shape ${quoteValue(r.config.noise_shape, 60)} is not supported; the studio's Dropout drops single values`);
     return { pieces: [{ type: 'dropout', params: { rate: r.number('rate') } }] };
   },
   SpatialDropout2D: (r) => {
-    r.note(`${r.layer.name} (SpatialDropout2D) becomes a plain Dropout: it drops single values, not whole channels`);
-    return { pieces: [{ type: 'dropout', params: { rate: r.number('rate') } }] };
+    r.problem("it drops whole channels, which the studio's Dropout (single values) does not; use Dropout");
+    return { pieces: [] };
   },
   MaxPooling2D: (r) => ({ pieces: [{ type: 'maxPool2d', params: r.pool() }] }),
   AveragePooling2D: (r) => ({ pieces: [{ type: 'avgPool2d', params: r.pool() }] }),
@@ -122,13 +138,13 @@ const MAPPERS: Record<string, Mapper> = {
     return { pieces: [{ type: 'globalAvgPool', params: { keepDims } }], rank: keepDims ? 3 : 1 };
   },
   Flatten: () => ({ pieces: [{ type: 'flatten', params: {} }], rank: 1 }),
+  Reshape: mapReshape,
   Dense: (r, ctx) => {
     const units = r.number('units');
     const useBias = r.bool('use_bias', true);
     const pieces = r.trailingActivation(ctx);
     if (ctx.rank !== 3) return { pieces: [{ type: 'dense', params: { units, useBias } }, ...pieces], rank: 1 };
-    // Keras applies Dense to the last axis of a feature map: a 1×1 convolution.
-    r.note(`${r.layer.name} (Dense on a feature map) becomes a 1×1 Conv2d`);
+    // Keras applies Dense to the last axis of a feature map: exactly a 1×1 convolution, same weights.
     return { pieces: [{ type: 'conv2d', params: { filters: units, kernelSize: [1, 1], useBias } }, ...pieces], rank: 3 };
   },
   Add: () => ({ pieces: [{ type: 'add', params: {} }] }),
@@ -138,8 +154,23 @@ const MAPPERS: Record<string, Mapper> = {
   },
 };
 
-/** The Keras layer classes the importer understands. */
-export const SUPPORTED_LAYERS = Object.keys(MAPPERS);
+/**
+ * Reshape, in the two forms that are blocks: to a flat vector (Keras' Flatten, and what the
+ * studio exports for a Flatten of a vector), and to 1×1×C (what it exports for a GlobalAvgPool
+ * that keeps 1×1, after a GlobalAveragePooling2D; keras.ts joins the two).
+ */
+function mapReshape(r: ConfigReader): Mapped {
+  const target = r.config.target_shape;
+  if (Array.isArray(target) && target.length === 1 && typeof target[0] === 'number') return { pieces: [{ type: 'flatten', params: {} }], rank: 1 };
+  if (Array.isArray(target) && target.length === 3 && target[0] === 1 && target[1] === 1 && typeof target[2] === 'number') {
+    return { pieces: [{ type: 'reshapeKeepDims', params: {} }], rank: 3 };
+  }
+  r.problem(`target_shape ${quoteValue(target, 60)} is not supported (only a flat vector, or 1×1×C after GlobalAveragePooling2D)`);
+  return { pieces: [] };
+}
+
+/** The Keras layer classes the importer understands (SpatialDropout2D is known only to be refused with its reason). */
+export const SUPPORTED_LAYERS = Object.keys(MAPPERS).filter((name) => name !== 'SpatialDropout2D');
 
 /** ZeroPadding2D's `padding`: p, [ph, pw] or [[top, bottom], [left, right]], as [top, bottom, left, right]. */
 function zeroPadding(r: ConfigReader): [number, number, number, number] {
@@ -163,16 +194,27 @@ export function mapLayer(layer: KerasLayer, ctx: LayerContext): LayerMapping {
   }
   const mapped = mapper(r, ctx);
   for (const [key, value] of Object.entries(layer.config)) {
-    if (/_(regularizer|constraint)$/.test(key) && value != null) r.note(`${key} on ${layer.name} is ignored`);
+    if (value == null) continue;
+    if (/_regularizer$/.test(key)) r.problem(`${key} ${describeObject(value)} cannot be imported: a CNN Studio graph has no weight penalties`);
+    if (/_constraint$/.test(key)) r.problem(`${key} ${describeObject(value)} cannot be imported: a CNN Studio graph has no weight constraints`);
   }
-  if (layer.config.trainable === false) r.note(`trainable: false on ${layer.name} is ignored; every block is trained`);
+  if (layer.config.lora_rank != null && layer.config.lora_rank !== 0) r.problem(`lora_rank ${quoteValue(layer.config.lora_rank)} (LoRA weights) is not supported`);
+  const frozen = layer.className !== 'InputLayer' && r.bool('trainable', true) === false;
+  const pieces = frozen ? mapped.pieces.map((piece) => ({ ...piece, trainable: false })) : mapped.pieces;
   const rank = 'rank' in mapped ? mapped.rank : ctx.rank;
-  return { supported: true, pieces: mapped.pieces, rank, problems: r.problems, notes: r.notes };
+  return { supported: true, pieces, rank, problems: r.problems };
+}
+
+/** `L2 {"l2":0.0005}` for a Keras object, or the value's JSON. */
+function describeObject(value: unknown): string {
+  if (isRecord(value) && typeof value.class_name === 'string') return `${quoteValue(value.class_name, 40).slice(1, -1)} ${quoteValue(value.config ?? {}, 60)}`;
+  return quoteValue(value, 60);
 }
 
 /** InputLayer: Keras 2 and TF.js write `batch_input_shape`, Keras 3 `batch_shape`, both with the batch axis. */
 function mapInput(r: ConfigReader): Mapped {
   const c = r.config;
+  for (const key of ['sparse', 'ragged'] as const) if (c[key] === true) r.problem(`a ${key} input is not supported; CNN Studio's input is a dense image`);
   const withBatch = Array.isArray(c.batch_input_shape) ? c.batch_input_shape : c.batch_shape;
   const shape = Array.isArray(withBatch) ? withBatch.slice(1) : Array.isArray(c.input_shape) ? c.input_shape : undefined;
   if (!shape) {
@@ -192,7 +234,6 @@ function mapInput(r: ConfigReader): Mapped {
 /** Reads one layer's config, collecting what is wrong instead of throwing. */
 class ConfigReader {
   readonly problems: string[] = [];
-  readonly notes: string[] = [];
   readonly config: Record<string, unknown>;
 
   constructor(readonly layer: KerasLayer) {
@@ -201,10 +242,6 @@ class ConfigReader {
 
   problem(message: string): void {
     this.problems.push(`"${this.layer.name}" (${this.layer.className}): ${message}`);
-  }
-
-  note(message: string): void {
-    this.notes.push(message);
   }
 
   optionalNumber(key: string): number | undefined {

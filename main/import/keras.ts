@@ -23,6 +23,7 @@ interface DraftNode {
   id: string;
   type: string;
   params: Record<string, unknown>;
+  trainable?: boolean;
   position?: { x: number; y: number };
 }
 
@@ -60,14 +61,13 @@ function convert(model: KerasModel): ImportResult {
       continue;
     }
     problems.push(...mapped.problems);
-    notes.push(...mapped.notes);
     ranks.set(layer.name, mapped.rank);
     if (mapped.pieces.length === 0) continue;
 
     let previous: string | undefined;
     mapped.pieces.forEach((piece, index) => {
       const id = index === 0 ? layer.name : uniqueId(`${layer.name}_${piece.suffix ?? piece.type}`, ids);
-      nodes.push({ id, type: piece.type, params: piece.params });
+      nodes.push({ id, type: piece.type, params: piece.params, ...(piece.trainable === false ? { trainable: false } : {}) });
       if (previous === undefined) {
         for (const input of layer.inputs) {
           const source = tails.get(input);
@@ -86,7 +86,7 @@ function convert(model: KerasModel): ImportResult {
       `unsupported layers: ${unsupported.join(', ')} (CNN Studio can import ${SUPPORTED_LAYERS.join(', ')})`,
     );
   }
-  problems.push(...foldZeroPadding(nodes, edges));
+  problems.push(...foldZeroPadding(nodes, edges), ...foldKeepDims(nodes, edges));
   if (problems.length > 0) return { ok: false, problems };
 
   // Without a softmax at the end the model's output is its last layer's values, taken as logits.
@@ -130,6 +130,30 @@ function foldZeroPadding(nodes: DraftNode[], edges: DraftEdge[]): string[] {
     for (const edge of edges) if (edge.target === pad.id) edge.target = conv.id;
     edges.splice(edges.indexOf(outgoing[0]!), 1);
     nodes.splice(nodes.indexOf(pad), 1);
+  }
+  return problems;
+}
+
+/**
+ * A GlobalAveragePooling2D followed by a Reshape to 1×1×C (how TensorFlow.js, and so the studio's
+ * own export, writes a global pooling that keeps 1×1) is one GlobalAvgPool block with "keep 1×1",
+ * named after the Reshape, whose output it is.
+ */
+function foldKeepDims(nodes: DraftNode[], edges: DraftEdge[]): string[] {
+  const problems: string[] = [];
+  for (const reshape of nodes.filter((n) => n.type === 'reshapeKeepDims')) {
+    const incoming = edges.filter((e) => e.target === reshape.id);
+    const pool = incoming.length === 1 ? nodes.find((n) => n.id === incoming[0]!.source) : undefined;
+    const alone = pool !== undefined && edges.filter((e) => e.source === pool.id).length === 1;
+    if (!pool || pool.type !== 'globalAvgPool' || pool.params.keepDims !== false || !alone) {
+      problems.push(`"${reshape.id}" (Reshape) to 1×1×C can only be imported right after a GlobalAveragePooling2D that feeds nothing else`);
+      continue;
+    }
+    reshape.type = 'globalAvgPool';
+    reshape.params = { keepDims: true };
+    for (const edge of edges) if (edge.target === pool.id) edge.target = reshape.id;
+    edges.splice(edges.indexOf(incoming[0]!), 1);
+    nodes.splice(nodes.indexOf(pool), 1);
   }
   return problems;
 }

@@ -13,8 +13,13 @@ import { writeAtomically } from '../files/write-atomically.ts';
 
 const WEIGHTS_FILE = 'weights.bin';
 
+/**
+ * Writes the model into `folder`, making the folder but never its parent: a run folder deleted
+ * while its run trains must not come back as a half folder holding only `models/` (its parent
+ * missing is an ENOENT the caller reports).
+ */
 export async function saveModel(tf: TensorFlow, model: tfjs.LayersModel, folder: string): Promise<void> {
-  await mkdir(folder, { recursive: true });
+  await makeFolder(folder);
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weights = artifacts.weightData;
@@ -33,6 +38,15 @@ export async function saveModel(tf: TensorFlow, model: tfjs.LayersModel, folder:
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
   );
+}
+
+/** mkdir without `recursive`: fails when the parent is gone, and a folder already there is fine. */
+export async function makeFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /**

@@ -18,6 +18,7 @@ import { trainingSettingsSchema } from '../graph/training-settings.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord } from './run-folder.ts';
 import { INTERRUPTED_MESSAGE, liveStatus } from './run-liveness.ts';
+import { savedModels } from './saved-models.ts';
 import type { RunSummary } from './types.ts';
 
 export type { RunSummary };
@@ -99,11 +100,15 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
     trainableParams: analysis.totals.params.trainable,
     macs: analysis.totals.macs,
     epochs: epochs.length,
+    plannedEpochs: graph.training?.epochs ?? null,
+    dataset: graph.training?.dataset ?? null,
+    limit: graph.training?.limit ?? null,
     bestTrainAccuracy: bestTrain,
     bestTestAccuracy: bestTest,
     gap: bestTrain !== null && bestTest !== null ? bestTrain - bestTest : null,
     bestEpoch: record.bestEpoch,
     seconds: record.seconds,
+    models: await savedModels(dir, record, status),
   };
 }
 
@@ -130,11 +135,17 @@ export async function setRunNote(dir: string, note: string): Promise<void> {
   await writeRunRecord(dir, { ...record, note });
 }
 
-/** Deletes a run folder, only if it is one and lies inside `root`, links followed. */
+/**
+ * Deletes a run folder, only if it is one, lies inside `root` and is not training: the training
+ * process keeps writing into its folder, so a run still going is refused (stop it first).
+ */
 export async function deleteRun(root: string, dir: string): Promise<void> {
   const full = await realPathOf(dir);
   if (!isStrictlyInside(await realPathOf(root), full)) throw new StudioError(`${dir} is not inside the runs folder ${root}`);
   if (!(await stat(join(full, RUN_FILES.record)).catch(() => null))) throw new StudioError(`${dir} is not a run folder (it has no ${RUN_FILES.record})`);
+  // A run.json that does not parse belongs to no run in progress; such a folder may go.
+  const record = await readRunRecord(full).catch(() => null);
+  if (record && liveStatus(record) === 'running') throw new StudioError(`the run "${record.name}" is still training; stop it before deleting it`);
   await rm(full, { recursive: true });
 }
 

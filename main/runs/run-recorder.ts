@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TensorFlow } from '../compile/to-tfjs.ts';
 import type { EpochEvent, TrainingEvent } from '../train/events.ts';
-import { saveModel } from './model-files.ts';
+import { makeFolder, saveModel } from './model-files.ts';
 import { appendEpochMetrics, readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord, type RunRecord } from './run-folder.ts';
 import { INTERRUPTED_MESSAGE } from './run-liveness.ts';
 
@@ -54,7 +54,11 @@ export async function recordEvent(dir: string, record: RunRecord, event: Trainin
     case 'failed':
       await finish(dir, record, 'failed', event.error);
       return;
+    case 'diverged':
+      await finish(dir, record, 'diverged', event.message);
+      return;
     case 'batch':
+    case 'phase':
       return;
   }
 }
@@ -92,6 +96,7 @@ async function finish(dir: string, record: RunRecord, status: RunRecord['status'
 /** The trainer's checkpoint hook: the last model every epoch, the best one when it improved. */
 export function checkpointer(tf: TensorFlow, dir: string) {
   return async (model: tfjs.LayersModel, _epoch: EpochEvent, best: boolean): Promise<void> => {
+    await makeFolder(join(dir, 'models'));
     await saveModel(tf, model, join(dir, RUN_FILES.lastModel));
     if (best) await saveModel(tf, model, join(dir, RUN_FILES.bestModel));
   };

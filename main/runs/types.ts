@@ -3,8 +3,9 @@
 /**
  * `interrupted`: the program that started the run stopped while it trained (the app or CLI was
  * killed or crashed, the machine went down); its finished epochs are kept.
+ * `diverged`: the loss became NaN or infinite, and the run stopped there (train/divergence.ts).
  */
-export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
+export type RunStatus = 'running' | 'finished' | 'diverged' | 'failed' | 'cancelled' | 'interrupted';
 
 /** run.json: a run's status and headline results, rewritten as the run goes. */
 export interface RunRecord {
@@ -47,11 +48,19 @@ export interface RunSummary {
   threads: number | null;
   trainableParams: number;
   macs: number;
+  /** Epochs finished. */
   epochs: number;
+  /** Epochs asked for; null when the run's settings are unreadable. */
+  plannedEpochs: number | null;
+  /** What it trained on (`mnist`, `idx:…`, `images:…`), and how many training images it was limited to (null: all). */
+  dataset: string | null;
+  limit: number | null;
   bestTrainAccuracy: number | null;
   bestTestAccuracy: number | null;
   /** Best train accuracy minus best test accuracy, as the journey compares rounds. */
   gap: number | null;
   bestEpoch: number | null;
   seconds: number | null;
+  /** Which models the run saved; `missing` says why one is not there (saved-models.ts). */
+  models: { best: boolean; last: boolean; missing: string | null };
 }

@@ -1,11 +1,12 @@
 /**
  * `npm run web`: the studio in a browser. Serves the built renderer and the engine on loopback,
- * with a fresh random token in the URL it prints (and opens, where a browser can be found).
+ * with a random token in the URL it prints (and opens, where a browser can be found). The token is
+ * kept in the state folder (web-token.ts), so a page left open reconnects when the server is
+ * started again on the same port; `--new-token` makes a new one.
  *
- *   npm run web -- [--port 5180] [--host 127.0.0.1] [--workspace DIR] [--state-dir DIR] [--no-open]
+ *   npm run web -- [--port 5180] [--host 127.0.0.1] [--workspace DIR] [--state-dir DIR] [--new-token] [--no-open]
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import { Command, Option } from 'commander';
 import { createStudioService } from '../api/studio-service.ts';
 import { describeError } from '../errors.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, startWebServer } from './web-server.ts';
+import { webToken } from './web-token.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -22,12 +24,20 @@ const program = new Command('cnn-studio-web')
   .option('--host <address>', 'address to bind; anything but loopback exposes the studio to your network', '127.0.0.1')
   .option('--workspace <dir>', 'folder for graph files and runs', process.cwd())
   .option('--state-dir <dir>', 'folder for recent files and the recovery file of unsaved work', join(homedir(), '.cnn-studio'))
+  .option('--new-token', 'replace the access token kept in the state folder (pages open with the old address must use the new one)')
   .option('--no-open', 'do not open a browser')
   .parse();
 
-const options = program.opts<{ port: string; host: string; workspace: string; stateDir: string; open: boolean }>();
+const options = program.opts<{ port: string; host: string; workspace: string; stateDir: string; newToken?: boolean; open: boolean }>();
 const workspace = resolve(options.workspace);
-const token = randomBytes(24).toString('base64url');
+const stateDir = resolve(options.stateDir);
+let token: string;
+try {
+  ({ token } = await webToken(stateDir, { renew: options.newToken === true }));
+} catch (error) {
+  process.stderr.write(`error: cannot keep the access token in ${stateDir}: ${describeError(error)}\n`);
+  process.exit(2);
+}
 
 let server: Awaited<ReturnType<typeof startWebServer>> | undefined;
 const service = createStudioService({
@@ -35,7 +45,7 @@ const service = createStudioService({
   workspace,
   runsRoot: join(workspace, 'runs'),
   resourcesDir: join(REPO, 'resources'),
-  stateDir: resolve(options.stateDir),
+  stateDir,
   emitTrainingEvent: (runId, event) => server?.broadcast('trainingEvent', runId, event),
 });
 

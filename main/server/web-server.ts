@@ -38,15 +38,16 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 /** The reply to a request that failed inside the server rather than in the call. */
 export const UNANSWERED = 'the server could not answer this request';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
+/** By file extension, which comes from the request: a Map, so no inherited name can match. */
+const CONTENT_TYPES = new Map([
+  ['.html', 'text/html; charset=utf-8'],
+  ['.js', 'text/javascript; charset=utf-8'],
+  ['.css', 'text/css; charset=utf-8'],
+  ['.svg', 'image/svg+xml'],
+  ['.png', 'image/png'],
+  ['.json', 'application/json'],
+  ['.woff2', 'font/woff2'],
+]);
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const sockets = new Set<WebSocket>();
@@ -170,11 +171,11 @@ async function serveStatic(root: string, rawUrl: string): Promise<{ status: numb
   if (!isInside(root, full) || !(await isReallyInside(root, full).catch(() => false))) return { status: 404, type: 'text/plain', body: 'not found' };
   try {
     // Regular files only: a FIFO would hold the request, and a file-system thread, for ever.
-    return { status: 200, type: CONTENT_TYPES[extname(full)] ?? 'application/octet-stream', body: await readRegularFile(full) };
+    return { status: 200, type: CONTENT_TYPES.get(extname(full)) ?? 'application/octet-stream', body: await readRegularFile(full) };
   } catch {
     if (!extname(full)) {
       try {
-        return { status: 200, type: CONTENT_TYPES['.html']!, body: await readRegularFile(join(root, 'index.html')) };
+        return { status: 200, type: CONTENT_TYPES.get('.html')!, body: await readRegularFile(join(root, 'index.html')) };
       } catch {
         // fall through to 404
       }

@@ -1,11 +1,21 @@
 /**
- * What a training run reports, in order: started, then batch progress and epoch ends, then one of
- * finished, failed or cancelled. The same events travel from the worker process to the CLI, the
+ * What a training run reports, in order: phases while it gets ready, started, then batch progress
+ * and epoch ends, then one of finished, diverged, failed or cancelled. The same events travel from the worker process to the CLI, the
  * desktop app and the browser mode, so they are schema-checked where they cross a boundary.
  */
 import { z } from 'zod';
 
 const count = z.number().int().min(0);
+
+/**
+ * Before `started`, what the run is busy with, so the studio can say why nothing moves yet (loading
+ * the backend and the data can take seconds): `message` is written for the user.
+ */
+export const phaseEvent = z.strictObject({
+  type: z.literal('phase'),
+  phase: z.enum(['backend', 'data', 'model', 'threads']),
+  message: z.string(),
+});
 
 export const startedEvent = z.strictObject({
   type: z.literal('started'),
@@ -62,14 +72,33 @@ export const finishedEvent = z.strictObject({
   seconds: z.number(),
 });
 
+/**
+ * The loss stopped being a number (NaN or ±Infinity): the run stops there, since every later
+ * batch would only train on NaN weights. The models saved at earlier epochs are kept.
+ */
+export const divergedEvent = z.strictObject({
+  type: z.literal('diverged'),
+  /** Counted from 1. */
+  epoch: count,
+  /** The batch whose training loss was not a number, counted from 1; null when it was the test loss after the epoch. */
+  batch: count.nullable(),
+  /** What the loss became, spelled out: JSON has no NaN or Infinity. */
+  loss: z.enum(['NaN', 'Infinity', '-Infinity']),
+  learningRate: z.number(),
+  /** One line for the user, after "diverged:": where the loss stopped being a number, and what to do. */
+  message: z.string(),
+});
+
 export const failedEvent = z.strictObject({ type: z.literal('failed'), error: z.string() });
 export const cancelledEvent = z.strictObject({ type: z.literal('cancelled'), epochsDone: count });
 
 export const trainingEventSchema = z.discriminatedUnion('type', [
+  phaseEvent,
   startedEvent,
   batchEvent,
   epochEvent,
   finishedEvent,
+  divergedEvent,
   failedEvent,
   cancelledEvent,
 ]);
@@ -77,3 +106,5 @@ export const trainingEventSchema = z.discriminatedUnion('type', [
 export type TrainingEvent = z.output<typeof trainingEventSchema>;
 export type EpochEvent = z.output<typeof epochEvent>;
 export type BatchEvent = z.output<typeof batchEvent>;
+export type DivergedEvent = z.output<typeof divergedEvent>;
+export type PhaseEvent = z.output<typeof phaseEvent>;

@@ -11,6 +11,7 @@ import { describeError } from '../errors.ts';
 import type { TrainingSettings } from '../graph/training-settings.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { createRunFolder } from '../runs/run-folder.ts';
+import { folderExists, runFolderGoneMessage, watchRunFolder } from '../runs/run-folder-watch.ts';
 import { checkpointer, newRunRecord, recordEvent, recordInterruption } from '../runs/run-recorder.ts';
 import type { TrainingEvent } from './events.ts';
 import { checkTrainingMemory } from './memory-check.ts';
@@ -35,9 +36,19 @@ export interface TrainingRequest {
  */
 export type StopRequest = () => 'cancel' | 'interrupt' | null;
 
+/** A dataset name as the status line says it: MNIST, or the folder it is read from. */
+export function datasetLabel(name: string): string {
+  if (name === 'mnist') return 'MNIST';
+  const colon = name.indexOf(':');
+  const kind = name.slice(0, colon);
+  const folder = name.slice(colon + 1).split('?')[0];
+  return kind === 'idx' ? `the IDX files in ${folder}` : kind === 'images' ? `the images in ${folder}` : name;
+}
+
 export async function runTraining(request: TrainingRequest, emit: (event: TrainingEvent) => void, stopRequest: StopRequest): Promise<void> {
   let record: Promise<void> = Promise.resolve();
   try {
+    emit({ type: 'phase', phase: 'backend', message: request.backend === 'auto' ? 'Starting the fastest backend…' : `Starting the ${request.backend} backend…` });
     // Threads are replicas, each with a single-threaded wasm backend (train/parallel/).
     const options = { wasmThreads: 1 };
     const backend = request.backend === 'auto' ? await loadFastestBackend(options) : await loadBackend(request.backend, options);
@@ -45,12 +56,16 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
     // The caller checked against the backend it expected; `auto` may have landed on another.
     checkTrainingMemory(analyzeGraph(request.graph), request.settings, backend.name, { threads });
     const heap = watchWasmHeap(backend);
+    emit({ type: 'phase', phase: 'data', message: `Loading ${datasetLabel(request.settings.dataset)}…` });
     const dataset = limitDataset(await loadDataset(request.settings.dataset), request.settings.limit);
     const runDir = request.runsRoot === null ? null : await createRunFolder(request.runsRoot, request.graph, request.settings);
     const runRecord = newRunRecord(request.graph.name ?? 'graph', backend.name);
     // The folder is written before the event goes out, so whoever hears of an epoch can read it.
-    // If the folder cannot be written (disk full), the run stops rather than train unrecorded.
+    // If the folder cannot be written (disk full) or was deleted, the run stops rather than train
+    // unrecorded.
     let writeFailure: unknown;
+    let folderGone = false;
+    const watch = runDir ? watchRunFolder(runDir, () => (folderGone = true)) : null;
     const sink = (event: TrainingEvent) => {
       if (!runDir) return emit(event);
       record = record.then(async () => {
@@ -72,16 +87,23 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
         dataset,
         settings: request.settings,
         emit: sink,
-        isCancelled: () => stopRequest() !== null || writeFailure !== undefined,
+        isCancelled: () => stopRequest() !== null || writeFailure !== undefined || folderGone,
         runDir,
         threads,
         ...(runDir ? { checkpoint: checkpointer(backend.tf, runDir) } : {}),
       });
     } catch (error) {
       sink({ type: 'failed', error: heap.describe(error) ?? describeError(error) });
+    } finally {
+      watch?.stop();
     }
     await record;
-    if (writeFailure !== undefined) emit({ type: 'failed', error: `cannot write the run folder ${runDir}: ${describeError(writeFailure)}` });
+    // The watch may not have ticked yet when a write found the folder gone.
+    if (runDir && (folderGone || (writeFailure !== undefined && !(await folderExists(runDir))))) {
+      emit({ type: 'failed', error: runFolderGoneMessage(runDir) });
+    } else if (writeFailure !== undefined) {
+      emit({ type: 'failed', error: `cannot write the run folder ${runDir}: ${describeError(writeFailure)}` });
+    }
   } catch (error) {
     emit({ type: 'failed', error: describeError(error) });
   }

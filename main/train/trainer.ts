@@ -15,7 +15,10 @@ import type { EpochEvent, TrainingEvent } from './events.ts';
 import { setLearningRate } from './optimizers.ts';
 import { createStepper, type BatchStepper, type StepOutcome } from './parallel/stepper.ts';
 import { createSchedule } from './schedules.ts';
+import { divergence } from './divergence.ts';
+import { dropoutReseeder } from './dropout-seeds.ts';
 import { checkTrainingSetup } from './setup-checks.ts';
+import { threadsFor } from './thread-count.ts';
 import { buildTrainingModel } from './training-model.ts';
 
 export interface TrainOptions {
@@ -47,11 +50,15 @@ export async function train(options: TrainOptions): Promise<void> {
   const random = seededRandom(settings.seed);
   const batches = batchRanges(dataset.train.count, settings.batchSize);
   const schedule = createSchedule(settings.schedule, settings.learningRate, settings.epochs, batches.length);
+  emit({ type: 'phase', phase: 'model', message: 'Building the model…' });
   const { model, optimizer, logits } = buildTrainingModel(tf, options.graph, analysis, settings, schedule.rate(0, 0));
+  const reseedDropout = dropoutReseeder(model, settings.seed);
 
   let stepper: BatchStepper | undefined;
   try {
-    stepper = await createStepper({ tf, backend: options.backend, threads: options.threads ?? 1, model, optimizer, graph: options.graph, settings, dataset, learningRate: schedule.rate(0, 0) });
+    const threads = Math.min(threadsFor(options.backend, options.threads ?? 1), settings.batchSize);
+    if (threads > 1) emit({ type: 'phase', phase: 'threads', message: `Starting ${threads} training threads…` });
+    stepper = await createStepper({ tf, backend: options.backend, threads, model, optimizer, graph: options.graph, settings, dataset, learningRate: schedule.rate(0, 0) });
     emit({
       type: 'started',
       backend: options.backend,
@@ -82,7 +89,13 @@ export async function train(options: TrainOptions): Promise<void> {
         const rate = schedule.rate(epoch, b);
         if (rate !== learningRate) setLearningRate(optimizer, (learningRate = rate));
         const [start, end] = batches[b]!;
+        reseedDropout();
         const { loss, accuracy } = await trainBatch(stepper, dataset, order.subarray(start, end), settings, random, learningRate);
+        const diverged = divergence(loss, { epoch: epoch + 1, batch: b + 1, batches: batches.length, learningRate });
+        if (diverged) {
+          emit(diverged);
+          return;
+        }
         lossSum += loss * (end - start);
         correctSum += accuracy * (end - start);
         seen += end - start;
@@ -111,6 +124,11 @@ export async function train(options: TrainOptions): Promise<void> {
       }
 
       const test = await stepper.evaluate(dataset.test, { logits, maxMisclassified: 0 });
+      const diverged = divergence(test.loss, { epoch: epoch + 1, batch: null, batches: batches.length, learningRate });
+      if (diverged) {
+        emit(diverged);
+        return;
+      }
       const improved = test.accuracy > best.accuracy;
       if (improved) best = { accuracy: test.accuracy, epoch: epoch + 1 };
       schedule.epochEnded(test.loss);

@@ -4,7 +4,7 @@ import { adviceKey, adviseGraph, adviseRun, DEFAULT_ADVICE_OPTIONS, GRAPH_RULES,
 import { seededRandom } from '../../main/data/random.ts';
 import type { GraphDocument } from '../../main/graph/types.ts';
 import { randomGraph } from '../support/random-graph.ts';
-import { epoch, graphOf, journeyRound, OPTIONS, ROUNDS, runOf, settingsOf } from './helpers.ts';
+import { epoch, graphOf, journeyRound, OPTIONS, ROUNDS, runOf, settingsOf, runContext } from './helpers.ts';
 
 const rulesFired = (graph: GraphDocument) => adviseGraph(graph, analyzeGraph(graph)).map((a) => `${a.rule} ${a.nodeId ?? ''}`.trim());
 
@@ -88,18 +88,18 @@ describe('adviseRun', () => {
   it('runs every run rule: an over-fitting run with a schedule that never stepped gets both notes', () => {
     const settings = settingsOf({ learningRate: 0.05, schedule: { type: 'step', stepSize: 2 } });
     const run = runOf([0.99, 0.995, 0.998, 0.999], [0.98, 0.98, 0.975, 0.97], () => ({ learningRate: 0.05 }));
-    expect(adviseRun(run, settings).map((a) => a.rule)).toEqual(['over-fitting', 'schedule-never-changed']);
+    expect(adviseRun(runContext(run, settings)).map((a) => a.rule)).toEqual(['over-fitting', 'schedule-never-changed']);
   });
 
   it('has nothing to say about a healthy run, or no run at all', () => {
     const healthy = runOf([0.97, 0.985, 0.99, 0.992, 0.993], [0.98, 0.988, 0.99, 0.991, 0.992]);
-    expect(adviseRun(healthy, settingsOf())).toEqual([]);
-    expect(adviseRun([], settingsOf())).toEqual([]);
+    expect(adviseRun(runContext(healthy))).toEqual([]);
+    expect(adviseRun(runContext([]))).toEqual([]);
   });
 
   it('never throws on odd epochs', () => {
     const odd = [epoch(0, { trainLoss: Number.POSITIVE_INFINITY, trainAccuracy: Number.NaN, testAccuracy: -1, learningRate: 0 })];
-    for (const rule of RUN_RULES) expect(() => rule(odd, settingsOf({ schedule: { type: 'oneCycle' } }), OPTIONS)).not.toThrow();
+    for (const rule of RUN_RULES) expect(() => rule(runContext(odd, settingsOf({ schedule: { type: 'oneCycle' } })), OPTIONS)).not.toThrow();
   });
 });
 

@@ -70,4 +70,11 @@ describe('first-pool-receptive-field', () => {
     const graph = chainOf([28, 28, 1], [{ type: 'maxPool2d', params: { poolSize: 0 } }, ...head]);
     expect(check(firstPoolReceptiveField, graph)).toEqual([]);
   });
+
+  it('says nothing about images of another size than the 28×28 its stroke size is calibrated on', () => {
+    const early = (size: number) => chainOf([size, size, 1], [{ type: 'maxPool2d' }, conv3, relu, conv3, relu, ...head]);
+    expect(check(firstPoolReceptiveField, early(28))).toHaveLength(1);
+    expect(check(firstPoolReceptiveField, early(32))).toEqual([]);
+    expect(check(firstPoolReceptiveField, early(224))).toEqual([]);
+  });
 });

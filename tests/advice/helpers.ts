@@ -2,7 +2,7 @@
 import { analyzeGraph } from '../../main/analysis/analyze.ts';
 import type { GraphAnalysis } from '../../main/analysis/types.ts';
 import { resolveAdviceOptions, type AdviceOptions } from '../../main/advice/options.ts';
-import type { GraphRule } from '../../main/advice/types.ts';
+import type { GraphRule, RunContext } from '../../main/advice/types.ts';
 import { trainingSettingsSchema, type TrainingSettings, type TrainingSettingsInput } from '../../main/graph/training-settings.ts';
 import type { GraphDocument, GraphNode } from '../../main/graph/types.ts';
 import type { EpochEvent } from '../../main/train/events.ts';
@@ -63,3 +63,8 @@ export function settingsOf(input: TrainingSettingsInput = {}): TrainingSettings 
 }
 
 export const OPTIONS = resolveAdviceOptions();
+
+/** A run for the run rules: its epochs, settings (defaults unless given) and graph (round 7, which has no Dropout, unless given). */
+export function runContext(epochs: EpochEvent[], settings: TrainingSettings = settingsOf(), graph: GraphDocument = journeyRound(7).graph): RunContext {
+  return { epochs, settings, graph };
+}

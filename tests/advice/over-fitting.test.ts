@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { overFitting } from '../../main/advice/rules/over-fitting.ts';
-import { epoch, OPTIONS, runOf, settingsOf } from './helpers.ts';
+import { chainOf, epoch, journeyRound, OPTIONS, runOf, settingsOf, runContext } from './helpers.ts';
 
 const plain = settingsOf();
 
@@ -9,7 +9,7 @@ const endingAt = (train: number, test: number) => runOf([0.9, 0.95, train, train
 
 describe('over-fitting', () => {
   it('flags a gap above 1 percentage point over the last 3 epochs and suggests dropout and augmentation', () => {
-    const advice = overFitting(endingAt(0.995, 0.975), plain, OPTIONS);
+    const advice = overFitting(runContext(endingAt(0.995, 0.975), plain), OPTIONS);
     expect(advice).toHaveLength(1);
     expect(advice[0]).toMatchObject({ rule: 'over-fitting', severity: 'warning' });
     expect(advice[0]!.nodeId).toBeUndefined();
@@ -21,7 +21,7 @@ describe('over-fitting', () => {
   });
 
   it("flags round 7's 99.71 / 99.30: a gap of only 0.41 points, but 2.4× the errors", () => {
-    const advice = overFitting(endingAt(0.9971, 0.993), plain, OPTIONS);
+    const advice = overFitting(runContext(endingAt(0.9971, 0.993), plain), OPTIONS);
     expect(advice[0]!.message).toContain('a gap of 0.41 percentage points (2.4× as many test errors as training errors)');
   });
 
@@ -31,39 +31,66 @@ describe('over-fitting', () => {
     ['round 9, whose dropout and rotation keep train below test', 0.9888, 0.9941],
     ['a weak run where both are low and close', 0.9, 0.895],
   ])('accepts %s', (_name, train, test) => {
-    expect(overFitting(endingAt(train, test), plain, OPTIONS)).toEqual([]);
+    expect(overFitting(runContext(endingAt(train, test), plain), OPTIONS)).toEqual([]);
   });
 
   it('judges only the last epochs: a gap that closed is not flagged, one that opened at the end is', () => {
     const closed = runOf([0.99, 0.99, 0.99, 0.99, 0.99, 0.99], [0.95, 0.96, 0.97, 0.99, 0.99, 0.99]);
-    expect(overFitting(closed, plain, OPTIONS)).toEqual([]);
+    expect(overFitting(runContext(closed, plain), OPTIONS)).toEqual([]);
     const opened = runOf([0.99, 0.99, 0.99, 0.995, 0.998, 0.999], [0.99, 0.99, 0.99, 0.98, 0.975, 0.97]);
-    expect(overFitting(opened, plain, OPTIONS)).toHaveLength(1);
+    expect(overFitting(runContext(opened, plain), OPTIONS)).toHaveLength(1);
   });
 
   it('averages over the epochs there are when the run is shorter than 3', () => {
-    const advice = overFitting([epoch(1, { trainAccuracy: 0.99, testAccuracy: 0.97 })], plain, OPTIONS);
+    const advice = overFitting(runContext([epoch(1, { trainAccuracy: 0.99, testAccuracy: 0.97 })], plain), OPTIONS);
     expect(advice[0]!.message).toContain('Over the last epoch train accuracy averages 99.00 %');
   });
 
   it('suggests stronger augmentation when the run already augments', () => {
-    const advice = overFitting(endingAt(0.995, 0.975), settingsOf({ augment: { rotate: 7 } }), OPTIONS);
-    expect(advice[0]!.message).toContain("Add Dropout (about 0.1) after every block, as the journey's round 8 did, or augment more strongly (now rotation ±7°, shift 0 px).");
+    const advice = overFitting(runContext(endingAt(0.995, 0.975), settingsOf({ augment: { rotate: 7 } })), OPTIONS);
+    expect(advice[0]!.message).toContain("Add Dropout (about 0.1) after every block, or augment more strongly (now rotation ±7°, shift 0 px), as the journey's rounds 8–9 did.");
   });
 
   it('says so when no training image is wrong', () => {
-    expect(overFitting(endingAt(1, 0.98), plain, OPTIONS)[0]!.message).toContain('(with no training image wrong)');
+    expect(overFitting(runContext(endingAt(1, 0.98), plain), OPTIONS)[0]!.message).toContain('(with no training image wrong)');
   });
 
   it('follows the thresholds it is given', () => {
     const run = endingAt(0.995, 0.975);
-    expect(overFitting(run, plain, { ...OPTIONS, overfitGap: 0.03, overfitErrorRatio: 10 })).toEqual([]);
-    expect(overFitting(endingAt(0.9971, 0.993), plain, { ...OPTIONS, overfitMinGap: 0.005 })).toEqual([]);
+    expect(overFitting(runContext(run, plain), { ...OPTIONS, overfitGap: 0.03, overfitErrorRatio: 10 })).toEqual([]);
+    expect(overFitting(runContext(endingAt(0.9971, 0.993), plain), { ...OPTIONS, overfitMinGap: 0.005 })).toEqual([]);
   });
 
   it('says nothing without epochs and skips epochs whose accuracies are not numbers', () => {
-    expect(overFitting([], plain, OPTIONS)).toEqual([]);
+    expect(overFitting(runContext([], plain), OPTIONS)).toEqual([]);
     const run = [...endingAt(0.99, 0.99), epoch(6, { trainAccuracy: Number.NaN, testAccuracy: 0.5 })];
-    expect(overFitting(run, plain, OPTIONS)).toEqual([]);
+    expect(overFitting(runContext(run, plain), OPTIONS)).toEqual([]);
+  });
+
+  it('is not flagged when test accuracy overtook train accuracy in an epoch averaged, though the averages show a gap', () => {
+    // Averages 93.67 / 87.67: a gap of 6 points, yet the last epoch tests above its train accuracy.
+    const overtaken = runOf([0.9, 0.95, 0.96, 0.9], [0.8, 0.85, 0.86, 0.92]);
+    expect(overFitting(runContext(overtaken, plain), OPTIONS)).toEqual([]);
+  });
+
+  it('is not flagged when the network learned nothing: both splits near chance, or test below it', () => {
+    expect(overFitting(runContext(runOf([0.1, 0.105, 0.11], [0.074, 0.074, 0.078]), plain), OPTIONS)).toEqual([]);
+    expect(overFitting(runContext(runOf([0.41, 0.494, 0.584], [0.063, 0.072, 0.081]), plain), OPTIONS)).toEqual([]);
+  });
+
+  it('offers Dropout only after the blocks that lack it, and a higher rate when every block has it', () => {
+    const conv = { type: 'conv2d', params: { filters: 4, kernelSize: 3 } };
+    const relu = { type: 'activation', params: { function: 'relu' } };
+    const partly = chainOf([28, 28, 1], [conv, relu, { type: 'dropout', params: { rate: 0.2 } }, conv, relu, conv, relu, { type: 'flatten' }, { type: 'dense', params: { units: 10 } }, { type: 'output' }]);
+    const partlyNote = overFitting(runContext(endingAt(0.995, 0.975), plain, partly), OPTIONS)[0]!.message;
+    expect(partlyNote).toContain('Add Dropout (about 0.1) after b4 and b6 as after the other blocks, or augment');
+    const everywhere = overFitting(runContext(endingAt(0.995, 0.975), plain, journeyRound(10).graph), OPTIONS)[0]!.message;
+    expect(everywhere).not.toMatch(/add Dropout/i);
+    expect(everywhere).toContain('Raise the Dropout rate (every block has Dropout already, at 0.1 at most), or augment');
+  });
+
+  it('names the limit first when the run trained on a few images only', () => {
+    const note = overFitting(runContext(endingAt(0.995, 0.975), settingsOf({ limit: 500 })), OPTIONS)[0]!.message;
+    expect(note).toContain('Train on more than the first 500 images (raise the limit), add Dropout');
   });
 });

@@ -75,7 +75,7 @@ describe('diagnostics attached to the offending block', () => {
     const analysis = analyzeGraph(chainOf([7, 7, 10], [{ type: 'dense', params: { units: 10 } }]));
     const diagnostic = analysis.diagnostics.find((d) => d.nodeId === 'b1')!;
     expect(diagnostic.code).toBe('needs-flat-input');
-    expect(diagnostic.message).toBe('Dense needs a flat vector but gets 7×7×10; add Flatten or GlobalAvgPool before it');
+    expect(diagnostic.message).toBe('Dense needs a flat vector but gets 7×7×10 from in (Input); add Flatten or GlobalAvgPool before it');
   });
 
   it('reports a convolution after Flatten', () => {

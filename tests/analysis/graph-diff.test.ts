@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeDiff, diffGraphs, isEmptyDiff } from '../../main/analysis/graph-diff.ts';
+import { chainOf } from '../support/graphs.ts';
 import { journeyPath, loadPreset } from '../support/presets.ts';
 
 const round = (n: number) => loadPreset(journeyPath(n));
@@ -30,5 +31,29 @@ describe('what changed between two rounds of the journey', () => {
 
   it('finds nothing between a design and itself', () => {
     expect(isEmptyDiff(diffGraphs(round(3), round(3)))).toBe(true);
+  });
+});
+
+describe('settings spelled differently with the same meaning', () => {
+  it('are no change: zero padding and "valid", pool strides left out and equal to the pool size, an unused alpha', () => {
+    const before = chainOf([8, 8, 1], [
+      { type: 'conv2d', params: { filters: 2, kernelSize: 3, padding: 0 } },
+      { type: 'maxPool2d', params: { poolSize: 2 } },
+      { type: 'activation', params: { function: 'relu', alpha: 0.3 } },
+      { type: 'batchNorm', params: { center: true } },
+    ]);
+    const after = chainOf([8, 8, 1], [
+      { type: 'conv2d', params: { filters: 2, kernelSize: 3, padding: 'valid' } },
+      { type: 'maxPool2d', params: { poolSize: 2, strides: 2 } },
+      { type: 'activation', params: { function: 'relu' } },
+      { type: 'batchNorm' },
+    ]);
+    expect(describeDiff(diffGraphs(before, after))).toEqual([]);
+  });
+
+  it('still shows a real change in each', () => {
+    const before = chainOf([8, 8, 1], [{ type: 'maxPool2d', params: { poolSize: 2 } }, { type: 'activation', params: { function: 'leakyRelu', alpha: 0.3 } }]);
+    const after = chainOf([8, 8, 1], [{ type: 'maxPool2d', params: { poolSize: 2, strides: 1 } }, { type: 'activation', params: { function: 'leakyRelu', alpha: 0.1 } }]);
+    expect(describeDiff(diffGraphs(before, after))).toEqual(['~ b1: strides [2,2] → [1,1]', '~ b2: alpha 0.3 → 0.1']);
   });
 });

@@ -17,18 +17,22 @@ describe('the preset list', () => {
     writeFileSync(join(resources, 'journey', 'round-11.json'), broken);
     const presets = await listPresets(resources);
     expect(presets).toEqual([
-      expect.objectContaining({ id: 'journey/round-10', group: 'journey', trainableParams: 9896 }),
+      expect.objectContaining({ id: 'journey/round-10', group: 'journey', trainableParams: 9896, macs: 1_295_552 }),
       {
         id: 'journey/round-11',
         group: 'journey',
         name: 'round-11.json',
         description: '',
         trainableParams: 0,
+        macs: 0,
+        layers: [],
         skipped: `${join(resources, 'journey', 'round-11.json')} is not valid JSON: line 1, column ${broken.indexOf('NaN') + 1}: NaN is not a JSON value (write a number or null)`,
       },
-      { id: 'presets', group: 'classic', name: 'presets', description: '', trainableParams: 0, skipped: `the preset folder ${join(resources, 'presets')} cannot be read: no such file or folder` },
+      { id: 'presets', group: 'classic', name: 'presets', description: '', trainableParams: 0, macs: 0, layers: [], skipped: `the preset folder ${join(resources, 'presets')} cannot be read: no such file or folder` },
     ]);
     expect(presets[0]!.skipped).toBeUndefined();
+    // The welcome's sketch of the design: its block kinds in order.
+    expect(presets[0]!.layers.slice(0, 3)).toEqual(['input', 'conv2d', 'activation']);
   });
 });
 

@@ -36,7 +36,7 @@ describe('paths the desktop page may use', () => {
     await expect(service.exportDesign(join(root, 'model'), 'pytorch', graph)).rejects.toThrow(/was not chosen in a file dialog/);
 
     answerDialog(elsewhere);
-    expect(await service.chooseFile('save', 'net.json')).toBe(elsewhere);
+    expect(await service.chooseFile('save', 'graph', 'net.json')).toBe(elsewhere);
     mkdirSync(join(root, 'elsewhere'));
     // The dialog may give the name without its extension; the studio adds it.
     expect(await service.saveGraph(elsewhere, graph)).toEqual({ path: `${elsewhere}.json` });
@@ -47,7 +47,7 @@ describe('paths the desktop page may use', () => {
   it('include the recent files of earlier sessions, which went through a dialog then', async () => {
     const first = desktop();
     first.answerDialog(join(first.root, 'kept.json'));
-    const chosen = await first.service.chooseFile('save');
+    const chosen = await first.service.chooseFile('save', 'graph');
     await first.service.saveGraph(chosen!, graph);
     const restarted = createStudioService({
       kind: 'desktop',
@@ -83,7 +83,7 @@ describe('paths through symbolic links', () => {
     expect(existsSync(join(root, 'elsewhere', 'net.json'))).toBe(false);
     // Chosen in the dialog, under either of its names, it may be written.
     answerDialog(join(workspace, 'link', 'net.json'));
-    await service.chooseFile('save');
+    await service.chooseFile('save', 'graph');
     expect(await service.saveGraph('link/net.json', graph)).toEqual({ path: join(root, 'elsewhere', 'net.json') });
   });
 
@@ -106,7 +106,7 @@ describe('a recent file', () => {
     const first = desktop();
     const kept = join(first.root, 'kept.json');
     first.answerDialog(kept);
-    await first.service.saveGraph((await first.service.chooseFile('save'))!, graph);
+    await first.service.saveGraph((await first.service.chooseFile('save', 'graph'))!, graph);
     // The file is replaced by a link to another file outside the workspace.
     const secret = join(first.root, 'secret.json');
     writeFileSync(secret, JSON.stringify(graph));

@@ -45,6 +45,16 @@ describe('cnn-studio summary', () => {
     expect(JSON.parse(result.stdout).params.trainable).toBe(9896);
   });
 
+  it('counts the frozen layers of a Keras file as Keras does (reports/02: 67 + 8,304 = 8,371)', async () => {
+    const result = await runCli(['summary', 'tests/fixtures/reports/02-frozen-layers.json']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Trainable params:\s+67\n/);
+    expect(result.stdout).toMatch(/Non-trainable params:\s+8,304\n/);
+    expect(result.stdout).toMatch(/Total params:\s+8,371\n/);
+    expect(result.stdout).toMatch(/│ frozen_fc\s+│ Dense\s+│ 16, frozen\s+│ 16\s+│\s+0 │\s+│\s+8,208 │/);
+    expect(result.stderr).toBe('');
+  });
+
   it('reads a TensorFlow.js model.json', async () => {
     const result = await runCli(['summary', 'tests/fixtures/keras/tfjs-converted-lenet5.json']);
     expect(result.code).toBe(0);
@@ -72,6 +82,52 @@ describe('cnn-studio summary', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('error  big: the 7×7 kernel does not fit the 3×3 input');
     expect(result.stdout).toMatch(/│ in\s+│ Input/);
+  });
+
+  it('marks the totals of a partly broken graph as lower bounds, naming the unresolved blocks', async () => {
+    // conv1 (3·9·4 + 4 = 112) is fine; big's 7×7 kernel does not fit its 3×3 map, so big, the GAP
+    // and the dense after it are unknown.
+    const graph = {
+      format: 'cnn-studio/graph',
+      version: 2,
+      nodes: [
+        { id: 'in', type: 'input', params: { height: 5, width: 5, channels: 3 } },
+        { id: 'conv1', type: 'conv2d', params: { filters: 4, kernelSize: 3 } },
+        { id: 'big', type: 'conv2d', params: { filters: 4, kernelSize: 7 } },
+        { id: 'gap', type: 'globalAvgPool' },
+        { id: 'fc', type: 'dense', params: { units: 2 } },
+        { id: 'out', type: 'output' },
+      ],
+      edges: [['in', 'conv1'], ['conv1', 'big'], ['big', 'gap'], ['gap', 'fc'], ['fc', 'out']].map(([source, target]) => ({ source, target })),
+    };
+    const file = scratchFile('partial.json', JSON.stringify(graph));
+    const text = await runCli(['summary', file]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/Trainable params:\s+≥ 112; 4 blocks unresolved\n/);
+    expect(text.stdout).toMatch(/Total params:\s+≥ 112\n/);
+    expect(text.stdout).toMatch(/Unresolved blocks:\s+big, gap, fc, out\n/);
+    const json = JSON.parse((await runCli(['summary', file, '--json'])).stdout);
+    expect(json).toMatchObject({ partial: true, unresolved: ['big', 'gap', 'fc', 'out'], params: { trainable: 112 } });
+  });
+
+  it('marks every total of a graph whose analysis stops at once (no Input block), rather than printing 0', async () => {
+    const graph = {
+      format: 'cnn-studio/graph',
+      version: 2,
+      nodes: [{ id: 'fc', type: 'dense', params: { units: 2 } }, { id: 'out', type: 'output' }],
+      edges: [{ source: 'fc', target: 'out' }],
+    };
+    const result = await runCli(['summary', scratchFile('stopped.json', JSON.stringify(graph))]);
+    expect(result.stdout).toMatch(/Total params:\s+≥ 0\n/);
+    expect(result.stdout).toMatch(/Trainable params:\s+≥ 0; 2 blocks unresolved\n/);
+  });
+
+  it('says which input pixels never reach the output (reports/16: 23 of 144)', async () => {
+    const result = await runCli(['summary', 'tests/fixtures/reports/16-rf-coverage-padding.json']);
+    expect(result.stdout).toMatch(/Output receptive field:\s+12×12 \(misses 23 of the 144 input pixels\)\n/);
+    const json = JSON.parse((await runCli(['summary', 'tests/fixtures/reports/16-rf-coverage-padding.json', '--json'])).stdout);
+    expect(json.coverage).toMatchObject({ seen: 121, total: 144 });
+    expect(json.partial).toBe(false);
   });
 
   it.each([

@@ -12,7 +12,8 @@ describe('cnn-studio train, eval and backends', () => {
     const result = await runCli(['train', 'resources/journey/round-10.json', '--epochs', '2', '--limit', '256', '--batch', '64', '--out', out, '--json']);
     expect(result.code).toBe(0);
     const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(events[0]).toMatchObject({ type: 'started', params: { trainable: 9896 }, epochs: 2, trainImages: 256 });
+    expect(events.slice(0, 3).map((e) => e.phase)).toEqual(['backend', 'data', 'model']);
+    expect(events[3]).toMatchObject({ type: 'started', params: { trainable: 9896 }, epochs: 2, trainImages: 256 });
     expect(events.filter((e) => e.type === 'epoch').map((e) => e.epoch)).toEqual([1, 2]);
     expect(events.at(-1)).toMatchObject({ type: 'finished', epochs: 2 });
   }, 120_000);

@@ -3,7 +3,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../support/cli.ts';
-import { useStudio } from '../support/studio.ts';
+import { chooseFileName, useStudio } from '../support/studio.ts';
 
 const studio = useStudio();
 
@@ -14,9 +14,8 @@ describe('a damaged graph file', () => {
     copyFileSync(join(REPO, 'resources/journey/round-10.json'), `${file}.bak`);
     writeFileSync(file, readFileSync(`${file}.bak`, 'utf8').slice(0, 700));
 
-    await page.click('button:has-text("Open…")');
-    await page.fill('[data-testid=file-name]', 'net.json');
-    await page.click('.file-dialog button[type=submit]');
+    await page.click('[data-testid=welcome-open]');
+    await chooseFileName(page, 'net.json');
     const dialog = page.locator('[data-testid=damaged-file]');
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain(`${file} is not valid JSON (it ends early: the file looks truncated)`);

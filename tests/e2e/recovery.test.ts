@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../support/cli.ts';
-import { CHROMIUM, openPreset } from '../support/studio.ts';
+import { chooseFileName, CHROMIUM, openPreset, waitForStart, watchConsole } from '../support/studio.ts';
 
 const workspace = mkdtempSync(join(tmpdir(), 'cnn-studio-e2e-recovery-'));
 const stateDir = join(workspace, '.state');
@@ -36,11 +36,11 @@ async function killServer(): Promise<void> {
   await exited;
 }
 
-async function openStudio(url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+async function openStudio(url: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const problems = watchConsole(page);
   await page.goto(url);
-  await page.waitForSelector('[data-testid=open-gallery]:not([disabled])');
-  return page;
+  return { page, problems };
 }
 
 const recoveryFiles = () => (existsSync(join(stateDir, 'recovery')) ? readdirSync(join(stateDir, 'recovery')).filter((name) => name.endsWith('.json')) : []);
@@ -56,7 +56,8 @@ afterAll(async () => {
 
 describe('killing the studio during editing', () => {
   it('offers the unsaved edit back after a restart, and forgets it once saved', async () => {
-    const before = await openStudio(await startServer());
+    const { page: before, problems: beforeProblems } = await openStudio(await startServer());
+    await waitForStart(before);
     await openPreset(before, 'journey/round-10');
     await before.click('[data-testid=block-conv1]');
     await before.fill('[data-testid=field-filters]', '12');
@@ -65,9 +66,10 @@ describe('killing the studio during editing', () => {
     // The edit reaches the recovery file within a few seconds, with no save.
     await expect.poll(recoveryFiles, { timeout: 10_000 }).toHaveLength(1);
     await killServer();
+    expect(beforeProblems).toEqual([]);
     await before.close();
 
-    const after = await openStudio(await startServer());
+    const { page: after, problems } = await openStudio(await startServer());
     const offer = after.locator('[data-testid=recovery-offer]');
     await offer.waitFor();
     expect(await offer.textContent()).toContain('unsaved changes to "Journey round 10');
@@ -76,10 +78,10 @@ describe('killing the studio during editing', () => {
     expect(await after.textContent('[data-testid=document-title]')).toMatch(/^• /);
 
     await after.click('[data-testid=save]');
-    await after.fill('[data-testid=file-name]', 'recovered.json');
-    await after.click('.file-dialog button[type=submit]');
+    await chooseFileName(after, 'recovered.json');
     await expect.poll(() => after.textContent('[data-testid=notice]')).toContain('Saved');
     await expect.poll(recoveryFiles).toHaveLength(0);
+    expect(problems).toEqual([]);
     await after.close();
     await killServer();
   }, 90_000);

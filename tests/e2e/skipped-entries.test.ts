@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../support/cli.ts';
-import { useStudio } from '../support/studio.ts';
+import { showOpenDialog, useStudio } from '../support/studio.ts';
 
 const studio = useStudio();
 
@@ -22,10 +22,9 @@ describe('the Open dialog', () => {
     execFileSync('mkfifo', [join(workspace, 'pipe.json')]);
     mkdirSync(join(workspace, 'folder.json'));
 
-    await page.click('button:has-text("Open…")');
-    const dialog = page.locator('.file-dialog');
-    await dialog.waitFor();
-    expect(await dialog.locator('.file-list button.link').allTextContents()).toEqual(expect.arrayContaining(['round-10.json', 'round-03.json']));
+    await showOpenDialog(page);
+    const dialog = page.locator('[data-testid=file-dialog]');
+    expect(await dialog.locator('.file-list button .file-name').allTextContents()).toEqual(expect.arrayContaining(['round-10.json', 'round-03.json']));
     const skipped = dialog.locator('[data-testid=skipped-file]');
     expect(await skipped.allTextContents()).toEqual([
       'dangling.json skipped: a symbolic link to something that does not exist',
@@ -36,7 +35,7 @@ describe('the Open dialog', () => {
     expect(await skipped.first().locator('button').count()).toBe(0);
     expect(Number(await skipped.first().evaluate((element) => getComputedStyle(element).opacity))).toBeLessThan(1);
 
-    await dialog.locator('button.link', { hasText: 'round-10.json' }).click();
+    await dialog.locator('button.file-entry', { hasText: 'round-10.json' }).click();
     await expect.poll(() => page.textContent('[data-testid=trainable]')).toBe('9,896');
   });
 });
@@ -46,6 +45,7 @@ describe('the Runs view', () => {
     const { page, workspace } = studio();
     mkdirSync(join(workspace, 'runs', 'damaged'), { recursive: true });
     writeFileSync(join(workspace, 'runs', 'damaged', 'run.json'), '{"status": "finished", "name": ');
+    await page.keyboard.press('Escape');
     await page.click('[data-testid=view-runs]');
     const skipped = page.locator('[data-testid=skipped-runs]');
     await skipped.waitFor();

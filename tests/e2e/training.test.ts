@@ -25,11 +25,18 @@ describe('the training panel', () => {
     expect(await page.inputValue('[data-testid=train-epochs]')).toBe('20');
     // The memory estimate follows the batch, and warns before the engine would refuse.
     expect(await page.textContent('[data-testid=train-memory]')).toMatch(/Training needs about [\d.]+ MiB at batch 128; the wasm backend holds at most 4\.0 GiB\.$/);
-    await page.fill('[data-testid=train-batch]', '65536');
+    await page.fill('[data-testid=train-batchSize]', '65536');
     await expect.poll(() => page.textContent('[data-testid=train-memory]')).toMatch(/GiB at batch 65,536; .*: lower the batch or shrink the early layers\.$/);
     await page.fill('[data-testid=train-epochs]', '40');
-    await page.fill('[data-testid=train-batch]', '32');
+    await page.fill('[data-testid=train-batchSize]', '32');
     await page.fill('[data-testid=train-limit]', '320');
+    // Every status the panel shows, from the click on: the seconds before the first batch say what is happening.
+    await page.evaluate(() => {
+      const status = document.querySelector('[data-testid=train-status]')!;
+      const seen: string[] = [];
+      (window as unknown as { statuses: string[] }).statuses = seen;
+      new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
+    });
     await page.click('[data-testid=train-start]');
 
     await page.waitForSelector('[data-testid=train-progress]', { timeout: 60_000 });
@@ -40,11 +47,18 @@ describe('the training panel', () => {
     const first = await page.textContent('[data-testid=train-progress]');
     await expect.poll(() => page.textContent('[data-testid=train-progress]'), { timeout: 30_000 }).not.toBe(first);
     expect(await page.textContent('[data-testid=train-status]')).toContain('Training on wasm');
+    const statuses = await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses);
+    expect(statuses.slice(0, statuses.findIndex((s) => s.startsWith('Training on')))).toEqual(['Starting the training process…', 'Starting the fastest backend…', 'Loading MNIST…', 'Building the model…']);
+    // The batch chart is the batches' own loss, and the epoch charts tick at whole epochs.
+    expect((await page.getAttribute('[data-testid=chart-loss]', 'data-x-ticks'))!.split(' ').every((tick) => Number.isInteger(Number(tick)))).toBe(true);
+    expect(Number(await page.getAttribute('[data-testid=chart-accuracy]', 'data-y-max'))).toBeGreaterThan(1);
     await page.screenshot({ path: screenshotPath('screenshot-training.png') });
 
     await page.click('[data-testid=train-stop]');
     await expect.poll(() => page.getAttribute('[data-testid=train-status]', 'data-status'), { timeout: 5_000 }).toBe('cancelled');
     expect(await page.textContent('[data-testid=train-status]')).toMatch(/^Stopped after \d+ epochs?/);
+    // No time left to wait for once stopped.
+    expect(await page.textContent('[data-testid=train-progress]')).not.toContain('ETA');
   }, 180_000);
 
   it('previews a folder of your own images, lists what it skipped, and sets the Input block to their shape', async () => {

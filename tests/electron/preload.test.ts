@@ -49,7 +49,7 @@ describe('the preload', () => {
   });
 
   it("exposes the contract's calls and two subscriptions, all functions, and nothing else", () => {
-    expect(Object.keys(api).sort()).toEqual([...CALL_NAMES, 'onMenuCommand', 'onTrainingEvent'].sort());
+    expect(Object.keys(api).sort()).toEqual([...CALL_NAMES, 'onConnection', 'onMenuCommand', 'onTrainingEvent'].sort());
     expect(Object.values(api).every((member) => typeof member === 'function')).toBe(true);
   });
 

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../main/analysis/analyze.ts';
-import { layerNames } from '../../main/compile/layer-names.ts';
+import { keepDimsPoolNames, layerNames, paddingLayerNames } from '../../main/compile/layer-names.ts';
 import { seededRandom } from '../../main/data/random.ts';
 import { exportKerasJson, exportKerasPython, GraphNotExportableError } from '../../main/export/index.ts';
 import type { GraphDocument } from '../../main/graph/types.ts';
@@ -33,7 +33,7 @@ const COMPARED: Record<string, Record<string, unknown>> = {
   InputLayer: { batch_input_shape: undefined },
   Conv2D: { filters: undefined, kernel_size: undefined, strides: [1, 1], padding: undefined, dilation_rate: [1, 1], use_bias: true },
   DepthwiseConv2D: { kernel_size: undefined, depth_multiplier: 1, strides: [1, 1], padding: undefined, use_bias: true },
-  BatchNormalization: { momentum: undefined, epsilon: undefined },
+  BatchNormalization: { momentum: undefined, epsilon: undefined, center: true, scale: true },
   Activation: { activation: undefined },
   LeakyReLU: { alpha: undefined },
   Dropout: { rate: undefined },
@@ -47,10 +47,12 @@ const COMPARED: Record<string, Record<string, unknown>> = {
   Concatenate: { axis: undefined },
 };
 
+/** The compared settings, and whether the layer is frozen (every class but the input has `trainable`). */
 function pick(className: string, config: Record<string, unknown>): Record<string, unknown> {
   const keys = COMPARED[className];
   if (!keys) throw new Error(`unexpected layer class ${className}`);
-  return Object.fromEntries(Object.entries(keys).map(([key, fallback]) => [key, config[key] ?? fallback]));
+  const trainable = className === 'InputLayer' ? {} : { trainable: config.trainable ?? true };
+  return { ...Object.fromEntries(Object.entries(keys).map(([key, fallback]) => [key, config[key] ?? fallback])), ...trainable };
 }
 
 interface JsonLayer {
@@ -62,40 +64,42 @@ interface JsonLayer {
 
 /** What the compiled model has (its Keras JSON), in the script's spelling where the two legitimately differ. */
 function compiledCalls(graph: GraphDocument): KerasCall[] {
-  // TensorFlow.js has no keepdims: the studio compiles GlobalAvgPool(keepDims) to a whole-map average pool.
+  // TensorFlow.js has no keepdims: the studio compiles GlobalAvgPool(keepDims) to a
+  // GlobalAveragePooling2D (`<name>_pool`) and a Reshape to 1×1×C named after the block; and a
+  // Flatten of a flat vector, which TensorFlow.js refuses, to a Reshape of the same length.
   const names = layerNames(graph);
-  const keepDims = new Set(graph.nodes.filter((n) => n.type === 'globalAvgPool' && n.params.keepDims).map((n) => names.get(n.id)!));
+  const poolNames = keepDimsPoolNames(graph, names, paddingLayerNames(graph, names));
+  const pools = new Set(poolNames.values());
+  const keepDims = new Set([...poolNames.keys()].map((id) => names.get(id)!));
+  const poolInputs = new Map<string, string[]>();
   const json = exportKerasJson(tf, graph) as { config: { layers: JsonLayer[] } };
-  return json.config.layers.map(({ name, class_name: className, config, inbound_nodes: inbound }) => {
-    const inputs = inbound.length === 0 ? [] : inbound[0]!.map((ref) => ref[0]);
-    if (keepDims.has(name)) return { name, className: 'GlobalAveragePooling2D', config: {}, inputs };
-    if (className === 'Activation' && config.activation === 'relu6') return { name, className: 'ReLU6', config: {}, inputs };
-    return { name, className, config: pick(className, config), inputs };
-  });
-}
-
-/** The script's layers; a Flatten of a flat vector, which the compiled model leaves out, is passed through. */
-function scriptCalls(source: string, compiled: Set<string>): KerasCall[] {
-  const alias = new Map<string, string>();
   const calls: KerasCall[] = [];
-  for (const call of parseKerasScript(source)) {
-    const inputs = call.inputs.map((name) => alias.get(name) ?? name);
-    if (call.className === 'Flatten' && !compiled.has(call.name)) {
-      alias.set(call.name, inputs[0]!);
-      continue;
-    }
-    if (call.className === 'ReLU' && call.config.max_value === 6) calls.push({ ...call, className: 'ReLU6', config: {}, inputs });
-    else if (call.className === 'GlobalAveragePooling2D' && call.config.keepdims === true) calls.push({ ...call, config: {}, inputs });
-    else calls.push({ ...call, config: pick(call.className, call.config), inputs });
+  for (const { name, class_name: className, config, inbound_nodes: inbound } of json.config.layers) {
+    const inputs = inbound.length === 0 ? [] : inbound[0]!.map((ref) => ref[0]);
+    const trainable = { trainable: config.trainable ?? true };
+    if (pools.has(name)) poolInputs.set(name, inputs);
+    else if (keepDims.has(name)) calls.push({ name, className: 'GlobalAveragePooling2D', config: trainable, inputs: poolInputs.get(inputs[0]!)! });
+    else if (className === 'Reshape') calls.push({ name, className: 'Flatten', config: trainable, inputs });
+    else if (className === 'Activation' && config.activation === 'relu6') calls.push({ name, className: 'ReLU6', config: trainable, inputs });
+    else calls.push({ name, className, config: pick(className, config), inputs });
   }
   return calls;
+}
+
+function scriptCalls(source: string): KerasCall[] {
+  return parseKerasScript(source).map((call) => {
+    const trainable = { trainable: call.config.trainable ?? true };
+    if (call.className === 'ReLU' && call.config.max_value === 6) return { ...call, className: 'ReLU6', config: trainable };
+    if (call.className === 'GlobalAveragePooling2D' && call.config.keepdims === true) return { ...call, config: trainable };
+    return { ...call, config: pick(call.className, call.config) };
+  });
 }
 
 function expectScriptMatchesCompiledModel(graph: GraphDocument): void {
   const analysis = analyzeGraph(graph);
   const source = exportKerasPython(graph, analysis);
   const compiled = compiledCalls(graph);
-  const script = scriptCalls(source, new Set(compiled.map((c) => c.name)));
+  const script = scriptCalls(source);
   // The compiled model lists layers in its own (topological) order; compare by name, then check the script's order.
   expect(new Map(script.map((c) => [c.name, c]))).toEqual(new Map(compiled.map((c) => [c.name, c])));
   const position = new Map(script.map((c, i) => [c.name, i]));
@@ -146,13 +150,11 @@ describe.each(PRESETS)('Keras export of $label', ({ path }) => {
     const back = analyzeGraph(result.graph);
     expect(back.diagnostics).toEqual([]);
     expect(back.totals.params).toEqual(analysis.totals.params);
-    // Block by block, found by layer name: same kind (GlobalAvgPool with keepDims comes back as the
-    // whole-map AvgPool2d it compiles to), same output shape and parameters.
+    // Block by block, found by layer name: same kind, same output shape and parameters.
     const names = layerNames(graph);
     for (const node of graph.nodes) {
       const name = names.get(node.id)!;
-      const kind = node.type === 'globalAvgPool' && node.params.keepDims ? 'avgPool2d' : node.type;
-      expect(result.graph.nodes.find((n) => n.id === name)?.type, node.id).toBe(kind);
+      expect(result.graph.nodes.find((n) => n.id === name)?.type, node.id).toBe(node.type);
       expect(back.nodes[name]!.outputShape, node.id).toEqual(analysis.nodes[node.id]!.outputShape);
       expect(back.nodes[name]!.params, node.id).toEqual(analysis.nodes[node.id]!.params);
     }

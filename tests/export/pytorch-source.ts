@@ -9,6 +9,8 @@ export interface TorchLayer {
   kind: string;
   positional: string[];
   keywords: Record<string, string>;
+  /** Parameters switched off by `self.<name>[.<param>].requires_grad_(False)`: all of them, or by name. */
+  frozen: Set<string>;
 }
 
 const DECLARATION = /^ {8}self\.(\w+) = nn\.(\w+)\((.*?)\)(?: {2}# .*)?$/;
@@ -45,21 +47,31 @@ export function splitTopLevel(text: string): string[] {
   return parts;
 }
 
+/** `self.<name>[.weight|.bias].requires_grad_(False)`: a freeze line, not a declaration. */
+const FREEZE = /^ {8}self\.(\w+)(?:\.(weight|bias))?\.requires_grad_\(False\)(?: {2}# .*)?$/;
+
 export function parseLayers(source: string): TorchLayer[] {
-  return methodLines(source, '__init__')
-    .filter((line) => line.trim().startsWith('self.'))
-    .map((line) => {
-      const match = DECLARATION.exec(line);
-      if (!match) throw new Error(`not a layer declaration: ${line}`);
-      const positional: string[] = [];
-      const keywords: Record<string, string> = {};
-      for (const arg of splitTopLevel(match[3]!)) {
-        const keyword = /^(\w+)=(.*)$/.exec(arg);
-        if (keyword) keywords[keyword[1]!] = keyword[2]!;
-        else positional.push(arg);
-      }
-      return { name: match[1]!, kind: match[2]!, positional, keywords };
-    });
+  const layers: TorchLayer[] = [];
+  for (const line of methodLines(source, '__init__').filter((l) => l.trim().startsWith('self.'))) {
+    const freeze = FREEZE.exec(line);
+    if (freeze) {
+      const layer = layers.find((l) => l.name === freeze[1]);
+      if (!layer) throw new Error(`${line}: freezes a layer not declared before`);
+      layer.frozen.add(freeze[2] ?? 'all');
+      continue;
+    }
+    const match = DECLARATION.exec(line);
+    if (!match) throw new Error(`not a layer declaration: ${line}`);
+    const positional: string[] = [];
+    const keywords: Record<string, string> = {};
+    for (const arg of splitTopLevel(match[3]!)) {
+      const keyword = /^(\w+)=(.*)$/.exec(arg);
+      if (keyword) keywords[keyword[1]!] = keyword[2]!;
+      else positional.push(arg);
+    }
+    layers.push({ name: match[1]!, kind: match[2]!, positional, keywords, frozen: new Set() });
+  }
+  return layers;
 }
 
 /** A Python int or tuple of ints as [a, b]; a single int means both. */

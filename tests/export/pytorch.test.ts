@@ -46,7 +46,7 @@ describe('PyTorch export of the journey', () => {
 
   it('uses explicit padding 1 as padding=1 on the Conv2d (round 1)', () => {
     const conv1 = parseLayers(exportPyTorch(loadPreset(journeyPath(1)))).find((layer) => layer.name === 'conv1')!;
-    expect(conv1).toEqual({ name: 'conv1', kind: 'Conv2d', positional: ['1', '32'], keywords: { kernel_size: '3', padding: '1' } });
+    expect(conv1).toEqual({ name: 'conv1', kind: 'Conv2d', positional: ['1', '32'], keywords: { kernel_size: '3', padding: '1' }, frozen: new Set() });
   });
 
   it('names the class after the graph', () => {

@@ -104,7 +104,7 @@ describe('importing Keras 2 Sequential models', () => {
 
     expect(graph.name).toBe('journey_round_07');
     expect(graph.description).toBe('Imported from Keras 2.12.0 Sequential "journey_round_07".');
-    expect(notes).toEqual(['kernel_regularizer on conv2d_1 is ignored']);
+    expect(notes).toEqual([]);
   });
 
   it('names blocks after the layers and lays them out in one column', () => {
@@ -294,25 +294,79 @@ describe('layer mapping details', () => {
     expect(node(graph, 'softmax')).toMatchObject({ type: 'output', params: { activation: 'softmax' } });
   });
 
-  it('turns a Dense on a feature map into a 1×1 convolution, and notes what it drops', () => {
-    const { graph, notes } = imported(
+  it('turns a Dense on a feature map into a 1×1 convolution, with the same weights', () => {
+    const { graph, notes } = imported(keras3Sequential([layer('Dense', 'dense', { units: 6, activation: 'relu' }), { class_name: 'GlobalAveragePooling2D', config: { name: 'gap' } }]));
+    expect(node(graph, 'dense')).toMatchObject({ type: 'conv2d', params: { filters: 6, kernelSize: [1, 1], useBias: true } });
+    // 3 channels · 6 + 6 biases, as Keras' Dense on the last axis counts.
+    expect(analyzeGraph(graph).nodes.dense!.params.trainable).toBe(24);
+    expect(notes).toEqual([]);
+  });
+
+  it('carries trainable: false and BatchNormalization center and scale into the graph', () => {
+    const { graph } = imported(
       keras3Sequential([
-        layer('Dense', 'dense', { units: 6, activation: 'relu', kernel_regularizer: { class_name: 'L2', config: { l2: 0.01 } } }),
-        layer('BatchNormalization', 'bn', { axis: -1, momentum: 0.9, epsilon: 1e-5, center: false, trainable: false }),
-        { class_name: 'SpatialDropout2D', config: { name: 'spatial_dropout2d', rate: 0.1, data_format: 'channels_last' } },
-        { class_name: 'ELU', config: { name: 'elu', alpha: 0.5 } },
+        conv('conv2d', { trainable: false, activation: 'relu' }),
+        layer('BatchNormalization', 'bn', { axis: -1, momentum: 0.9, epsilon: 1e-5, center: false }),
+        layer('BatchNormalization', 'bn_frozen', { axis: -1, scale: false, trainable: false }),
         { class_name: 'GlobalAveragePooling2D', config: { name: 'gap' } },
       ]),
     );
-    expect(node(graph, 'dense')).toMatchObject({ type: 'conv2d', params: { filters: 6, kernelSize: [1, 1], useBias: true } });
-    expect(node(graph, 'spatial_dropout2d')).toMatchObject({ type: 'dropout', params: { rate: 0.1 } });
-    expect(notes).toEqual([
-      'dense (Dense on a feature map) becomes a 1×1 Conv2d',
-      'kernel_regularizer on dense is ignored',
-      "center: false on bn is ignored; the studio's BatchNorm always learns a shift and a scale",
-      'trainable: false on bn is ignored; every block is trained',
-      'spatial_dropout2d (SpatialDropout2D) becomes a plain Dropout: it drops single values, not whole channels',
-      "alpha 0.5 on elu is ignored; the studio's ELU uses alpha 1",
+    // The layer is frozen, so both of its blocks are; Keras counts 3·9·4 + 4 = 112 non-trainable.
+    expect(node(graph, 'conv2d')).toMatchObject({ trainable: false });
+    expect(node(graph, 'conv2d_relu')).toMatchObject({ trainable: false });
+    expect(node(graph, 'bn')!.params).toEqual({ momentum: 0.9, epsilon: 1e-5, center: false });
+    expect(node(graph, 'bn')!.trainable).toBeUndefined();
+    expect(node(graph, 'bn_frozen')).toMatchObject({ trainable: false, params: { scale: false } });
+    const analysis = analyzeGraph(graph);
+    expect(analysis.nodes.conv2d!.params).toEqual({ trainable: 0, nonTrainable: 112 });
+    expect(analysis.nodes.bn!.params).toEqual({ trainable: 4, nonTrainable: 8 }); // γ only, and the moving statistics
+    expect(analysis.nodes.bn_frozen!.params).toEqual({ trainable: 0, nonTrainable: 12 }); // β, and the moving statistics
+  });
+
+  it('refuses, by layer and setting, what a graph cannot hold instead of dropping it', () => {
+    const problems = problemsOf(
+      keras3Sequential([
+        layer('Dense', 'dense', { units: 6, kernel_regularizer: { class_name: 'L2', config: { l2: 0.01 } }, bias_constraint: { class_name: 'NonNeg', config: {} } }),
+        layer('BatchNormalization', 'bn', { renorm: true, virtual_batch_size: 8 }),
+        { class_name: 'SpatialDropout2D', config: { name: 'spatial_dropout2d', rate: 0.1, data_format: 'channels_last' } },
+        { class_name: 'Dropout', config: { name: 'dropout', rate: 0.1, noise_shape: [null, 1, 1, 6] } },
+        { class_name: 'ELU', config: { name: 'elu', alpha: 0.5 } },
+        { class_name: 'Conv2D', config: { ...conv('lora').config, lora_rank: 4, activity_regularizer: { class_name: 'L1', config: { l1: 0.1 } } } },
+        { class_name: 'Reshape', config: { name: 'reshape', target_shape: [4, 16, 3] } },
+        { class_name: 'GlobalAveragePooling2D', config: { name: 'gap' } },
+      ]),
+    );
+    expect(problems).toEqual([
+      '"dense" (Dense): kernel_regularizer L2 {"l2":0.01} cannot be imported: a CNN Studio graph has no weight penalties',
+      '"dense" (Dense): bias_constraint NonNeg {} cannot be imported: a CNN Studio graph has no weight constraints',
+      '"bn" (BatchNormalization): renorm (batch renormalization) is not supported',
+      '"bn" (BatchNormalization): virtual_batch_size 8 (ghost batch normalization) is not supported',
+      '"spatial_dropout2d" (SpatialDropout2D): it drops whole channels, which the studio\'s Dropout (single values) does not; use Dropout',
+      '"dropout" (Dropout): noise_shape [null,1,1,6] is not supported; the studio\'s Dropout drops single values',
+      '"elu" (ELU): alpha 0.5 is not supported; the studio\'s ELU has alpha 1',
+      '"lora" (Conv2D): activity_regularizer L1 {"l1":0.1} cannot be imported: a CNN Studio graph has no weight penalties',
+      '"lora" (Conv2D): lora_rank 4 (LoRA weights) is not supported',
+      '"reshape" (Reshape): target_shape [4,16,3] is not supported (only a flat vector, or 1×1×C after GlobalAveragePooling2D)',
+    ]);
+  });
+
+  it('reads a GlobalAveragePooling2D and a Reshape to 1×1×C as one GlobalAvgPool that keeps 1×1', () => {
+    const { graph } = imported(
+      keras3Sequential([
+        { class_name: 'GlobalAveragePooling2D', config: { name: 'gap_pool' } },
+        { class_name: 'Reshape', config: { name: 'gap', target_shape: [1, 1, 3] } },
+        conv('head', { kernel_size: [1, 1] }),
+        layer('Flatten', 'flatten'),
+      ]),
+    );
+    expect(graph.nodes.map((n) => [n.id, n.type])).toEqual([['input_layer', 'input'], ['gap', 'globalAvgPool'], ['head', 'conv2d'], ['flatten', 'flatten'], ['output', 'output']]);
+    expect(node(graph, 'gap')!.params).toEqual({ keepDims: true });
+    expect(sourcesOf(graph, 'gap')).toEqual(['input_layer']);
+  });
+
+  it('refuses a Reshape to 1×1×C that does not follow a global pooling', () => {
+    expect(problemsOf(keras3Sequential([conv('c'), { class_name: 'Reshape', config: { name: 'r', target_shape: [1, 1, 4] } }, layer('Flatten', 'f')]))).toEqual([
+      '"r" (Reshape) to 1×1×C can only be imported right after a GlobalAveragePooling2D that feeds nothing else',
     ]);
   });
 
@@ -344,10 +398,11 @@ describe('refusing what the studio cannot build', () => {
   it('lists every unsupported layer by name and class', () => {
     const problems = problemsOf(fixture('keras2-functional-unsupported.json'));
     expect(problems).toEqual([
-      'unsupported layers: "reshape" (Reshape), "lstm" (LSTM), "lambda" (Lambda) ' +
+      'unsupported layers: "lstm" (LSTM), "lambda" (Lambda) ' +
         '(CNN Studio can import InputLayer, ZeroPadding2D, Conv2D, DepthwiseConv2D, BatchNormalization, Activation, ReLU, LeakyReLU, ' +
-        'ELU, Softmax, Dropout, SpatialDropout2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten, ' +
+        'ELU, Softmax, Dropout, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Flatten, Reshape, ' +
         'Dense, Add, Concatenate)',
+      '"reshape" (Reshape): target_shape [28,224] is not supported (only a flat vector, or 1×1×C after GlobalAveragePooling2D)',
     ]);
   });
 
@@ -387,6 +442,12 @@ describe('refusing what the studio cannot build', () => {
       keras3Sequential([layer('Flatten', 'flatten'), layer('BatchNormalization', 'bn', { axis: [1] })]),
     );
     expect(node(graph, 'bn')!.type).toBe('batchNorm');
+  });
+
+  it('refuses a sparse input by name', () => {
+    const value = keras3Sequential([conv('conv2d')]);
+    (value.config.layers[0]!.config as Record<string, unknown>).sparse = true;
+    expect(problemsOf(value)).toEqual(['"input_layer" (InputLayer): a sparse input is not supported; CNN Studio\'s input is a dense image']);
   });
 
   it('needs an image input of fixed size', () => {

@@ -210,3 +210,26 @@ describe('files', () => {
     expect(positions[10]!.y).toBe(0);
   });
 });
+
+describe('freezing a block', () => {
+  it('moves its weights to non-trainable in one undo step, and thawing leaves no field behind', () => {
+    const start = initialState(loadPreset(journeyPath(10)));
+    const frozen = run(start, { type: 'setTrainable', id: 'conv4', trainable: false });
+    expect(node(frozen, 'conv4').trainable).toBe(false);
+    expect(analyzeGraph(frozen.graph).totals.params).toMatchObject({ trainable: 9_896 - 4_608, nonTrainable: 192 + 4_608 });
+    expect(run(frozen, { type: 'undo' }).graph).toBe(start.graph);
+    const thawed = run(frozen, { type: 'setTrainable', id: 'conv4', trainable: true });
+    expect('trainable' in node(thawed, 'conv4')).toBe(false);
+  });
+
+  it('switches a BatchNorm shift or scale off from its fields, which read on when left out', () => {
+    const start = initialState(loadPreset(journeyPath(10)));
+    const bn = node(start, 'bn1') as GraphNode<'batchNorm'>;
+    expect(field('batchNorm', 'center').missing).toBe(true);
+    const result = changeSetting(bn, field('batchNorm', 'center'), 'false');
+    if (!result.ok) throw new Error(result.message);
+    const state = run(start, { type: 'setParams', id: 'bn1', params: result.params });
+    // 8 channels: β goes, γ stays.
+    expect(analyzeGraph(state.graph).nodes.bn1!.params).toEqual({ trainable: 8, nonTrainable: 16 });
+  });
+});

@@ -17,9 +17,9 @@ function epoch(n: number, train: number, test: number): EpochEvent {
 
 /** Two finished runs, made the way the trainer makes them. */
 async function makeRuns(root: string) {
-  const settings = trainingSettingsSchema.parse({});
   const dirs: string[] = [];
-  for (const [round, epochs, when] of [[7, [epoch(1, 0.98, 0.985), epoch(2, 0.995, 0.992)], '2026-11-01T10:00:00Z'], [3, [epoch(1, 0.97, 0.975)], '2026-11-02T10:00:00Z']] as const) {
+  for (const [round, epochs, when, limit] of [[7, [epoch(1, 0.98, 0.985), epoch(2, 0.995, 0.992)], '2026-11-01T10:00:00Z', undefined], [3, [epoch(1, 0.97, 0.975)], '2026-11-02T10:00:00Z', 2000]] as const) {
+    const settings = trainingSettingsSchema.parse({ epochs: 20, ...(limit ? { limit } : {}) });
     const dir = await createRunFolder(root, loadPreset(journeyPath(round)), settings, new Date(when));
     const record = { ...newRunRecord(`round ${round}`, 'wasm'), startedAt: when, status: 'finished' as const, seconds: 60, bestEpoch: epochs.length };
     await writeRunRecord(dir, record);
@@ -47,6 +47,12 @@ describe('the runs of a project', () => {
     const seven = runs[1]!;
     expect(seven).toMatchObject({ trainableParams: 9896, macs: 1_295_552, epochs: 2, bestTrainAccuracy: 0.995, bestTestAccuracy: 0.992, bestEpoch: 2, backend: 'wasm', status: 'finished' });
     expect(seven.gap).toBeCloseTo(0.003);
+  });
+
+  it('says what each run trained on, for how many epochs, and on how many images, so a short run is not taken for a full one', async () => {
+    const [three, seven] = await listRuns(root);
+    expect(three).toMatchObject({ dataset: 'mnist', limit: 2000, epochs: 1, plannedEpochs: 20 });
+    expect(seven).toMatchObject({ dataset: 'mnist', limit: null, epochs: 2, plannedEpochs: 20 });
   });
 
   it('says why a run ended early, including one whose process died without recording it', async () => {

@@ -168,7 +168,7 @@ describe('the browser-mode server, attacked through its files and paths', () => 
     symlinkSync(join(workspace, 'loop-a.json'), join(workspace, 'loop-b.json'));
     mkfifo(join(workspace, 'pipe.json'));
     mkdirSync(join(workspace, 'folder.json'));
-    const listed = await server.call<GraphFileInfo[]>('listGraphFiles');
+    const listed = await server.call<GraphFileInfo[]>('listFiles', 'graph');
     const byPath = new Map(listed.map((file) => [file.path, file]));
     expect(byPath.get('good.json')).toEqual({ path: 'good.json', modified: expect.stringMatching(/^\d{4}-/) });
     expect(byPath.get('dangling.json')).toEqual({ path: 'dangling.json', modified: null, skipped: 'a symbolic link to something that does not exist' });

@@ -23,7 +23,8 @@ afterAll(() => {
 function startWebMain(): Promise<{ child: ChildProcess; url: URL; stdout: () => string }> {
   const workspace = mkdtempSync(join(tmpdir(), 'web-main-'));
   workspaces.push(workspace);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/server/web-main.ts', '--port', '0', '--no-open', '--workspace', workspace], { cwd: REPO });
+  // Its own state folder, so that the token it keeps (web-token.ts) lands in no real home folder.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/server/web-main.ts', '--port', '0', '--no-open', '--workspace', workspace, '--state-dir', join(workspace, '.state')], { cwd: REPO });
   children.push(child);
   let out = '';
   return new Promise((resolve, reject) => {

@@ -132,7 +132,7 @@ describe('the browser-mode service', () => {
   it('saves, lists, reopens and remembers a graph', async () => {
     const preset = await service.loadPreset('journey/round-07');
     expect((await service.saveGraph('round-7', preset)).path).toBe(join(workspace, 'round-7.json'));
-    expect((await service.listGraphFiles()).map((f) => f.path)).toEqual(['round-7.json']);
+    expect((await service.listFiles('graph')).map((f) => f.path)).toEqual(['round-7.json']);
     expect((await service.openGraph('round-7.json')).graph.nodes).toHaveLength(preset.nodes.length);
     expect(await service.recentFiles()).toEqual([join(workspace, 'round-7.json')]);
   });

@@ -65,8 +65,9 @@ describe('training round 10 on 640 MNIST images', () => {
   }, 120_000);
   const epochs = () => events.filter((e): e is EpochEvent => e.type === 'epoch');
 
-  it('reports started, batches, one epoch event per epoch, then finished', () => {
-    expect(events[0]).toMatchObject({ type: 'started', backend: 'wasm', params: { trainable: 9896, nonTrainable: 192 }, batchesPerEpoch: 20, trainImages: 640 });
+  it('reports building the model, started, batches, one epoch event per epoch, then finished', () => {
+    expect(events[0]).toEqual({ type: 'phase', phase: 'model', message: 'Building the model…' });
+    expect(events[1]).toMatchObject({ type: 'started', backend: 'wasm', params: { trainable: 9896, nonTrainable: 192 }, batchesPerEpoch: 20, trainImages: 640 });
     expect(events.some((e) => e.type === 'batch')).toBe(true);
     expect(epochs().map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5]);
     expect(events.at(-1)).toMatchObject({ type: 'finished', epochs: 5 });

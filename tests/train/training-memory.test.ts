@@ -199,7 +199,11 @@ describe('the training process', () => {
     const runsRoot = mkdtempSync(join(tmpdir(), 'cnn-studio-runs-'));
     const events: TrainingEvent[] = [];
     await runTraining({ graph: hugeDesign(), settings: quickSettings({ batchSize: 64 }), backend: 'wasm', runsRoot, threads: 1 }, (event) => events.push(event), () => null);
-    expect(events).toEqual([{ type: 'failed', error: expect.stringMatching(/^this design needs about 807\.4 GiB to train at batch 64 /) }]);
+    // Starting the backend is all it did before refusing: no data loaded, no model built.
+    expect(events).toEqual([
+      { type: 'phase', phase: 'backend', message: 'Starting the wasm backend…' },
+      { type: 'failed', error: expect.stringMatching(/^this design needs about 807\.4 GiB to train at batch 64 /) },
+    ]);
     expect(readdirSync(runsRoot)).toEqual([]);
   });
 });

@@ -34,6 +34,8 @@ describe('a fault in the training process', () => {
     ['throws outside the training loop (a timer)', 'uncaught', [], /^Error: injected fault outside the training loop$/],
     ['fills its JavaScript heap', 'js-oom', ['--max-old-space-size=160'], /^the training process ran out of memory \(its JavaScript heap is full\)/],
     ['cannot grow its wasm heap', 'wasm-oom', [], /^the training process ran out of memory: the wasm backend could not find 256\.0 MiB for a tensor/],
+    // Dropped silently, a NaN loss once let a diverged run read as finished.
+    ['sends an event that breaks the schema', 'bad-event', [], /^the training process sent an event the studio cannot read \(batch\.loss: .*NaN.*\)$/],
   ])('fails the run when it %s, keeping the epochs already reported', async (_what, fault, execArgv, error) => {
     const { handle, events, runsRoot } = startWorker(settings, undefined, withFault(fault, execArgv as string[]));
     const final = await handle.done;

@@ -15,7 +15,9 @@ describe('the training process', () => {
     const { handle, events, runsRoot } = start(quickSettings({ epochs: 2, limit: 256 }));
     const final = await handle.done;
     expect(final).toMatchObject({ type: 'finished', epochs: 2 });
-    expect(events[0]).toMatchObject({ type: 'started', backend: 'wasm' });
+    // What the studio's status line says before the first batch.
+    expect(events.slice(0, 4).map((e) => (e.type === 'phase' ? e.message : e.type))).toEqual(['Starting the wasm backend…', 'Loading MNIST…', 'Building the model…', 'started']);
+    expect(events[3]).toMatchObject({ type: 'started', backend: 'wasm' });
 
     const dir = onlyRun(runsRoot);
     expect(readdirSync(dir).sort()).toEqual([RUN_FILES.graph, RUN_FILES.metrics, 'models', RUN_FILES.record, RUN_FILES.settings].sort());

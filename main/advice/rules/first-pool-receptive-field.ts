@@ -7,6 +7,10 @@
  * after two 3×3 convolutions (6×6 at the pool). The field is the one the analysis shows at the
  * pool itself; "far" means beyond `objectSizeTolerance` times `objectSize` either way, in either
  * axis. A pool whose output is 1×1 works as global pooling and is not the first pool meant here.
+ *
+ * Premise, checked against the graph: the images are MNIST's size (28×28), where strokes are about
+ * `objectSize` pixels. On images of another size nothing says how large the things that matter
+ * are, so the rule says nothing.
  */
 import type { GraphAnalysis, ReceptiveField } from '../../analysis/types.ts';
 import type { GraphDocument, GraphNode } from '../../graph/types.ts';
@@ -16,9 +20,14 @@ import type { Advice, GraphRule } from '../types.ts';
 
 type Pool = Extract<GraphNode, { type: 'maxPool2d' | 'avgPool2d' }>;
 
+/** The image size objectSize is calibrated on: MNIST's 28×28 (advice/options.ts). */
+const CALIBRATED_SIZE = 28;
+
 export const firstPoolReceptiveField: GraphRule = (graph, analysis, options) => {
   const { objectSize, objectSizeTolerance: tolerance } = options;
   if (!(objectSize > 0) || !(tolerance >= 1)) return [];
+  const input = analysis.inputShape;
+  if (input?.[0] !== CALIBRATED_SIZE || input[1] !== CALIBRATED_SIZE) return [];
   const byId = nodesById(graph);
   const pool = analysis.order
     .map((id) => byId.get(id))

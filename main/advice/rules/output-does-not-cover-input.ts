@@ -3,66 +3,92 @@
  *
  * Journey: every round's output sees the whole 28×28 image (rounds 2–7, 9, 10 exactly 28×28,
  * round 1 and 8 more, thanks to padding). Flatten and global pooling let the output see every
- * position of the last map, so what remains uncovered is what a stride or an odd-sized pooling
- * window left behind: the rows and columns at the edge that no window reaches. The note names the
- * first block whose windows stop short of the image's edge.
+ * position of the last map, so what remains unseen is what a window left unread on the way: the
+ * rows and columns at an edge that no window reaches, and those between windows whose stride is
+ * larger than their span. The count is the analysis' exact coverage (analysis/coverage.ts), the
+ * one the summary and the header show; the note names the first block, in evaluation order, whose
+ * windows leave part of the map they read unread.
  */
-import type { GraphAnalysis, NodeAnalysis, ReceptiveField } from '../../analysis/types.ts';
+import { describeCoverage, unreadByWindows, type UnreadAxis } from '../../analysis/coverage.ts';
+import type { GraphAnalysis } from '../../analysis/types.ts';
+import type { GraphDocument, GraphNode } from '../../graph/types.ts';
 import { formatPair, plural } from '../format.ts';
 import type { GraphRule } from '../types.ts';
 
-type Axis = 0 | 1;
-
-/** Pixels of the image, per axis, left out before and after what a map of `cells` units with `field` covers. */
-function missing(field: ReceptiveField, cells: readonly [number, number], image: readonly [number, number]) {
-  return ([0, 1] as const).map((axis: Axis) => {
-    const first = field.start[axis];
-    const last = first + (cells[axis] - 1) * field.jump[axis] + field.size[axis] - 1;
-    return { before: Math.max(0, first), after: Math.max(0, image[axis] - 1 - last) };
-  });
-}
-
-const total = (m: { before: number; after: number }) => m.before + m.after;
-
-export const outputDoesNotCoverInput: GraphRule = (_graph, analysis) => {
-  const input = analysis.inputShape;
-  const field = analysis.receptiveField;
-  if (!field || input?.length !== 3) return [];
-  const image: [number, number] = [input[0]!, input[1]!];
-  const [rows, cols] = missing(field, [1, 1], image);
-  if (total(rows!) === 0 && total(cols!) === 0) return [];
-
-  const seen: [number, number] = [image[0] - total(rows!), image[1] - total(cols!)];
-  const sees = `The output sees only ${formatPair(seen)} of the ${formatPair(image)} input pixels`;
-  const culprit = firstShortBlock(analysis, image);
+export const outputDoesNotCoverInput: GraphRule = (graph, analysis) => {
+  const coverage = analysis.coverage;
+  if (!coverage || coverage.seen === coverage.total) return [];
+  const title = 'Output misses part of the image';
+  const misses = `The output ${describeCoverage(coverage)}`;
+  const culprit = firstShortBlock(graph, analysis);
   if (!culprit) {
-    return [{ rule: 'output-does-not-cover-input', severity: 'info', title: 'Output misses part of the image', message: `${sees}; check the strides and pooling windows on the way to the output.` }];
+    return [{ rule: 'output-does-not-cover-input', severity: 'info', title, message: `${misses}; check the strides and pooling windows on the way to the output.` }];
   }
-  const from = culprit.inputShapes[0]!;
-  const to = culprit.outputShape!;
-  const left = [total(rows!) > 0 ? plural(total(rows!), 'row') : '', total(cols!) > 0 ? plural(total(cols!), 'column') : ''].filter(Boolean).join(' and ');
+  const { node, unread } = culprit;
+  const from = analysis.nodes[node.id]!.inputShapes[0]!;
+  const to = analysis.nodes[node.id]!.outputShape!;
+  const [rows, cols] = unread;
+  const edge = both(rows.before + rows.after, cols.before + cols.after);
+  const between = both(rows.between, cols.between);
+  const left = [edge ? `${edge} at the edge` : '', between ? `${between} between its windows` : ''].filter(Boolean).join(' and ');
+  const fixes = [
+    // 'same' padding already reaches both edges; then only the gaps can be at fault.
+    edge && !hasSamePadding(node)
+      ? `give ${node.id} 'same' padding, or change the map size before it so that its windows fit exactly`
+      : '',
+    between ? `make ${node.id}'s window at least as large as its stride` : '',
+  ].filter(Boolean);
+  const fix = fixes.length > 0 ? ` ${capitalise(fixes.join('; '))}.` : '';
   return [
     {
       rule: 'output-does-not-cover-input',
       severity: 'info',
-      nodeId: culprit.id,
-      title: 'Output misses part of the image',
-      message:
-        `${sees}: ${culprit.id} turns a ${formatPair([from[0]!, from[1]!])} map into ${formatPair([to[0]!, to[1]!])} and its windows leave ${left} at the edge out. ` +
-        `Give ${culprit.id} 'same' padding, or change the map size before it so that its windows fit exactly.`,
+      nodeId: node.id,
+      title,
+      message: `${misses}: ${node.id} turns a ${formatPair([from[0]!, from[1]!])} map into ${formatPair([to[0]!, to[1]!])} and its windows leave ${left} unread.${fix}`,
     },
   ];
 };
 
-/** The first block, in evaluation order, whose map no longer covers the whole image. */
-function firstShortBlock(analysis: GraphAnalysis, image: readonly [number, number]): NodeAnalysis | undefined {
+/** `1 row and 2 columns`, `3 rows`, or empty. */
+function both(rows: number, cols: number): string {
+  return [rows > 0 ? plural(rows, 'row') : '', cols > 0 ? plural(cols, 'column') : ''].filter(Boolean).join(' and ');
+}
+
+function hasSamePadding(node: GraphNode): boolean {
+  return 'padding' in node.params && node.params.padding === 'same';
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The first block, in evaluation order and on the way to the output, whose windows leave part of its input map unread. */
+function firstShortBlock(graph: GraphDocument, analysis: GraphAnalysis): { node: GraphNode; unread: [UnreadAxis, UnreadAxis] } | undefined {
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+  const upstream = ancestorsOfOutput(graph);
   for (const id of analysis.order) {
-    const node = analysis.nodes[id];
-    const shape = node?.outputShape;
-    const from = node?.inputShapes[0];
-    if (!node?.receptiveField || shape?.length !== 3 || from?.length !== 3) continue;
-    const [rows, cols] = missing(node.receptiveField, [shape[0]!, shape[1]!], image);
-    if (total(rows!) > 0 || total(cols!) > 0) return node;
+    const node = byId.get(id);
+    const input = analysis.nodes[id]?.inputShapes[0];
+    if (!node || !input || !upstream.has(id) || analysis.nodes[id]?.outputShape == null) continue;
+    const unread = unreadByWindows(node, input);
+    if (unread && unread.some((axis) => axis.before + axis.after + axis.between > 0)) return { node, unread };
   }
   return undefined;
+}
+
+function ancestorsOfOutput(graph: GraphDocument): Set<string> {
+  const sources = new Map<string, string[]>(graph.nodes.map((node) => [node.id, []]));
+  for (const edge of graph.edges) sources.get(edge.target)?.push(edge.source);
+  const found = new Set<string>();
+  const stack = graph.nodes.filter((node) => node.type === 'output').map((node) => node.id);
+  while (stack.length > 0) {
+    for (const source of sources.get(stack.pop()!) ?? []) {
+      if (!found.has(source)) {
+        found.add(source);
+        stack.push(source);
+      }
+    }
+  }
+  return found;
 }

@@ -15,7 +15,7 @@ import type { RunRule } from '../types.ts';
 
 const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
 
-export const scheduleNeverChanged: RunRule = (epochs, settings) => {
+export const scheduleNeverChanged: RunRule = ({ epochs, settings }) => {
   const schedule = settings.schedule;
   if (!schedule || schedule.type === 'constant' || epochs.length < 2) return [];
   const reported = epochs[0]!.learningRate;

@@ -4,7 +4,7 @@ import { formatPair } from '../format.ts';
 import { slideField } from '../receptive-field.ts';
 import { pairAtLeast, problems, wholeAtLeast } from '../settings.ts';
 import type { Pair, ReceptiveField, Shape } from '../types.ts';
-import { isFeatureMap, type BlockSpec, type ShapeResult } from './spec.ts';
+import { isFeatureMap, type BlockSpec, type ShapeResult, type Upstream } from './spec.ts';
 
 type Window = Pick<BlockParams['conv2d'], 'kernelSize' | 'strides' | 'padding' | 'dilation'>;
 
@@ -33,23 +33,31 @@ function padBefore(p: Window, input: Shape): Pair {
   ];
 }
 
-/** Output height and width of a sliding window, or why it does not fit. */
-export function slideShape(p: Window, input: Shape, what: string, kind: string): { size: Pair } | { code: string; error: string } {
-  if (!isFeatureMap(input)) {
-    return {
-      code: 'needs-feature-map',
-      error: `${kind} needs a feature map (height×width×channels) but gets a flat vector of ${input[0]}; remove the Flatten before it or move this block up`,
-    };
-  }
+/** Output height and width of a sliding window, or why it does not fit, with only the fixes that apply. */
+export function slideShape(p: Window, input: Shape, what: string, kind: string, upstream: Upstream): { size: Pair } | { code: string; error: string } {
+  if (!isFeatureMap(input)) return { code: 'needs-feature-map', error: upstream.flatInputMessage(kind, input) };
   const s = span(p);
   const size = ([0, 1] as const).map((axis) => {
     const [before, after] = axisPadding(p.padding, axis, input[axis], s[axis], p.strides[axis]);
     return windowOutputLength(input[axis], s[axis], p.strides[axis], before, after);
   }) as unknown as Pair;
   if (size[0] <= 0 || size[1] <= 0) {
+    const dilated = p.dilation.some((d) => d > 1);
+    const window = dilated ? `${formatPair(p.kernelSize)} ${what} with dilation ${formatPair(p.dilation)} (spanning ${formatPair(s)})` : `${formatPair(s)} ${what}`;
+    const fixes = [
+      p.kernelSize.some((k) => k > 1) ? `a smaller ${what}` : '',
+      dilated ? 'less dilation' : '',
+      // "same" padding always fits; explicit padding can grow.
+      p.padding === 'same' ? '' : Array.isArray(p.padding) ? 'more padding' : "'same' padding",
+      upstream.shrunk() ? 'less downsampling (pooling or strides) before it' : '',
+    ].filter(Boolean);
+    const list = fixes.length > 1 ? `${fixes.slice(0, -1).join(', ')} or ${fixes.at(-1)!}` : fixes.join('');
+    const padded = Array.isArray(p.padding) && p.padding.some((side) => side > 0)
+      ? ` (${formatPair([input[0] + p.padding[0] + p.padding[1], input[1] + p.padding[2] + p.padding[3]])} with its padding)`
+      : '';
     return {
       code: 'spatial-too-small',
-      error: `the ${formatPair(s)} ${what} does not fit the ${formatPair([input[0], input[1]])} input (the output would be ${formatPair(size)}); use a smaller ${what}, padding, or fewer pooling steps before it`,
+      error: `the ${window} does not fit the ${formatPair([input[0], input[1]])} input${padded}${list ? `; use ${list}` : ''}`,
     };
   }
   return { size };
@@ -63,8 +71,8 @@ export const conv2d: BlockSpec<'conv2d'> = {
   title: 'Conv2d',
   inputs: { min: 1, max: 1 },
   checkParams: (p) => [...problems(wholeAtLeast('filters', p.filters, 1)), ...checkWindow(p)],
-  outputShape: (p, [input]): ShapeResult => {
-    const result = slideShape(p, input!, 'kernel', 'Conv2d');
+  outputShape: (p, [input], upstream): ShapeResult => {
+    const result = slideShape(p, input!, 'kernel', 'Conv2d', upstream);
     return 'size' in result ? { shape: [...result.size, p.filters] } : result;
   },
   params: (p, [input]) => ({
@@ -86,8 +94,8 @@ export const depthwiseConv2d: BlockSpec<'depthwiseConv2d'> = {
     ),
     ...checkWindow(p),
   ],
-  outputShape: (p, [input]): ShapeResult => {
-    const result = slideShape(p, input!, 'kernel', 'DepthwiseConv2d');
+  outputShape: (p, [input], upstream): ShapeResult => {
+    const result = slideShape(p, input!, 'kernel', 'DepthwiseConv2d', upstream);
     return 'size' in result ? { shape: [...result.size, input![2]! * p.depthMultiplier] } : result;
   },
   params: (p, [input]) => {

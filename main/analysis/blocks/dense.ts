@@ -1,5 +1,4 @@
 /** Flatten and Dense: the step from feature maps to class scores. */
-import { formatShape } from '../format.ts';
 import { wholeMapField } from '../receptive-field.ts';
 import { problems, wholeAtLeast } from '../settings.ts';
 import { isFeatureMap, type BlockSpec } from './spec.ts';
@@ -17,13 +16,8 @@ export const dense: BlockSpec<'dense'> = {
   title: 'Dense',
   inputs: { min: 1, max: 1 },
   checkParams: (p) => problems(wholeAtLeast('units', p.units, 1)),
-  outputShape: (p, [input]) =>
-    input!.length === 1
-      ? { shape: [p.units] }
-      : {
-          code: 'needs-flat-input',
-          error: `Dense needs a flat vector but gets ${formatShape(input!)}; add Flatten or GlobalAvgPool before it`,
-        },
+  outputShape: (p, [input], upstream) =>
+    input!.length === 1 ? { shape: [p.units] } : { code: 'needs-flat-input', error: upstream.mapInputMessage('Dense needs a flat vector', input!) },
   params: (p, [input]) => ({ trainable: input![0]! * p.units + (p.useBias ? p.units : 0), nonTrainable: 0 }),
   macs: (p, [input]) => input![0]! * p.units,
 };

@@ -8,10 +8,12 @@ export const batchNorm: BlockSpec<'batchNorm'> = {
   checkParams: (p) =>
     problems(inRange('momentum', p.momentum, 0, 1, true), p.epsilon > 0 ? undefined : `epsilon must be above 0 (got ${p.epsilon})`),
   outputShape: (_p, [input]) => ({ shape: input! }),
-  // Gamma and beta are learned; the moving mean and variance are only tracked.
-  params: (_p, [input]) => {
+  // Gamma (scale) and beta (centre) are learned, each unless switched off; the moving mean and
+  // variance are only tracked. Keras' count: 2·C trainable with both, C with one, 0 with neither.
+  params: (p, [input]) => {
     const channels = input![input!.length - 1]!;
-    return { trainable: 2 * channels, nonTrainable: 2 * channels };
+    const learned = (p.scale === false ? 0 : 1) + (p.center === false ? 0 : 1);
+    return { trainable: learned * channels, nonTrainable: 2 * channels };
   },
 };
 

@@ -1,4 +1,3 @@
-import { formatShape } from '../format.ts';
 import { problems, wholeAtLeast } from '../settings.ts';
 import type { BlockSpec } from './spec.ts';
 
@@ -18,11 +17,8 @@ export const output: BlockSpec<'output'> = {
   title: 'Output',
   inputs: { min: 1, max: 1 },
   checkParams: () => [],
-  outputShape: (_p, [shape]) =>
+  outputShape: (_p, [shape], upstream) =>
     shape!.length === 1
       ? { shape: shape! }
-      : {
-          code: 'needs-flat-input',
-          error: `the output needs a flat vector of class scores but gets ${formatShape(shape!)}; add Flatten or GlobalAvgPool before it`,
-        },
+      : { code: 'needs-flat-input', error: upstream.mapInputMessage('the output needs a flat vector of class scores', shape!) },
 };

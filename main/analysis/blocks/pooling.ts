@@ -1,5 +1,4 @@
 import type { BlockParams } from '../../graph/types.ts';
-import { formatShape } from '../format.ts';
 import { wholeMapField } from '../receptive-field.ts';
 import { pairAtLeast, problems } from '../settings.ts';
 import { slide, slideShape } from './convolution.ts';
@@ -17,8 +16,8 @@ function pooling(title: string): BlockSpec<'maxPool2d' | 'avgPool2d'> {
     title,
     inputs: { min: 1, max: 1 },
     checkParams: (p) => problems(pairAtLeast('pool size', p.poolSize, 1), pairAtLeast('stride', p.strides ?? [1, 1], 1)),
-    outputShape: (p, [input]): ShapeResult => {
-      const result = slideShape(asWindow(p), input!, 'pool', title);
+    outputShape: (p, [input], upstream): ShapeResult => {
+      const result = slideShape(asWindow(p), input!, 'pool window', title, upstream);
       return 'size' in result ? { shape: [...result.size, input![2]!] } : result;
     },
     receptiveField: (p, inputs, fields) => slide(asWindow(p), inputs, fields),
@@ -32,13 +31,8 @@ export const globalAvgPool: BlockSpec<'globalAvgPool'> = {
   title: 'GlobalAvgPool',
   inputs: { min: 1, max: 1 },
   checkParams: () => [],
-  outputShape: (p, [input]) => {
-    if (!isFeatureMap(input!)) {
-      return {
-        code: 'needs-feature-map',
-        error: `GlobalAvgPool needs a feature map (height×width×channels) but gets a flat vector of ${formatShape(input!)}`,
-      };
-    }
+  outputShape: (p, [input], upstream) => {
+    if (!isFeatureMap(input!)) return { code: 'needs-feature-map', error: upstream.flatInputMessage('GlobalAvgPool', input!) };
     return { shape: p.keepDims ? [1, 1, input[2]] : [input[2]] };
   },
   receptiveField: (_p, [input], [field]) => wholeMapField(field!, [input![0]!, input![1]!]),

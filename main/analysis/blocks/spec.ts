@@ -8,13 +8,26 @@ import type { ParamCount, ReceptiveField, Shape } from '../types.ts';
 /** An output shape, or why there is none (`code` becomes the diagnostic's code). */
 export type ShapeResult = { shape: Shape } | { code: string; error: string };
 
+/**
+ * What lies before a block, for shape messages that suggest a fix: a fix is offered only where its
+ * premise holds (analysis/upstream.ts). Worked out only when a message is written.
+ */
+export interface Upstream {
+  /** Whether a stride above 1 or a pooling step shrinks the map anywhere before the block. */
+  shrunk(): boolean;
+  /** `needs-feature-map`: `kind` gets the flat vector `input`; names the block that made it flat and how to keep a map. */
+  flatInputMessage(kind: string, input: Shape): string;
+  /** `needs-flat-input`: `kind` ("Dense needs a flat vector") gets the map `input`; names where the map comes from. */
+  mapInputMessage(kind: string, input: Shape): string;
+}
+
 export interface BlockSpec<K extends BlockType> {
   /** Shown in messages and the palette. */
   title: string;
   inputs: { min: number; max: number };
   /** Problems with the settings alone, one message each. */
   checkParams(params: BlockParams[K]): string[];
-  outputShape(params: BlockParams[K], inputs: readonly Shape[]): ShapeResult;
+  outputShape(params: BlockParams[K], inputs: readonly Shape[], upstream: Upstream): ShapeResult;
   params?(params: BlockParams[K], inputs: readonly Shape[], output: Shape): ParamCount;
   macs?(params: BlockParams[K], inputs: readonly Shape[], output: Shape): number;
   /** Defaults to passing the (merged) input field through unchanged. */

@@ -13,8 +13,10 @@
  * when the u32 ≥ ⌊rate·2³²⌋ (so the keep probability is exact to 2⁻³²). WebAssembly SIMD runs the
  * four side by side (simd-kernels.ts); JavaScript finishes the last n mod 4 elements from the
  * state the SIMD loop leaves, or does everything when SIMD is unavailable — the same numbers
- * either way. Each call gets a fresh 128-bit state per generator from Math.random.
- * A layer with a fixed seed keeps TensorFlow.js's own dropout (its stream cannot be reproduced).
+ * either way. The state comes from the layer's `seed` when it has one (the trainer gives every
+ * Dropout layer a new seed from the run's seed before each batch, train/dropout-seeds.ts), so a
+ * run repeats exactly; without one, from Math.random. The masks differ from TensorFlow.js's own
+ * for the same seed (its alea stream is not reproduced), but they are as repeatable.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { alloc, f32, offsetOf, type BackendWasm, type KernelArgs, type TensorFlow, type TensorInfo } from './heap.ts';
@@ -23,13 +25,12 @@ import { simdFor } from './simd-kernels.ts';
 export const DROPOUT = 'CnnStudioDropout';
 export const DROPOUT_GRAD = 'CnnStudioDropoutGrad';
 
-function randomU32(): number {
-  return (Math.random() * 4294967296) >>> 0;
-}
-
-/** A new state: 4 generators × (s0, s1, s2, s3), stored as s0 of every generator, then s1, … */
-export function dropoutSeed(): number[] {
-  const seed = Array.from({ length: 16 }, randomU32);
+/**
+ * A new state: 4 generators × (s0, s1, s2, s3), stored as s0 of every generator, then s1, …, drawn
+ * from `random` (uniform on [0, 1)): Math.random, or a seeded stream for a repeatable mask.
+ */
+export function dropoutSeed(random: () => number = Math.random): number[] {
+  const seed = Array.from({ length: 16 }, () => (random() * 4294967296) >>> 0);
   for (let lane = 0; lane < 4; lane++) seed[lane] ||= 1; // no all-zero generator
   return seed;
 }

@@ -1,10 +1,11 @@
 /**
  * Routes the training-mode forward pass of two tfjs-layers layers through the fused kernels when
  * the active backend is 'wasm':
- *   BatchNormalization (normalising over every axis but the last, with centre and scale) →
+ *   BatchNormalization (trainable, normalising over every axis but the last, with centre and scale) →
  *     batch-norm.ts; the moving mean and variance are updated exactly as tfjs-layers does
  *     (v ← v − (v − batch value)·(1 − momentum)), from the kernel's biased batch variance.
- *   Dropout (0 < rate < 1, no noiseShape, no fixed seed) → dropout.ts.
+ *   Dropout (0 < rate < 1, no noiseShape) → dropout.ts, its mask drawn from the layer's seed
+ *     when it has one (so a seeded run repeats), from Math.random otherwise.
  * A layer's behaviour depends on its class only, so the patch goes on the class prototype; every
  * other case (inference, other backends, other configurations) runs the original `call`.
  *
@@ -16,7 +17,8 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { batchNormTraining } from './batch-norm.ts';
-import { dropout } from './dropout.ts';
+import { seededRandom } from '../../data/random.ts';
+import { dropout, dropoutSeed } from './dropout.ts';
 import type { TensorFlow } from './heap.ts';
 
 interface LayerVariable {
@@ -24,6 +26,7 @@ interface LayerVariable {
   write(value: tfjs.Tensor): void;
 }
 interface BatchNormLayer {
+  trainable: boolean;
   axis: number;
   momentum: number;
   epsilon: number;
@@ -74,7 +77,8 @@ export function installFastTrainingLayers(tf: TensorFlow): void {
     batchNorm.call = function (this: BatchNormLayer, inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: { training?: boolean } | undefined) {
       const input = oneTensor(inputs);
       const axis = this.axis >= 0 ? this.axis : this.axis + input.rank;
-      if (!kwargs?.training || tf.getBackend() !== 'wasm' || axis !== input.rank - 1 || !this.center || !this.scale || input.dtype !== 'float32') {
+      // A frozen layer runs in inference mode (compile/batch-norm-layer.ts), whichever patch is outermost.
+      if (!kwargs?.training || !this.trainable || tf.getBackend() !== 'wasm' || axis !== input.rank - 1 || !this.center || !this.scale || input.dtype !== 'float32') {
         return original.call(this, inputs, kwargs);
       }
       return tf.tidy(() => {
@@ -97,12 +101,12 @@ export function installFastTrainingLayers(tf: TensorFlow): void {
     const original = drop.call as Call;
     drop.call = function (this: DropoutLayer, inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: { training?: boolean } | undefined) {
       const input = oneTensor(inputs);
-      if (!kwargs?.training || tf.getBackend() !== 'wasm' || !(this.rate > 0 && this.rate < 1) || this.noiseShape != null || this.seed != null || input.dtype !== 'float32') {
+      if (!kwargs?.training || tf.getBackend() !== 'wasm' || !(this.rate > 0 && this.rate < 1) || this.noiseShape != null || input.dtype !== 'float32') {
         return original.call(this, inputs, kwargs);
       }
       return tf.tidy(() => {
         this.invokeCallHook(inputs, kwargs);
-        return dropout(tf, input, this.rate);
+        return dropout(tf, input, this.rate, dropoutSeed(this.seed == null ? Math.random : seededRandom(this.seed)));
       });
     } as Call;
     drop[PATCHED] = true;

@@ -3,13 +3,14 @@
  * server; the desktop app uses Electron's utilityProcess the same way). The caller gets every
  * event, a way to cancel, and exactly one final event, whatever happens to the process.
  */
+import type { z } from 'zod';
 import { markRunEnded } from '../../runs/run-recorder.ts';
 import { trainingEventSchema, type TrainingEvent } from '../events.ts';
 import { describeExit } from '../out-of-memory.ts';
 import { forkWithNode, type SpawnWorker } from './link.ts';
 import type { StartMessage } from './protocol.ts';
 
-export type FinalEvent = Extract<TrainingEvent, { type: 'finished' | 'failed' | 'cancelled' }>;
+export type FinalEvent = Extract<TrainingEvent, { type: 'finished' | 'diverged' | 'failed' | 'cancelled' }>;
 
 export interface TrainingHandle {
   /** Asks the run to stop; it stops at the next batch, or is killed after `CANCEL_GRACE_MS`. Either way `done` settles within a second. */
@@ -48,7 +49,7 @@ export function startTrainingProcess(
       if (ending) return;
       ending = true;
       const marking =
-        mark && runDir && event.type !== 'finished'
+        mark && runDir && (event.type === 'failed' || event.type === 'cancelled')
           ? markRunEnded(runDir, event.type, event.type === 'failed' ? event.error : null)
           : Promise.resolve();
       void marking
@@ -62,11 +63,17 @@ export function startTrainingProcess(
 
     child.onMessage((raw: unknown) => {
       const parsed = trainingEventSchema.safeParse(raw);
-      if (!parsed.success) return;
+      if (!parsed.success) {
+        // Dropping it would hide a fault (a NaN loss once vanished this way and the run read as
+        // finished); the process cannot be trusted to report the rest either.
+        child.kill();
+        end({ type: 'failed', error: `the training process sent an event the studio cannot read (${describeEventProblem(raw, parsed.error)})` }, true);
+        return;
+      }
       const event = parsed.data;
       if (event.type === 'started') runDir = event.runDir;
       if (event.type === 'epoch') epochsDone = event.epoch;
-      if (event.type === 'finished' || event.type === 'failed' || event.type === 'cancelled') end(event, event.type === 'failed');
+      if (event.type === 'finished' || event.type === 'diverged' || event.type === 'failed' || event.type === 'cancelled') end(event, event.type === 'failed');
       else if (!ending) onEvent(event);
     });
 
@@ -91,4 +98,11 @@ export function startTrainingProcess(
     },
     done,
   };
+}
+
+/** `batch.loss: expected number, received NaN`, in one line. */
+function describeEventProblem(raw: unknown, error: z.ZodError): string {
+  const type = typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string' ? (raw as { type: string }).type.slice(0, 40) : 'event';
+  const issue = error.issues[0]!;
+  return `${[type, ...issue.path.map(String)].join('.')}: ${issue.message}`.replace(/\s+/g, ' ');
 }

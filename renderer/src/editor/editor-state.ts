@@ -3,6 +3,7 @@
  * shortcuts, the canvas and the tests all go through `applyCommand`, and each command decides
  * how undo records it (see history.ts).
  */
+import type { TrainingSettings } from '../../../main/graph/training-settings.ts';
 import type { BlockParams, BlockType, GraphDocument } from '../../../main/graph/types.ts';
 import {
   addNode,
@@ -10,10 +11,12 @@ import {
   emptyGraph,
   extractFragment,
   insertFragment,
+  modelNameProblem,
   moveNodes,
   removeElements,
   renameNode,
   setParams,
+  setTrainable,
   withEdgeIds,
   type Fragment,
   type Position,
@@ -50,6 +53,15 @@ export type EditorCommand =
   | { type: 'closeStep' }
   /** With `mergeKey`, changes with the same key (keystrokes in one field) make one undo step. */
   | { type: 'setParams'; id: string; params: BlockParams[BlockType]; mergeKey?: string }
+  /**
+   * Replaces the design's training section (the training panel edits it, so a saved design keeps
+   * its recipe); with `mergeKey`, keystrokes in one field make one undo step.
+   */
+  | { type: 'setTraining'; training: TrainingSettings; mergeKey?: string }
+  /** Freezes a block's weights (trainable false) or lets training update them again. */
+  | { type: 'setTrainable'; id: string; trainable: boolean }
+  /** Names the design (the document's `name`); a refused name (see modelNameProblem) leaves the state as it is. */
+  | { type: 'setName'; name: string }
   /** Renames a block (its id); a refused name (see nameProblem) leaves the state as it is. */
   | { type: 'rename'; id: string; name: string }
   | { type: 'select'; nodes: Iterable<string>; edges?: Iterable<string> }
@@ -101,6 +113,17 @@ export function applyCommand(state: EditorState, command: EditorCommand): Editor
       return { ...state, history: closeStep(state.history) };
     case 'setParams':
       return change(state, setParams(state.graph, command.id, command.params), command.mergeKey ? { kind: 'merge', key: command.mergeKey } : { kind: 'step' });
+    case 'setTraining': {
+      if (JSON.stringify(command.training) === JSON.stringify(state.graph.training)) return state;
+      return change(state, { ...state.graph, training: command.training }, command.mergeKey ? { kind: 'merge', key: command.mergeKey } : { kind: 'step' });
+    }
+    case 'setTrainable':
+      return change(state, setTrainable(state.graph, command.id, command.trainable), { kind: 'step' });
+    case 'setName': {
+      const name = command.name.trim();
+      if (modelNameProblem(name) || name === state.graph.name) return state;
+      return change(state, { ...state.graph, name }, { kind: 'step' });
+    }
     case 'rename': {
       const graph = renameNode(state.graph, command.id, command.name);
       if (graph === state.graph) return state;

@@ -8,7 +8,10 @@ import { BLOCK_DEFAULTS, ID_PREFIX } from './block-defaults.ts';
 
 export type Position = { x: number; y: number };
 
-export function emptyGraph(name = 'Untitled'): GraphDocument {
+/** The name of a design nobody has named yet; saving it to a file names it after the file. */
+export const UNTITLED = 'Untitled';
+
+export function emptyGraph(name = UNTITLED): GraphDocument {
   return { format: 'cnn-studio/graph', version: 2, name, nodes: [], edges: [] };
 }
 
@@ -71,6 +74,18 @@ export function setParams<K extends BlockType>(graph: GraphDocument, id: string,
   return { ...graph, nodes: graph.nodes.map((node) => (node.id === id ? ({ ...node, params } as GraphNode) : node)) };
 }
 
+/** Freezes (`false`) or thaws block `id`; a trainable block leaves the field out, since missing means trainable. */
+export function setTrainable(graph: GraphDocument, id: string, trainable: boolean): GraphDocument {
+  return {
+    ...graph,
+    nodes: graph.nodes.map((node) => {
+      if (node.id !== id) return node;
+      const { trainable: _was, ...rest } = node;
+      return (trainable ? rest : { ...rest, trainable: false }) as GraphNode;
+    }),
+  };
+}
+
 /** Why `name` cannot be the new name of block `id`; null when it can. Names are block ids. */
 export function nameProblem(graph: GraphDocument, id: string, name: string): string | null {
   const trimmed = name.trim();
@@ -120,4 +135,12 @@ export function insertFragment(graph: GraphDocument, fragment: Fragment, offset:
   }
   for (const edge of fragment.edges) next = connect(next, renamed.get(edge.source)!, renamed.get(edge.target)!);
   return { graph: next, ids: [...renamed.values()] };
+}
+
+/** Why a name is refused for the design (the document's `name`), or null. */
+export function modelNameProblem(name: string): string | null {
+  const trimmed = name.trim();
+  if (trimmed === '') return 'the model needs a name';
+  if (trimmed.length > MAX_ID_LENGTH) return `a name may have at most ${MAX_ID_LENGTH} characters`;
+  return null;
 }

@@ -14,6 +14,8 @@ export interface SettingField {
   kind: FieldKind;
   choices?: readonly string[];
   hint?: string;
+  /** What a setting left out of the file means, where the schema has no default (BatchNorm's center and scale: true). */
+  missing?: unknown;
 }
 
 const slidingWindow = (extra: SettingField[] = []): SettingField[] => [
@@ -42,6 +44,8 @@ export const SETTING_FIELDS: Record<BlockType, SettingField[]> = {
   batchNorm: [
     { key: 'momentum', label: 'Momentum', kind: 'number', hint: 'Keras sense: 0.9 is PyTorch 0.1' },
     { key: 'epsilon', label: 'Epsilon', kind: 'number' },
+    { key: 'scale', label: 'Scale (γ)', kind: 'boolean', missing: true },
+    { key: 'center', label: 'Shift (β)', kind: 'boolean', missing: true },
   ],
   activation: [
     { key: 'function', label: 'Function', kind: 'choice', choices: ACTIVATIONS },

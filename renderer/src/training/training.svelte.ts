@@ -1,8 +1,20 @@
-/** A training run as the panel sees it: its status, progress and the metrics for the charts. */
-import type { StudioApi } from '../../../main/api/contract.ts';
+/**
+ * A training run as the panel sees it: its status, progress and the metrics for the charts.
+ *
+ * When the engine goes away mid-run (the browser mode's server stopped), the run is `disconnected`:
+ * nothing can be stopped or heard. Once the page reconnects, the engine says whether it still runs
+ * it; if not, the run was stopped with its server and reads as `interrupted`, with the epochs its
+ * folder kept.
+ */
+import type { RunDetails, StudioApi } from '../../../main/api/contract.ts';
+import type { RunStatus as FolderStatus } from '../../../main/runs/types.ts';
 import type { BatchEvent, EpochEvent, TrainingEvent } from '../../../main/train/events.ts';
+import { globalBatch, lossSincePrevious } from './batch-loss.ts';
 
-export type RunStatus = 'idle' | 'starting' | 'running' | 'finished' | 'failed' | 'cancelled';
+export type RunStatus = 'idle' | 'starting' | 'running' | 'disconnected' | 'finished' | 'diverged' | 'failed' | 'cancelled' | 'interrupted';
+
+/** What the panel says of a run its server stopped with; the folder's own message when it has one. */
+export const SERVER_STOPPED = 'the studio server stopped while this run trained; the epochs already finished are kept';
 
 export class TrainingStore {
   status: RunStatus = $state('idle');
@@ -11,20 +23,54 @@ export class TrainingStore {
   started: Extract<TrainingEvent, { type: 'started' }> | null = $state.raw(null);
   progress: BatchEvent | null = $state.raw(null);
   epochs: EpochEvent[] = $state.raw([]);
-  /** Running train loss and accuracy as batches report them: [global batch index, value]. */
+  /** The mean train loss of the batches since the previous report (batch-loss.ts): [batch in the run, loss]. */
   batchLoss: [number, number][] = $state.raw([]);
-  batchAccuracy: [number, number][] = $state.raw([]);
+  /** The learning rate each reported batch used: [batch in the run, rate]. */
   batchRate: [number, number][] = $state.raw([]);
 
   constructor(private readonly api: StudioApi) {
     api.onTrainingEvent((runId, event) => {
       if (runId === this.runId) this.apply(event);
     });
+    api.onConnection((state) => {
+      if (state === 'lost' && this.active) {
+        this.status = 'disconnected';
+        this.message = 'The studio server stopped; this run cannot be followed or stopped until it is back.';
+      }
+      if (state === 'connected' && this.status === 'disconnected') void this.resync();
+    });
+  }
+
+  /** After a reconnection: does the engine still run this run? If not, how did its folder end it? */
+  private async resync(): Promise<void> {
+    const runId = this.runId;
+    const folder = this.started?.runDir?.split(/[\\/]/).filter(Boolean).at(-1);
+    const [active, details] = await Promise.all([
+      this.api.activeRuns().catch((): string[] => []),
+      folder ? this.api.runDetails(folder).catch((): RunDetails | null => null) : Promise.resolve(null),
+    ]);
+    if (runId !== this.runId || this.status !== 'disconnected') return;
+    // Epochs that ended while the page was away are in the folder.
+    if (details && details.epochs.length > this.epochs.length) this.epochs = details.epochs;
+    if (runId && active.includes(runId)) {
+      this.status = 'running';
+      this.message = `Reconnected; training on ${this.started?.backend ?? 'the engine'}`;
+      return;
+    }
+    const ended = details?.summary.status;
+    const status: RunStatus = ended === undefined || ended === 'running' ? 'interrupted' : ended;
+    this.status = status;
+    this.message =
+      status === 'finished'
+        ? 'Finished while the studio server was out of reach; its results are in the runs view'
+        : `${STATUS_WORDS[status]}: ${ended === 'running' || !details?.summary.error ? SERVER_STOPPED : details.summary.error}`;
   }
 
   async start(request: Parameters<StudioApi['startTraining']>[0]): Promise<void> {
     this.reset();
     this.status = 'starting';
+    // The engine says what it loads next (phase events); until then, the process is starting.
+    this.message = 'Starting the training process…';
     try {
       const { runId } = await this.api.startTraining(request);
       this.runId = runId;
@@ -38,6 +84,7 @@ export class TrainingStore {
     if (this.runId) await this.api.stopTraining(this.runId);
   }
 
+  /** Whether the run is going and can be stopped (not while the engine is out of reach). */
   get active(): boolean {
     return this.status === 'starting' || this.status === 'running';
   }
@@ -49,23 +96,24 @@ export class TrainingStore {
     this.progress = null;
     this.epochs = [];
     this.batchLoss = [];
-    this.batchAccuracy = [];
     this.batchRate = [];
   }
 
   private apply(event: TrainingEvent): void {
     switch (event.type) {
+      case 'phase':
+        this.message = event.message;
+        return;
       case 'started':
         this.started = event;
         this.status = 'running';
         this.message = `Training on ${event.backend}, ${event.threads} thread${event.threads === 1 ? '' : 's'}`;
         return;
       case 'batch': {
-        this.progress = event;
-        const step = (event.epoch - 1) * event.batches + event.batch;
-        this.batchLoss = [...this.batchLoss, [step, event.loss]];
-        this.batchAccuracy = [...this.batchAccuracy, [step, event.accuracy]];
+        const step = globalBatch(event);
+        this.batchLoss = [...this.batchLoss, [step, lossSincePrevious(this.progress, event)]];
         this.batchRate = [...this.batchRate, [step, event.learningRate]];
+        this.progress = event;
         return;
       }
       case 'epoch':
@@ -79,6 +127,10 @@ export class TrainingStore {
         this.status = 'cancelled';
         this.message = `Stopped after ${event.epochsDone} epoch${event.epochsDone === 1 ? '' : 's'}`;
         return;
+      case 'diverged':
+        this.status = 'diverged';
+        this.message = `Diverged: ${event.message}`;
+        return;
       case 'failed':
         this.status = 'failed';
         this.message = event.error;
@@ -86,3 +138,15 @@ export class TrainingStore {
     }
   }
 }
+
+const STATUS_WORDS: Record<FolderStatus | 'disconnected' | 'idle' | 'starting', string> = {
+  idle: 'Idle',
+  starting: 'Starting',
+  running: 'Running',
+  disconnected: 'Disconnected',
+  finished: 'Finished',
+  diverged: 'Diverged',
+  failed: 'Failed',
+  cancelled: 'Stopped',
+  interrupted: 'Interrupted',
+};

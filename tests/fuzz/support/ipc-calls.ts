@@ -4,7 +4,7 @@
  * dots, mutated graphs, long text), arguments of any kind at all, and no argument list at all.
  */
 import fc from 'fast-check';
-import { CALL_NAMES, EXPORT_FORMATS } from '../../../main/api/contract.ts';
+import { CALL_NAMES, EXPORT_FORMATS, FILE_KINDS } from '../../../main/api/contract.ts';
 import { graphMutation, mutateGraph } from './graph-mutations.ts';
 import { nastyNumber, nastyString } from './json-mutations.ts';
 import { anyOrCyclic } from './random-values.ts';
@@ -12,12 +12,13 @@ import { GRAPH_SEEDS } from './seed-documents.ts';
 
 type ArgumentKind =
   | 'path' | 'pathOrNull' | 'graph' | 'presetId' | 'purpose' | 'name' | 'dataset' | 'training'
-  | 'runId' | 'text' | 'model' | 'index' | 'format';
+  | 'runId' | 'text' | 'model' | 'index' | 'format' | 'fileKind';
 
 /** What each call takes; a call added to the contract later is fuzzed with argument lists of any kind. */
 const ARGUMENTS: Record<string, ArgumentKind[]> = {
   loadPreset: ['presetId'],
-  chooseFile: ['purpose', 'name'],
+  listFiles: ['fileKind'],
+  chooseFile: ['purpose', 'fileKind', 'name'],
   openGraph: ['path'],
   saveGraph: ['path', 'graph'],
   findBackup: ['path'],
@@ -80,6 +81,8 @@ function argumentOf(kind: ArgumentKind, outside: string): fc.Arbitrary<unknown> 
       return nastyNumber;
     case 'format':
       return fc.constantFrom(...EXPORT_FORMATS, 'onnx');
+    case 'fileKind':
+      return fc.constantFrom(...FILE_KINDS, 'onnx', '');
   }
 }
 
