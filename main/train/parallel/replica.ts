@@ -92,31 +92,30 @@ export class Replica {
     const size = end - start;
     const { imageSize } = shared.layout;
     const classes = this.classes;
-    const labels = shared.labels.subarray(start * classes, end * classes);
-    const x = tf.tensor4d(shared.images.subarray(start * imageSize, end * imageSize), [size, ...this.imageShape]);
-    const y = tf.tensor2d(labels, [size, classes]);
-    try {
-      const slice = sliceGradients(tf, this.model, x, y, classIndices(labels, classes), size / command.batch, index === 0);
-      const slot = shared.gradientSlot(command.set, index);
-      let at = 0;
-      for (const grad of slice.grads) {
-        const values = grad.dataSync() as Float32Array;
-        slot.set(values, at);
-        at += values.length;
-        grad.dispose();
-      }
-      const state = shared.stateSlot(command.set, index);
-      at = 0;
-      for (const weight of this.model.nonTrainableWeights) {
-        const values = weight.read().dataSync() as Float32Array;
-        state.set(values, at);
-        at += values.length;
-      }
-      shared.setResult(command.set, index, slice.loss, slice.correct);
-    } finally {
-      x.dispose();
-      y.dispose();
+    const slice = {
+      images: shared.images.subarray(start * imageSize, end * imageSize),
+      targets: shared.labels.subarray(start * classes, end * classes),
+      size,
+      imageShape: this.imageShape,
+      classes,
+    };
+    const result = sliceGradients(tf, this.model, slice, size / command.batch, index === 0);
+    const slot = shared.gradientSlot(command.set, index);
+    let at = 0;
+    for (const grad of result.grads) {
+      const values = grad.dataSync() as Float32Array;
+      slot.set(values, at);
+      at += values.length;
+      grad.dispose();
     }
+    const state = shared.stateSlot(command.set, index);
+    at = 0;
+    for (const weight of this.model.nonTrainableWeights) {
+      const values = weight.read().dataSync() as Float32Array;
+      state.set(values, at);
+      at += values.length;
+    }
+    shared.setResult(command.set, index, result.loss, result.correct);
   }
 
   /** Steps 3 and 4: adds up the slots of the replicas that had images, and updates the weights. */
@@ -177,18 +176,6 @@ function addUp(slots: Float32Array[], divisor: number): Float32Array {
   return out;
 }
 
-/** The class of each one-hot (or smoothed) label row: its largest entry. */
-function classIndices(labels: Float32Array, classes: number): Uint8Array | Uint16Array {
-  const rows = labels.length / classes;
-  const out = classes <= 256 ? new Uint8Array(rows) : new Uint16Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (labels[i * classes + c]! > labels[i * classes + best]!) best = c;
-    out[i] = best;
-  }
-  return out;
-}
-
 function sizeOf(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -197,4 +184,3 @@ function sizeOfAll(shapes: number[][]): number {
   return shapes.reduce((sum, shape) => sum + sizeOf(shape), 0);
 }
 
-export { classIndices };

@@ -11,7 +11,6 @@ import { evaluateModel } from '../../evaluate/evaluate-model.ts';
 import type { Evaluation } from '../../evaluate/types.ts';
 import type { TrainingSettings } from '../../graph/training-settings.ts';
 import type { GraphDocument } from '../../graph/types.ts';
-import { classIndices } from './replica.ts';
 import { threadsFor } from '../thread-count.ts';
 import { ReplicaPool } from './replica-pool.ts';
 import { sliceGradients, trainableVariables } from './slice-gradients.ts';
@@ -49,19 +48,13 @@ export class LocalStepper implements BatchStepper {
     const { tf, dataset } = this;
     void learningRate; // the trainer sets it on the optimizer
     const classes = dataset.classNames.length;
-    const x = tf.tensor4d(batch.images.subarray(0, batch.size * dataset.shape[0] * dataset.shape[1] * dataset.shape[2]), [batch.size, ...dataset.shape]);
-    const labels = batch.labels.subarray(0, batch.size * classes);
-    const y = tf.tensor2d(labels, [batch.size, classes]);
-    try {
-      const slice = sliceGradients(tf, this.model, x, y, classIndices(labels, classes), 1, true);
-      const variables = trainableVariables(this.model);
-      this.optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: slice.grads[i]! })));
-      tf.dispose(slice.grads);
-      return { loss: slice.loss, accuracy: slice.correct / batch.size };
-    } finally {
-      x.dispose();
-      y.dispose();
-    }
+    const imageSize = dataset.shape[0] * dataset.shape[1] * dataset.shape[2];
+    const slice = { images: batch.images.subarray(0, batch.size * imageSize), targets: batch.labels.subarray(0, batch.size * classes), size: batch.size, imageShape: dataset.shape, classes };
+    const result = sliceGradients(tf, this.model, slice, 1, true);
+    const variables = trainableVariables(this.model);
+    this.optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: result.grads[i]! })));
+    tf.dispose(result.grads);
+    return { loss: result.loss, accuracy: result.correct / batch.size };
   }
 
   evaluate(split: ImageSplit, options: { logits: boolean; maxMisclassified?: number }): Promise<Evaluation> {

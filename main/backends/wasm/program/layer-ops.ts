@@ -375,6 +375,27 @@ function flatten(calls: KernelCalls, name: string): LayerOp {
   };
 }
 
+/** Reshape: the same values under `targetShape` (per image). */
+function reshape(calls: KernelCalls, name: string, targetShape: number[] | undefined): LayerOp | null {
+  if (!targetShape || targetShape.some((d) => !(d > 0))) return null;
+  let shape: number[] | null = null;
+  return {
+    layer: name,
+    forward([x]) {
+      shape = x!.shape;
+      return calls.reshape(x!, [shape[0]!, ...targetShape]);
+    },
+    backward(dy, [wantX]) {
+      const dx = wantX ? calls.reshape(dy, shape!) : null;
+      shape = null;
+      return [dx];
+    },
+    clear() {
+      shape = null;
+    },
+  };
+}
+
 function add(calls: KernelCalls, name: string): LayerOp {
   return {
     layer: name,
@@ -424,6 +445,8 @@ export function layerOp(calls: KernelCalls, layer: tfjs.layers.Layer, rank: numb
       return globalAveragePool(calls, fields);
     case 'Flatten':
       return flatten(calls, fields.name);
+    case 'Reshape':
+      return reshape(calls, fields.name, (layer as unknown as { targetShape?: number[] }).targetShape);
     case 'Add':
       return add(calls, fields.name);
     default:

@@ -78,14 +78,15 @@ export class TrainingProgram {
     for (const layer of layers) {
       const node = layer as unknown as LayerNode;
       if (node.inboundNodes.length !== 1) return null; // a layer used twice
-      const inputs = node.inboundNodes[0]!.inboundLayers.map((l) => ids.get(l));
-      if (inputs.some((id) => id === undefined)) {
-        if (layer.getClassName() !== 'InputLayer' || inputId >= 0) return null;
+      if (layer.getClassName() === 'InputLayer') {
+        if (inputId >= 0) return null;
         inputId = wantsGradient.length;
         ids.set(layer, inputId);
         wantsGradient.push(false);
         continue;
       }
+      const inputs = node.inboundNodes[0]!.inboundLayers.map((l) => ids.get(l));
+      if (inputs.length === 0 || inputs.some((id) => id === undefined)) return null;
       if (layer === output) {
         if (inputs.length !== 1) return null;
         lossInput = inputs[0]!;
