@@ -129,6 +129,45 @@ describe('training programs', () => {
     optimizer.dispose();
   });
 
+  it('fuse ReLU, BatchNorm and Dropout into blocks that train like the layers one by one, masks included', async () => {
+    const graph = chainOf([8, 8, 2], [
+      conv(8, { padding: 'same' }),
+      relu,
+      { type: 'batchNorm' },
+      { type: 'dropout', params: { rate: 0.3 } },
+      conv(12),
+      { type: 'batchNorm' },
+      relu,
+      { type: 'dropout', params: { rate: 0.5 } },
+      { type: 'flatten' },
+      { type: 'dense', params: { units: 10 } },
+      { type: 'output' },
+    ]);
+    const run = async (program: boolean) => {
+      await tf.setBackend('wasm');
+      setTrainingProgramsAllowed(program);
+      const { model, optimizer } = buildTrainingModel(tf, graph, analyzeGraph(graph), settings, 1);
+      model.layers.filter((l) => l.getClassName() === 'Dropout').forEach((l, i) => ((l as unknown as { seed: number }).seed = 99 + i));
+      const ops = programFor(tf, model)?.ops;
+      const { images, targets, shape } = inputsFor(graph);
+      const slice = sliceGradients(tf, model, { images, targets, size: 3, imageShape: shape, classes: 10 }, 1, true);
+      const result = { ops, loss: slice.loss, grads: slice.grads.map((g) => g.dataSync() as Float32Array), weights: model.getWeights().map((w) => w.dataSync() as Float32Array) };
+      tf.dispose(slice.grads);
+      model.dispose();
+      optimizer.dispose();
+      return result;
+    };
+    const fused = await run(true);
+    const layers = await run(false);
+    expect(fused.ops).toEqual(['b1', 'b2+b3+b4', 'b5', 'b6+b7+b8', 'b9', 'b10']);
+    expect(Math.abs(fused.loss - layers.loss)).toBeLessThan(1e-5);
+    layers.grads.forEach((g, i) => {
+      const largest = g.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(relativeError(fused.grads[i]!, g) / Math.max(1e-3, Math.min(1, largest)), `gradient ${i}`).toBeLessThan(1e-4);
+    });
+    layers.weights.forEach((w, i) => expect(relativeError(fused.weights[i]!, w), `weight ${i}`).toBeLessThan(1e-5));
+  });
+
   it('draws the same dropout masks as the layer does through TensorFlow.js, from the layer\'s seed', async () => {
     const graph = chainOf([6, 6, 4], [conv(8, { padding: 'same' }), relu, { type: 'dropout', params: { rate: 0.4 } }, { type: 'flatten' }, { type: 'dense', params: { units: 10 } }, { type: 'output' }]);
     const run = async (program: boolean) => {

@@ -32,6 +32,7 @@
 import type { BackendWasm } from './heap.ts';
 import { ConvKernels } from './conv-simd.ts';
 import { wasmFeatures } from './features.ts';
+import { NormKernels } from './norm-kernels.ts';
 import { FilterGradKernels } from './filter-grad-simd.ts';
 import { F32, FunctionWriter, I32, SIMD, V128, writeModule } from './wasm-writer.ts';
 
@@ -333,6 +334,8 @@ export class SimdKernels {
   readonly filterGrad: FilterGradKernels;
   /** Direct convolutions (conv-simd.ts). */
   readonly conv: ConvKernels;
+  /** BatchNorm blocks with their ReLUs and Dropout fused in (norm-kernels.ts). */
+  readonly norm: NormKernels;
   /** 8 KiB of the wasm heap for per-channel vectors, partial sums and RNG state. */
   readonly scratch: number;
 
@@ -347,6 +350,7 @@ export class SimdKernels {
     this.scratch = malloc(8192) >>> 0;
     this.filterGrad = new FilterGradKernels(memory, malloc, free, fma);
     this.conv = new ConvKernels(memory, malloc, free, fma);
+    this.norm = new NormKernels(memory, fma, this.scratch);
     const at = this.scratch;
     warmUp(() => this.flat.reluGrad(at, at, at + 1024, 1));
     warmUp(() => this.flat.dropout(at, at + 1024, 1, at + 4096, 0, 1));

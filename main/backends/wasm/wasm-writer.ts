@@ -59,6 +59,7 @@ export const SIMD = {
   i32x4Splat: 0x11,
   f32x4Splat: 0x13,
   f32x4ExtractLane: 0x1f,
+  i32x4Ne: 0x38,
   i32x4GeU: 0x40,
   f32x4Eq: 0x41,
   f32x4Ne: 0x42,
@@ -69,6 +70,7 @@ export const SIMD = {
   or: 0x50,
   xor: 0x51,
   bitselect: 0x52,
+  i32x4Bitmask: 0xa4,
   i32x4Shl: 0xab,
   i32x4ShrU: 0xad,
   i32x4Add: 0xae,
@@ -121,6 +123,8 @@ export class FunctionWriter {
   i32Eqz(): this { return this.op(0x45); }
   i32Eq(): this { return this.op(0x46); }
   i32Load(offset = 0): this { return this.op(0x28, 2, ...uleb(offset)); }
+  i32Load8U(offset = 0): this { return this.op(0x2d, 0, ...uleb(offset)); }
+  i32Store8(offset = 0): this { return this.op(0x3a, 0, ...uleb(offset)); }
   f32Load(offset = 0): this { return this.op(0x2a, 2, ...uleb(offset)); }
   f32Store(offset = 0): this { return this.op(0x38, 2, ...uleb(offset)); }
   drop(): this { return this.op(0x1a); }
@@ -140,6 +144,11 @@ export class FunctionWriter {
   }
   simd(opcode: number, ...immediates: number[]): this { return this.op(0xfd, ...uleb(opcode), ...immediates); }
   v128Load(offset = 0): this { return this.simd(SIMD.load, 4, ...uleb(offset)); }
+  /** v128.const with four i32 lanes. */
+  v128ConstI32(lanes: [number, number, number, number]): this {
+    const bytes = new Uint8Array(new Int32Array(lanes).buffer);
+    return this.simd(0x0c, ...bytes);
+  }
   v128Store(offset = 0): this { return this.simd(SIMD.store, 4, ...uleb(offset)); }
   /** Loads one float and splats it to all four lanes. */
   v128Load32Splat(offset = 0): this { return this.simd(SIMD.load32Splat, 2, ...uleb(offset)); }

@@ -21,6 +21,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { alloc, f32, type BackendWasm, type TensorFlow, type TensorInfo } from '../heap.ts';
 import { KernelCalls } from './kernel-calls.ts';
 import { layerOp, type LayerOp, type Weight, type WeightGradients } from './layer-ops.ts';
+import { canFuseNorm, normBlockOp, type NormBlockLayers } from './norm-block-op.ts';
 
 export interface ProgramLoss {
   /** The model ends in logits (no softmax), and the loss applies the softmax itself. */
@@ -49,6 +50,81 @@ interface LayerNode {
   outputShape: tfjs.Shape | tfjs.Shape[];
 }
 
+interface LayerEntry {
+  layer: tfjs.layers.Layer;
+  inputs: number[];
+  /** The value it makes. */
+  id: number;
+  inputShape: tfjs.Shape;
+}
+
+interface LayerFields {
+  getClassName(): string;
+  trainable: boolean;
+  activation?: { getClassName(): string };
+  axis?: number;
+  center?: boolean;
+  scale?: boolean;
+  gamma?: Weight;
+  beta?: Weight;
+  movingMean?: Weight;
+  movingVariance?: Weight;
+  momentum?: number;
+  epsilon?: number;
+  rate?: number;
+  noiseShape?: unknown;
+  seed?: number;
+}
+
+const isRelu = (layer: tfjs.layers.Layer) => layer.getClassName() === 'Activation' && (layer as unknown as LayerFields).activation?.getClassName() === 'relu';
+
+/**
+ * The BatchNorm block (norm-block-op.ts) that starts at `entry`, if one does: [ReLU →] BatchNorm
+ * [→ ReLU] [→ Dropout], each layer the only reader of the one before, over channels last.
+ */
+function normBlockAt(entry: LayerEntry, entries: LayerEntry[], lossInput: number): { members: LayerEntry[]; layers: NormBlockLayers; channels: number } | null {
+  const readers = (id: number) => (id === lossInput ? [] : entries.filter((e) => e.inputs.includes(id)));
+  const onlyReader = (member: LayerEntry) => {
+    const found = readers(member.id);
+    return found.length === 1 && found[0]!.inputs.length === 1 ? found[0]! : null;
+  };
+  const members: LayerEntry[] = [];
+  let current: LayerEntry | null = entry;
+  const pre = isRelu(entry.layer);
+  if (pre) {
+    members.push(entry);
+    current = onlyReader(entry);
+  }
+  if (!current || current.layer.getClassName() !== 'BatchNormalization') return null;
+  const bn = current.layer as unknown as LayerFields;
+  const rank = current.inputShape.length;
+  const axis = (bn.axis ?? -1) < 0 ? (bn.axis ?? -1) + rank : bn.axis!;
+  if (!bn.trainable || axis !== rank - 1 || rank !== 4 || !bn.center || !bn.scale || !bn.gamma || !bn.beta || !bn.movingMean || !bn.movingVariance) return null;
+  members.push(current);
+  let next = onlyReader(current);
+  const post = next !== null && isRelu(next.layer);
+  if (post) {
+    members.push(next!);
+    next = onlyReader(next!);
+  }
+  const dropout = next?.layer.getClassName() === 'Dropout' ? (next.layer as unknown as LayerFields) : null;
+  const drops = dropout !== null && dropout.noiseShape == null && dropout.rate! > 0 && dropout.rate! < 1;
+  if (drops) members.push(next!);
+  if (!pre && !post && !drops) return null; // a lone BatchNorm: its own op is as fast
+  const channels = current.inputShape[rank - 1]!;
+  return {
+    members,
+    channels,
+    layers: {
+      name: members.map((m) => m.layer.name).join('+'),
+      pre,
+      post,
+      batchNorm: { gamma: bn.gamma, beta: bn.beta, movingMean: bn.movingMean, movingVariance: bn.movingVariance, momentum: bn.momentum!, epsilon: bn.epsilon! },
+      dropout: drops ? (dropout as { rate: number; seed?: number }) : null,
+    },
+  };
+}
+
 const CLIP = 1e-7;
 
 export class TrainingProgram {
@@ -71,8 +147,8 @@ export class TrainingProgram {
     // The output block: a softmax activation (or a linear one over logits) that the loss takes in.
     const outputClass = (output as unknown as { getClassName(): string; activation?: { getClassName(): string } });
     if (outputClass.getClassName() !== 'Activation' || outputClass.activation?.getClassName() !== (loss.fromLogits ? 'linear' : 'softmax')) return null;
-    const steps: Step[] = [];
-    const wantsGradient: boolean[] = [];
+    // The layers in order, each with the values it reads (by id) and the value it makes.
+    const entries: LayerEntry[] = [];
     let lossInput = -1;
     let inputId = -1;
     for (const layer of layers) {
@@ -80,9 +156,8 @@ export class TrainingProgram {
       if (node.inboundNodes.length !== 1) return null; // a layer used twice
       if (layer.getClassName() === 'InputLayer') {
         if (inputId >= 0) return null;
-        inputId = wantsGradient.length;
+        inputId = ids.size;
         ids.set(layer, inputId);
-        wantsGradient.push(false);
         continue;
       }
       const inputs = node.inboundNodes[0]!.inboundLayers.map((l) => ids.get(l));
@@ -92,20 +167,43 @@ export class TrainingProgram {
         lossInput = inputs[0]!;
         continue;
       }
-      const inputShape = node.inboundNodes[0]!.inboundLayers[0]!.outputShape as tfjs.Shape;
-      const op = layerOp(calls, layer, inputShape.length);
-      if (!op) return null;
-      const wanted = inputs.map((id) => wantsGradient[id!]!);
-      const id = wantsGradient.length;
-      wantsGradient.push(layer.trainableWeights.length > 0 || wanted.some(Boolean));
+      const id = ids.size;
       ids.set(layer, id);
-      steps.push({ op, inputs: inputs as number[], output: id, wanted });
+      const inputShape = node.inboundNodes[0]!.inboundLayers[0]!.outputShape as tfjs.Shape;
+      entries.push({ layer, inputs: inputs as number[], id, inputShape });
     }
     if (lossInput < 0 || inputId < 0) return null;
+
+    const steps: Step[] = [];
+    const wantsGradient = new Map<number, boolean>([[inputId, false]]);
+    const push = (op: LayerOp, inputs: number[], output: number, trainable: boolean) => {
+      const wanted = inputs.map((id) => wantsGradient.get(id)!);
+      wantsGradient.set(output, trainable || wanted.some(Boolean));
+      steps.push({ op, inputs, output, wanted });
+    };
+    const covered = new Set<number>();
+    for (const entry of entries) {
+      if (covered.has(entry.id)) continue;
+      const block = normBlockAt(entry, entries, lossInput);
+      if (block && canFuseNorm(calls, block.channels)) {
+        for (const member of block.members) covered.add(member.id);
+        const last = block.members.at(-1)!;
+        push(normBlockOp(calls, block.layers, block.channels), entry.inputs, last.id, true);
+        continue;
+      }
+      const op = layerOp(calls, entry.layer, entry.inputShape.length);
+      if (!op) return null;
+      push(op, entry.inputs, entry.id, entry.layer.trainableWeights.length > 0);
+    }
     // Regularisers' penalties are TensorFlow.js's to add.
     if (tf.tidy(() => model.calculateLosses().length) > 0) return null;
     const weights = model.trainableWeights as unknown as Weight[];
     return new TrainingProgram(calls, steps, inputId, lossInput, loss, weights);
+  }
+
+  /** The ops in order, by layer name; a fused block reads "relu1+bn1+dropout1". */
+  get ops(): string[] {
+    return this.steps.map((step) => step.op.layer);
   }
 
   /**
