@@ -18,6 +18,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TensorFlow } from '../../compile/to-tfjs.ts';
+import { updateInPlace } from './in-place-update.ts';
 import { sliceGradients, trainableVariables } from './slice-gradients.ts';
 import type { SharedStep } from './shared-step.ts';
 
@@ -125,15 +126,18 @@ export class Replica {
     const gradient = addUp(active.map((r) => shared.gradientSlot(command.set, r)), 1);
     const state = addUp(active.map((r) => shared.stateSlot(command.set, r)), active.length);
     this.setLearningRate(command.learningRate);
-    const grads: { name: string; tensor: tfjs.Tensor }[] = [];
+    const offsets: number[] = [];
     let at = 0;
     for (const variable of this.variables) {
-      const size = variable.size;
-      grads.push({ name: variable.name, tensor: tf.tensor(gradient.subarray(at, at + size), variable.shape) });
-      at += size;
+      offsets.push(at);
+      at += variable.size;
     }
-    this.optimizer.applyGradients(grads);
-    for (const { tensor } of grads) tensor.dispose();
+    const slice = (i: number) => gradient.subarray(offsets[i]!, offsets[i]! + this.variables[i]!.size);
+    if (!updateInPlace(tf, this.optimizer, this.variables, slice)) {
+      const grads = this.variables.map((variable, i) => ({ name: variable.name, tensor: tf.tensor(slice(i), variable.shape) }));
+      this.optimizer.applyGradients(grads);
+      for (const { tensor } of grads) tensor.dispose();
+    }
     at = 0;
     for (const weight of this.model.nonTrainableWeights) {
       const size = sizeOf(weight.shape as number[]);

@@ -12,6 +12,7 @@ import type { Evaluation } from '../../evaluate/types.ts';
 import type { TrainingSettings } from '../../graph/training-settings.ts';
 import type { GraphDocument } from '../../graph/types.ts';
 import { threadsFor } from '../thread-count.ts';
+import { updateInPlace } from './in-place-update.ts';
 import { ReplicaPool } from './replica-pool.ts';
 import { sliceGradients, trainableVariables } from './slice-gradients.ts';
 
@@ -52,7 +53,9 @@ export class LocalStepper implements BatchStepper {
     const slice = { images: batch.images.subarray(0, batch.size * imageSize), targets: batch.labels.subarray(0, batch.size * classes), size: batch.size, imageShape: dataset.shape, classes };
     const result = sliceGradients(tf, this.model, slice, 1, true);
     const variables = trainableVariables(this.model);
-    this.optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: result.grads[i]! })));
+    if (!updateInPlace(tf, this.optimizer, variables, (i) => result.grads[i]!.dataSync() as Float32Array)) {
+      this.optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: result.grads[i]! })));
+    }
     tf.dispose(result.grads);
     return { loss: result.loss, accuracy: result.correct / batch.size };
   }
