@@ -201,6 +201,20 @@ export class TrainingProgram {
     return new TrainingProgram(calls, steps, inputId, lossInput, loss, weights);
   }
 
+  /**
+   * When set, run() adds each op's forward and backward wall time here, in milliseconds, under
+   * "forward <op>" and "backward <op>", and the loss's under "loss" (npm run bench -- --profile).
+   */
+  timings: Map<string, number> | null = null;
+
+  private time<T>(key: string, work: () => T): T {
+    if (!this.timings) return work();
+    const start = performance.now();
+    const result = work();
+    this.timings.set(key, (this.timings.get(key) ?? 0) + performance.now() - start);
+    return result;
+  }
+
   /** The ops in order, by layer name; a fused block reads "relu1+bn1+dropout1". */
   get ops(): string[] {
     return this.steps.map((step) => step.op.layer);
@@ -218,10 +232,11 @@ export class TrainingProgram {
     let done = false;
     try {
       for (const step of steps) {
-        values.set(step.output, step.op.forward(step.inputs.map((id) => (id === this.inputId ? x : values.get(id)!))));
+        const inputs = step.inputs.map((id) => (id === this.inputId ? x : values.get(id)!));
+        values.set(step.output, this.time(`forward ${step.op.layer}`, () => step.op.forward(inputs)));
       }
       const scores = values.get(this.lossInput)!;
-      const { loss, correct, gradient } = this.crossEntropy(scores, labels, share);
+      const { loss, correct, gradient } = this.time('loss', () => this.crossEntropy(scores, labels, share));
       grads.set(this.lossInput, gradient);
       for (let i = steps.length - 1; i >= 0; i--) {
         const step = steps[i]!;
@@ -231,7 +246,7 @@ export class TrainingProgram {
           continue;
         }
         grads.delete(step.output);
-        const dxs = step.op.backward(dy, step.wanted, weightGrads);
+        const dxs = this.time(`backward ${step.op.layer}`, () => step.op.backward(dy, step.wanted, weightGrads));
         calls.free(dy);
         dxs.forEach((dx, k) => {
           if (!dx) return;
