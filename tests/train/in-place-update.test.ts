@@ -47,6 +47,22 @@ describe('updating weights in place', () => {
     b.dispose();
   });
 
+  it('gives each weight new memory, so an XNNPACK convolution that packed it sees the update', () => {
+    // Ten output channels: not in fours, so the convolution goes to XNNPACK, which packs the
+    // filter once and keeps it under the filter's tensor id.
+    const filter = tf.variable(tf.tensor(randomValues(4 * 10, 3), [1, 1, 4, 10]));
+    const x = tf.tensor(randomValues(3 * 3 * 4, 4), [1, 3, 3, 4]) as tf.Tensor4D;
+    const before = tf.conv2d(x, filter as tf.Tensor4D, 1, 'valid');
+    const done = updateInPlace(tf, tf.train.sgd(0.5), [filter], () => randomValues(40, 5));
+    expect(done).toBe(true);
+    const after = tf.conv2d(x, filter as tf.Tensor4D, 1, 'valid');
+    const fresh = tf.tensor(filter.dataSync(), [1, 1, 4, 10]) as tf.Tensor4D;
+    const expected = tf.conv2d(x, fresh, 1, 'valid');
+    expect(Array.from(after.dataSync())).toEqual(Array.from(expected.dataSync()));
+    expect(Array.from(after.dataSync())).not.toEqual(Array.from(before.dataSync()));
+    tf.dispose([filter, x, before, after, fresh, expected]);
+  });
+
   it('leaves Adam to TensorFlow.js', () => {
     const vars = variables();
     expect(updateInPlace(tf, tf.train.adam(0.01), vars, (i) => new Float32Array(vars[i]!.size))).toBe(false);

@@ -46,4 +46,18 @@ export class KernelCalls {
   free(info: TensorInfo): void {
     this.backend.disposeData(info.dataId);
   }
+
+  /**
+   * Gives a variable new values in a new block of the heap (never in place: the backend's XNNPACK
+   * operators cache what they were created with under the tensor's id).
+   */
+  replace(variable: { write(value: tfjs.Tensor): void; shape: number[] }, fill: (out: Float32Array) => void): void {
+    const out = this.backend.makeOutput(variable.shape, 'float32');
+    const { memoryOffset } = this.backend.dataIdMap.get(out.dataId)!;
+    const module = this.backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; HEAPU8: Uint8Array };
+    fill(new Float32Array((module.wasmMemory ?? module.HEAPU8).buffer, memoryOffset, variable.shape.reduce((a, b) => a * b, 1)));
+    const tensor = this.tf.engine().makeTensorFromTensorInfo(out);
+    variable.write(tensor);
+    tensor.dispose();
+  }
 }

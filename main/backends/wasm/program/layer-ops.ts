@@ -20,6 +20,7 @@ import type { KernelCalls } from './kernel-calls.ts';
 /** tfjs-layers' LayerVariable, as far as a program uses it. */
 export interface Weight {
   read(): tfjs.Tensor;
+  write(value: tfjs.Tensor): void;
   readonly trainable: boolean;
   readonly shape: number[];
 }
@@ -210,11 +211,12 @@ function batchNorm(calls: KernelCalls, layer: LayerFields, rank: number): LayerO
   const saved = new Saved(calls);
   let x: TensorInfo | null = null;
   let stats: [TensorInfo, TensorInfo] | null = null;
-  const blend = (variable: Weight, value: TensorInfo) => {
-    const v = f32(calls.backend, info(variable.read()));
-    const b = f32(calls.backend, value);
-    for (let k = 0; k < v.length; k++) v[k] = Math.fround(v[k]! - Math.fround(Math.fround(v[k]! - b[k]!) * keep));
-  };
+  const blend = (variable: Weight, value: TensorInfo) =>
+    calls.replace(variable, (out) => {
+      const v = f32(calls.backend, info(variable.read()));
+      const b = f32(calls.backend, value);
+      for (let k = 0; k < v.length; k++) out[k] = Math.fround(v[k]! - Math.fround(Math.fround(v[k]! - b[k]!) * keep));
+    });
   return {
     layer: layer.name,
     forward([input]) {

@@ -67,10 +67,11 @@ export function normBlockOp(calls: KernelCalls, block: NormBlockLayers, channels
     return [s1, s2] as const;
   };
 
-  const blend = (variable: Weight, value: Float32Array) => {
-    const v = f32(calls.backend, infoOf(variable));
-    for (let k = 0; k < c; k++) v[k] = Math.fround(v[k]! - Math.fround(Math.fround(v[k]! - value[k]!) * keepFactor));
-  };
+  const blend = (variable: Weight, value: Float32Array) =>
+    calls.replace(variable, (out) => {
+      const v = f32(calls.backend, infoOf(variable));
+      for (let k = 0; k < c; k++) out[k] = Math.fround(v[k]! - Math.fround(Math.fround(v[k]! - value[k]!) * keepFactor));
+    });
 
   return {
     layer: block.name,
