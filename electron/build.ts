@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { buildNodeBundle } from '../scripts/node-bundle.ts';
 
 /**
- * Builds main.js, training-process.js, training-replica.js, dataset-worker.js (plus their shared chunks) and preload.cjs into outDir; with
+ * Builds main.js, training-process.js, training-replica.js, engine-process.js, dataset-worker.js (plus their shared chunks) and preload.cjs into outDir; with
  * source maps, the security scan traces a finding in the bundle back to its source line.
  */
 export async function buildShell(outDir = 'dist/electron', options: { sourcemap?: boolean } = {}): Promise<void> {
@@ -24,6 +24,7 @@ export async function buildShell(outDir = 'dist/electron', options: { sourcemap?
       main: 'electron/main.ts',
       'training-process': 'main/train/worker/training-process.ts',
       'training-replica': 'main/train/parallel/replica-worker.ts',
+      'engine-process': 'main/api/engine-tasks/engine-process.ts',
       'dataset-worker': 'main/data/dataset-worker.ts',
     },
     outDir,

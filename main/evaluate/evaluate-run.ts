@@ -9,6 +9,7 @@ import { RUN_FILES } from '../runs/run-folder.ts';
 import { requireSavedModel } from '../runs/saved-models.ts';
 import { readRunGraph } from '../runs/run-history.ts';
 import type * as tfjs from '@tensorflow/tfjs';
+import type { TensorFlow } from '../compile/to-tfjs.ts';
 import { fillTestBatch } from '../data/batches.ts';
 import { evaluateModel } from './evaluate-model.ts';
 import { featureMapsOf } from './feature-maps.ts';
@@ -16,6 +17,9 @@ import type { Evaluation, FeatureMaps } from './types.ts';
 
 /** Reads a dataset by name; a host that must stay responsive passes one that reads in a worker thread. */
 export type DatasetLoader = (name: string | DatasetName) => Promise<ImageDataset>;
+
+/** A saved model, loaded: `release` when done with it (a cache keeps it, the default disposes it). */
+export type ModelLoader = (tf: TensorFlow, modelDir: string) => Promise<{ model: tfjs.LayersModel; release(): void }>;
 
 export interface DatasetOptions {
   /**
@@ -25,7 +29,14 @@ export interface DatasetOptions {
   resolveDataset?: (name: string) => Promise<DatasetName>;
   /** Reads the dataset; by default in this thread. */
   loadDataset?: DatasetLoader;
+  /** Loads a saved model; by default afresh each time (the engine process keeps recent ones, api/engine-tasks/). */
+  loadModel?: ModelLoader;
 }
+
+const loadAfresh: ModelLoader = async (tf, modelDir) => {
+  const model = await loadModel(tf, modelDir);
+  return { model, release: () => model.dispose() };
+};
 
 export interface EvaluateRunOptions extends DatasetOptions {
   model: 'best' | 'last';
@@ -39,9 +50,10 @@ export async function runFeatureMaps(runDir: string, index: number, options: Dat
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
   const modelDir = await requireSavedModel(runDir, 'best');
   const backend = await loadFastestBackend();
-  const model = await loadModel(backend.tf, modelDir).catch((error: unknown) => {
+  const loaded = await (options.loadModel ?? loadAfresh)(backend.tf, modelDir).catch((error: unknown) => {
     throw new StudioError(`cannot load the best model of ${runDir}: ${describeError(error)}`);
   });
+  const { model } = loaded;
   try {
     const dataset = limitDataset(await readRunDataset(settings.dataset, options), settings.limit);
     if (!Number.isInteger(index) || index < 0 || index >= dataset.test.count) {
@@ -62,7 +74,7 @@ export async function runFeatureMaps(runDir: string, index: number, options: Dat
       graph,
     };
   } finally {
-    model.dispose();
+    loaded.release();
   }
 }
 
@@ -72,15 +84,15 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions): 
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
   const modelDir = await requireSavedModel(runDir, options.model);
   const backend = options.backend === 'auto' ? await loadFastestBackend() : await loadBackend(options.backend);
-  const model = await loadModel(backend.tf, modelDir).catch((error: unknown) => {
+  const loaded = await (options.loadModel ?? loadAfresh)(backend.tf, modelDir).catch((error: unknown) => {
     throw new StudioError(`cannot load the ${options.model} model from ${modelDir}: ${describeError(error)}`);
   });
   try {
     const dataset = limitDataset(await readRunDataset(settings.dataset, options), settings.limit);
     const logits = graph.nodes.some((n) => n.type === 'output' && n.params.activation === 'none');
-    return { ...(await evaluateModel(backend.tf, model, dataset, dataset.test, { logits })), backend: backend.name };
+    return { ...(await evaluateModel(backend.tf, loaded.model, dataset, dataset.test, { logits })), backend: backend.name };
   } finally {
-    model.dispose();
+    loaded.release();
   }
 }
 
