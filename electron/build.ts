@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { buildNodeBundle } from '../scripts/node-bundle.ts';
 
 /**
- * Builds main.js, training-process.js, dataset-worker.js (plus their shared chunks) and preload.cjs into outDir; with
+ * Builds main.js, training-process.js, training-replica.js, engine-process.js, dataset-worker.js (plus their shared chunks) and preload.cjs into outDir; with
  * source maps, the security scan traces a finding in the bundle back to its source line.
  */
 export async function buildShell(outDir = 'dist/electron', options: { sourcemap?: boolean } = {}): Promise<void> {
@@ -20,7 +20,13 @@ export async function buildShell(outDir = 'dist/electron', options: { sourcemap?
   // Chunk names carry a hash: clear the folder so that no chunk of an older build lingers.
   rmSync(resolve(outDir), { recursive: true, force: true });
   await buildNodeBundle({
-    entries: { main: 'electron/main.ts', 'training-process': 'main/train/worker/training-process.ts', 'dataset-worker': 'main/data/dataset-worker.ts' },
+    entries: {
+      main: 'electron/main.ts',
+      'training-process': 'main/train/worker/training-process.ts',
+      'training-replica': 'main/train/parallel/replica-worker.ts',
+      'engine-process': 'main/api/engine-tasks/engine-process.ts',
+      'dataset-worker': 'main/data/dataset-worker.ts',
+    },
     outDir,
     sourcemap,
     keep: 'dependencies',

@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, utilityProce
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FILE_KIND_INFO, fileDialogTitle, OPENED_EXTENSIONS } from '../main/api/contract.ts';
+import { engineTasks } from '../main/api/engine-tasks/engine-client.ts';
 import { createStudioService } from '../main/api/studio-service.ts';
 import { startTrainingProcess } from '../main/train/worker/controller.ts';
 import { sendEvent, setupIpc } from './ipc.ts';
@@ -45,6 +46,9 @@ const service = createStudioService({
   // Training runs in a utilityProcess, from the same engine as the CLI's worker, bundled beside this file.
   startTraining: (request, onEvent) =>
     startTrainingProcess(request, onEvent, utilityProcessSpawner((path) => utilityProcess.fork(path, [], { serviceName: 'CNN Studio training', stdio: ['ignore', 'inherit', 'pipe'] }), join(here, 'training-process.js'))),
+  // Backend detection, evaluation and feature maps too, in one utilityProcess kept between them:
+  // never in this process, whose event loop is the window's.
+  engineTasks: engineTasks(utilityProcessSpawner((path) => utilityProcess.fork(path, [], { serviceName: 'CNN Studio engine', stdio: ['ignore', 'inherit', 'pipe'] }), join(here, 'engine-process.js'))),
 });
 
 function createWindow(): void {

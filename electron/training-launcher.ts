@@ -1,7 +1,8 @@
 /**
- * Training processes in the desktop app: Electron's utilityProcess, which survives a crash of its
- * child. Its stderr is piped (and passed on) so that the end of it reaches the controller with the
- * exit: V8 writes its out-of-memory report there, and the run's error can then say so.
+ * The engine's processes in the desktop app (a training process, the engine-task process):
+ * Electron's utilityProcess, which survives a crash of its child. Its stderr is piped (and passed
+ * on) so that the end of it reaches the caller with the exit: V8 writes its out-of-memory report
+ * there, and the error can then say so.
  */
 import type { UtilityProcess } from 'electron';
 import { STDERR_TAIL, type SpawnWorker, type WorkerLink } from '../main/train/worker/link.ts';

@@ -1,7 +1,8 @@
 /**
  * Builds the `cnn-studio` command into dist/cli: the command (cnn-studio.js, which bin/cnn-studio.js
  * loads), the training process it forks (training-process.js, found beside it by
- * main/train/worker/link.ts) and their chunks. Each command's code sits in its own chunk, reached
+ * main/train/worker/link.ts), the training threads that process starts (training-replica.js,
+ * main/train/parallel/replica-pool.ts) and their chunks. Each command's code sits in its own chunk, reached
  * by a dynamic import, so `summary` or `--help` never load TensorFlow.js. Runs at `npm install`
  * (the `prepare` script, also before `npm pack`) and before the tests.
  *
@@ -16,6 +17,7 @@ import { buildNodeBundle } from './node-bundle.ts';
 export const CLI_ENTRIES = {
   'cnn-studio': 'main/cli/index.ts',
   'training-process': 'main/train/worker/training-process.ts',
+  'training-replica': 'main/train/parallel/replica-worker.ts',
 } as const;
 
 export async function buildCli(outDir = 'dist/cli'): Promise<void> {

@@ -3,10 +3,12 @@
  * too large for the backend is refused before a training process starts (and the editor could
  * show the figure while you design). Pure: no Node.js, no TensorFlow.js. All values float32.
  *
- *   total      = parameters + training step + evaluation step
+ *   total      = replicas × (parameters + evaluation step) + training step
+ *   per replica = parameters + evaluation step + its slice (⌈batch / replicas⌉) of the training step
  *   parameters = weights + gradients + optimizer slots (Momentum 1, Adam 2) + the step's temporaries
  *   training   = batch × (activations per sample × ACTIVATION_FACTOR + one image and its label)
- *   evaluation = 500 test images and their scores + 32 × (the widest block's inputs and output) × 2
+ *   evaluation = 500 test images and their scores + b × (the widest block's inputs and output) × 2,
+ *                b = the prediction batch (`inferenceBatch`: 500, or fewer for wide designs)
  *
  * ACTIVATION_FACTOR covers what the backward pass keeps besides the block outputs the analysis
  * counts: TensorFlow.js records every op's output on the gradient tape (a convolution's bias add,
@@ -29,8 +31,17 @@ export const ACTIVATION_FACTOR = 3;
 
 /** The evaluation's batch of test images (main/evaluate/evaluate-model.ts), at most. */
 export const EVALUATION_IMAGES = 500;
-/** LayersModel.predict's own batch: inference keeps only a block's inputs and output alive. */
-export const PREDICT_BATCH = 32;
+/**
+ * What the widest block's inputs and output may take in one prediction batch. Inference keeps only
+ * a block's inputs and output alive, so this bounds the evaluation's activations: whole batches
+ * of 500 for small designs (per-call overhead is what costs there), a few images for huge ones.
+ */
+export const INFERENCE_BUDGET_BYTES = 32 * 1024 ** 2;
+
+/** Images per prediction batch for a design whose widest block takes `widestStepBytes` per image (inputs and output). */
+export function inferenceBatch(widestStepBytes: number): number {
+  return Math.max(1, Math.min(EVALUATION_IMAGES, Math.floor(INFERENCE_BUDGET_BYTES / Math.max(1, widestStepBytes))));
+}
 
 /**
  * Temporaries of the optimizer step, in values. TensorFlow.js' SGD and Momentum update one weight
@@ -59,9 +70,16 @@ export interface TrainingMemorySettings {
 }
 
 export interface TrainingMemoryEstimate {
-  /** Everything below together, in bytes. */
+  /** Everything below together, over all replicas, in bytes. */
   totalBytes: number;
   batchSize: number;
+  /**
+   * Data-parallel replicas (train/parallel/): each holds the weights, gradients, optimizer state
+   * and evaluation (`fixedBytes`) and its slice of the batch, in a heap of its own.
+   */
+  replicas: number;
+  /** What the replica with the largest slice (⌈batch / replicas⌉ images) holds: its own heap. */
+  perReplicaBytes: number;
   /** Trainable and non-trainable weights. */
   weightsBytes: number;
   /** One gradient per trainable weight. */
@@ -78,12 +96,12 @@ export interface TrainingMemoryEstimate {
   largest: { nodeId: string; shape: Shape; bytesPerSample: number } | null;
   /** What each sample of the training batch adds. */
   perSampleBytes: number;
-  /** What does not depend on the batch size: parameters, optimizer and evaluation. */
+  /** What does not depend on the batch size, per replica: parameters, optimizer and evaluation. */
   fixedBytes: number;
 }
 
-/** Null when the graph is not valid (no shapes to count). */
-export function estimateTrainingMemory(analysis: GraphAnalysis, settings: TrainingMemorySettings): TrainingMemoryEstimate | null {
+/** Null when the graph is not valid (no shapes to count). `replicas`: the threads it trains on. */
+export function estimateTrainingMemory(analysis: GraphAnalysis, settings: TrainingMemorySettings, replicas = 1): TrainingMemoryEstimate | null {
   if (!analysis.valid || analysis.inputShape === null || analysis.outputShape === null) return null;
   const { trainable, nonTrainable } = analysis.totals.params;
   let largest: TrainingMemoryEstimate['largest'] = null;
@@ -102,13 +120,16 @@ export function estimateTrainingMemory(analysis: GraphAnalysis, settings: Traini
   const gradientBytes = trainable * BYTES_PER_VALUE;
   const optimizerBytes = (trainable * optimizerSlots(settings) + updateTemporaries(settings, trainable, largestWeight)) * BYTES_PER_VALUE;
   const sampleBytes = (size(analysis.inputShape) + size(analysis.outputShape)) * BYTES_PER_VALUE;
-  const evaluationBytes = EVALUATION_IMAGES * sampleBytes + PREDICT_BATCH * widestStep * 2;
+  const evaluationBytes = EVALUATION_IMAGES * sampleBytes + inferenceBatch(widestStep) * widestStep * 2;
   const fixedBytes = weightsBytes + gradientBytes + optimizerBytes + evaluationBytes;
   const perSampleBytes = analysis.totals.activationBytes * ACTIVATION_FACTOR + sampleBytes;
   const batch = settings.batchSize;
+  const n = Math.max(1, Math.min(replicas, batch));
   return {
-    totalBytes: fixedBytes + batch * perSampleBytes,
+    totalBytes: n * fixedBytes + batch * perSampleBytes,
     batchSize: batch,
+    replicas: n,
+    perReplicaBytes: fixedBytes + Math.ceil(batch / n) * perSampleBytes,
     weightsBytes,
     gradientBytes,
     optimizerBytes,
@@ -121,9 +142,13 @@ export function estimateTrainingMemory(analysis: GraphAnalysis, settings: Traini
   };
 }
 
-/** The largest batch whose estimate fits in `limitBytes`; 0 when not even one sample fits. */
-export function largestBatchWithin(estimate: TrainingMemoryEstimate, limitBytes: number): number {
-  return Math.max(0, Math.floor((limitBytes - estimate.fixedBytes) / estimate.perSampleBytes));
+/**
+ * The largest batch whose estimate fits in `limitBytes`, per replica (each replica's own heap) or
+ * over all replicas together; 0 when not even one sample fits.
+ */
+export function largestBatchWithin(estimate: TrainingMemoryEstimate, limitBytes: number, scope: 'replica' | 'total' = 'replica'): number {
+  if (scope === 'replica') return estimate.replicas * Math.max(0, Math.floor((limitBytes - estimate.fixedBytes) / estimate.perSampleBytes));
+  return Math.max(0, Math.floor((limitBytes - estimate.replicas * estimate.fixedBytes) / estimate.perSampleBytes));
 }
 
 function size(shape: Shape): number {

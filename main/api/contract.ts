@@ -33,6 +33,8 @@ export interface HostInfo {
   kind: 'desktop' | 'browser';
   /** Folder that relative paths and the file list refer to. */
   workspace: string;
+  /** Cores the engine may use: the threads a run trains on unless told otherwise. */
+  cores: number;
 }
 
 export interface OpenedGraph {
@@ -101,6 +103,8 @@ export interface TrainingStart {
   backend: BackendName | 'auto';
   /** An ONNX model whose weights the run starts from (fine-tuning), matched to the blocks by name. */
   initialWeights?: string;
+  /** Threads to train on (wasm and cpu); absent: one per core. */
+  threads?: number;
 }
 
 /** A design's exports: code, architecture JSON, ONNX with the initial weights, and the PyTorch training script. */

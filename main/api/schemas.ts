@@ -1,6 +1,7 @@
 /** Argument schemas for every call of the API contract, checked where a call arrives. */
 import { z } from 'zod';
 import { BACKENDS } from '../backends/types.ts';
+import { MAX_THREADS } from '../train/thread-count.ts';
 import { quoteValue } from '../graph/quote-value.ts';
 // Every length limit goes through onStrings: see length-checks.ts for the crash it prevents.
 import { onStrings } from '../length-checks.ts';
@@ -32,7 +33,13 @@ export const CALL_ARGUMENTS = {
   listBackends: z.tuple([]),
   previewDataset: z.tuple([z.string().min(1, onStrings({ error: 'name a dataset' })).max(4096, onStrings())]),
   startTraining: z.tuple([
-    z.strictObject({ graph, settings: z.record(z.string(), z.unknown()), backend: z.enum([...BACKENDS, 'auto']), initialWeights: path.optional() }),
+    z.strictObject({
+      graph,
+      settings: z.record(z.string(), z.unknown()),
+      backend: z.enum([...BACKENDS, 'auto']),
+      initialWeights: path.optional(),
+      threads: z.number().int('threads must be a whole number').min(1, 'threads must be at least 1').max(MAX_THREADS, `threads must be at most ${MAX_THREADS}`).optional(),
+    }),
   ]),
   stopTraining: z.tuple([z.string().min(1, onStrings()).max(100, onStrings())]),
   activeRuns: z.tuple([]),

@@ -3,15 +3,14 @@
  * presets, graph files, backends and training runs. Transports call it after checking arguments
  * against the schemas; it throws StudioError with a message for the user.
  */
-import type { DatasetName } from '../data/dataset-name.ts';
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { analyzeGraph } from '../analysis/analyze.ts';
-import { detectBackends } from '../backends/ladder.ts';
-import { openDatasetInThread, previewDatasetInThread } from '../data/dataset-thread.ts';
+import type { BackendStatus } from '../backends/types.ts';
+import { previewDatasetInThread } from '../data/dataset-thread.ts';
 import { StudioError } from '../errors.ts';
-import { evaluateRun, runFeatureMaps } from '../evaluate/evaluate-run.ts';
+import type { Evaluation, FeatureMaps } from '../evaluate/types.ts';
 import { findBackupFile } from '../files/backup.ts';
 import { describeFsError } from '../files/fs-errors.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
@@ -22,15 +21,18 @@ import { EXPORT_EXTENSIONS, exportRunModel, writeExport } from '../files/write-e
 import { writeGraphFile } from '../files/write-graph-file.ts';
 import { parseGraphDocument } from '../graph/load.ts';
 import { trainingSettingsSchema } from '../graph/training-settings.ts';
-import { readEpochMetrics } from '../runs/run-folder.ts';
+import { readEpochMetrics, RUN_FILES } from '../runs/run-folder.ts';
 import { deleteRun, readRunGraph, readRunsFolder, renameRun, runFolderIn, setRunNote, summarizeRun } from '../runs/run-history.ts';
 import type { TrainingEvent } from '../train/events.ts';
 import { readInitialWeights } from '../train/initial-weights.ts';
 import { checkTrainingMemory } from '../train/memory-check.ts';
 import { countWeights } from '../weights/types.ts';
+import { defaultThreads } from '../train/threads.ts';
 import { startTrainingProcess, type TrainingHandle } from '../train/worker/controller.ts';
 import { FILE_KIND_INFO, OPENED_EXTENSIONS, type FileKind, type HostInfo, type StudioCalls, type TrainingStart } from './contract.ts';
 import { datasetAccess } from './dataset-access.ts';
+import { engineTasks, type EngineTasks } from './engine-tasks/engine-client.ts';
+import type { EngineTask } from './engine-tasks/protocol.ts';
 import { listFiles, listPresets } from './listings.ts';
 import { isInside, isReallyInside, pathPolicy } from './path-policy.ts';
 
@@ -50,12 +52,15 @@ export interface StudioServiceOptions {
   emitTrainingEvent: (runId: string, event: TrainingEvent) => void;
   /** Starts a training process; the desktop app passes one built on Electron's utilityProcess. */
   startTraining?: typeof startTrainingProcess;
+  /**
+   * Runs backend detection, evaluations and feature maps in the engine process (api/engine-tasks/),
+   * off the host's event loop; the desktop app passes one built on Electron's utilityProcess.
+   * Default: a forked Node.js process.
+   */
+  engineTasks?: EngineTasks;
 }
 
 const RECENT_LIMIT = 10;
-
-/** Evaluation and feature maps read their dataset off the server's thread too (they then run the model on it). */
-const loadDatasetInThread = (name: string | DatasetName) => openDatasetInThread(name).then((opened) => opened.dataset);
 
 export interface StudioService extends StudioCalls {
   /** Stops every run still going; for shutting down. */
@@ -84,9 +89,18 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
   };
   /** A run folder by the id the page names, by its real path, never outside the runs folder. */
   const runFolder = async (id: string) => runFolderIn(await runsRoot(), id);
-  /** A run's dataset, when evaluating it, resolved and confined like any other dataset name from the page. */
-  /** A run's dataset: its stored name confined like any name from the page, read off the server's thread. */
-  const runDataset = { resolveDataset: (name: string) => datasets.resolve(name), loadDataset: loadDatasetInThread };
+  const engine = options.engineTasks ?? engineTasks();
+  /**
+   * A task on one of the page's runs for the engine process: the run folder found by id, and the
+   * run's dataset name confined like any name from the page, so the folder checked is the folder
+   * the engine opens.
+   */
+  const runTask = async (id: string, task: (dir: string, dataset: string) => EngineTask) => {
+    const dir = await runFolder(id);
+    const settings = (await readRunGraph(dir)).training;
+    if (!settings) throw new StudioError(`${dir} has no readable ${RUN_FILES.settings}`);
+    return engine.run(task(dir, await datasets.resolveName(settings.dataset)));
+  };
 
   /** Runs a write to `full` (a real path), making the workspace's folders on the way, with file-system errors in words. */
   const writing = async (full: string, write: () => Promise<unknown>) => {
@@ -107,7 +121,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
 
   return {
     async hostInfo() {
-      return { kind: options.kind, workspace: options.workspace };
+      return { kind: options.kind, workspace: options.workspace, cores: defaultThreads() };
     },
 
     listPresets: () => listPresets(options.resourcesDir),
@@ -172,7 +186,8 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     readRecovery: () => recovery.read(),
     clearRecovery: () => recovery.clear(),
 
-    listBackends: () => detectBackends(),
+    // Detection loads every backend: in the engine process, not here.
+    listBackends: async () => (await engine.run({ type: 'backends' })) as BackendStatus[],
 
     // In a worker thread: decoding a folder of images takes seconds the server's other calls should not wait for.
     previewDataset: async (name) => previewDatasetInThread(await datasets.resolve(name), 8),
@@ -192,13 +207,13 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       }
       // The folder checked is the folder the training process opens: the name goes over resolved.
       settings.data.dataset = await datasets.resolveName(settings.data.dataset);
-      checkTrainingMemory(analysis, settings.data, request.backend);
+      checkTrainingMemory(analysis, settings.data, request.backend, { threads: request.threads ?? defaultThreads() });
       // Fine-tuning: the model file is confined like any path, and checked against the design before a process starts.
       const initialWeights = request.initialWeights === undefined ? undefined : await resolvePath(request.initialWeights);
       if (initialWeights !== undefined) await readInitialWeights(graph.graph, initialWeights);
       const runId = randomUUID();
       const handle = start(
-        { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: await runsRoot(), ...(initialWeights ? { initialWeights } : {}) },
+        { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: await runsRoot(), ...(initialWeights ? { initialWeights } : {}), ...(request.threads === undefined ? {} : { threads: request.threads }) },
         (event) => options.emitTrainingEvent(runId, event),
       );
       runs.set(runId, handle);
@@ -226,15 +241,16 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     setRunNote: async (id, note) => setRunNote(await runFolder(id), note),
     deleteRun: async (id) => deleteRun(options.runsRoot, await runFolder(id)),
 
-    // Inference on 10,000 images takes a few seconds on the wasm backend, in this process.
-    evaluateRun: async (id, model) => evaluateRun(await runFolder(id), { model, backend: 'auto', ...runDataset }),
-    featureMaps: async (id, index) => runFeatureMaps(await runFolder(id), index, runDataset),
+    // Seconds of inference: in the engine process, which keeps the model and dataset for the next click.
+    evaluateRun: async (id, model) => (await runTask(id, (runDir, dataset) => ({ type: 'evaluate', runDir, model, dataset }))) as Evaluation,
+    featureMaps: async (id, index) => (await runTask(id, (runDir, dataset) => ({ type: 'featureMaps', runDir, index, dataset }))) as FeatureMaps,
 
     async exportDesign(path, format, graph) {
       const loaded = parseGraphDocument(graph);
       if (!loaded.ok) throw new StudioError(`the graph is malformed: ${loaded.problems[0]!.path}: ${loaded.problems[0]!.message}`);
       const full = await paths.target(path, EXPORT_EXTENSIONS[format]);
-      await writing(full, () => writeExport(full, loaded.graph, format));
+      // Keras JSON compiles the model with TensorFlow.js: in the engine process.
+      await writing(full, () => writeExport(full, loaded.graph, format, async (graph) => (await engine.run({ type: 'kerasJson', graph })) as string));
       return { path: full };
     },
 
@@ -245,6 +261,8 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       const { runWeights, writeOnnxExport, writePyTorchExport } = await import('../files/export-model.ts');
       const design = await runWeights(dir, 'best');
       if (format === 'pytorch') {
+        // The known predictions come from the run's dataset, confined like any name from the page.
+        const runDataset = { resolveDataset: (name: string) => datasets.resolve(name) };
         const folder = await resolvePath(path);
         let files: string[] = [];
         await writing(join(folder, 'model.py'), async () => (files = (await writePyTorchExport(folder, design, runDataset)).files));
@@ -258,6 +276,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     dispose() {
       for (const handle of runs.values()) handle.kill();
       runs.clear();
+      engine.dispose();
     },
   };
 }

@@ -9,6 +9,8 @@ import * as tfjs from '@tensorflow/tfjs';
 import type { TensorFlow } from '../compile/to-tfjs.ts';
 import { StudioError } from '../errors.ts';
 import { BACKENDS, type BackendName, type BackendStatus } from './types.ts';
+import { defaultThreads } from '../train/threads.ts';
+import { wasmFeatures } from './wasm/features.ts';
 import { setupWasmBackend } from './wasm/setup.ts';
 
 export { BACKENDS, type BackendName, type BackendStatus };
@@ -36,7 +38,17 @@ export class BackendUnavailableError extends StudioError {
 export type PackageImporter = (name: string) => Promise<unknown>;
 const importPackage: PackageImporter = (name) => import(name);
 
-export async function loadBackend(name: BackendName, importer: PackageImporter = importPackage): Promise<LoadedBackend> {
+export interface BackendOptions {
+  importer?: PackageImporter;
+  /**
+   * The wasm backend's XNNPACK threads: 1 in a training process, whose replicas are the threads
+   * (train/parallel/); 'auto' (default) for inference elsewhere (wasm/setup.ts).
+   */
+  wasmThreads?: number | 'auto';
+}
+
+export async function loadBackend(name: BackendName, options: BackendOptions = {}): Promise<LoadedBackend> {
+  const importer = options.importer ?? importPackage;
   // Warnings such as "install the node backend" are for developers, not users of the studio.
   tfjs.env().set('PROD', true);
   switch (name) {
@@ -45,24 +57,26 @@ export async function loadBackend(name: BackendName, importer: PackageImporter =
       return loadNative(name, importer);
     case 'wasm': {
       try {
-        const setup = await setupWasmBackend(tfjs);
-        return { name, tf: tfjs, detail: `${setup.simd ? 'SIMD' : 'no SIMD'}, ${setup.threads} thread${setup.threads === 1 ? '' : 's'}` };
+        const setup = await setupWasmBackend(tfjs, { threads: options.wasmThreads ?? 'auto' });
+        // What training gets: the generated kernels' instruction set and one thread per core (train/threads.ts).
+        const features = wasmFeatures();
+        return { name, tf: tfjs, detail: `${setup.simd ? 'SIMD' : 'no SIMD'}${features.fma ? ', FMA' : ''}, ${threadsWord(defaultThreads())}` };
       } catch (error) {
         throw new BackendUnavailableError(`the wasm backend failed to start: ${firstLine(error)}`);
       }
     }
     case 'cpu':
       if (!(await tfjs.setBackend('cpu'))) throw new BackendUnavailableError('the cpu backend failed to start');
-      return { name, tf: tfjs, detail: 'always available' };
+      return { name, tf: tfjs, detail: `always available, ${threadsWord(defaultThreads())}` };
   }
 }
 
 /** The first backend of the ladder that loads. */
-export async function loadFastestBackend(importer: PackageImporter = importPackage): Promise<LoadedBackend> {
+export async function loadFastestBackend(options: BackendOptions = {}): Promise<LoadedBackend> {
   const reasons: string[] = [];
   for (const name of BACKENDS) {
     try {
-      return await loadBackend(name, importer);
+      return await loadBackend(name, options);
     } catch (error) {
       reasons.push(`${name}: ${firstLine(error)}`);
     }
@@ -71,7 +85,7 @@ export async function loadFastestBackend(importer: PackageImporter = importPacka
 }
 
 /** Every backend, loaded in turn, with what loaded or why not. Leaves the fastest one active. */
-export async function detectBackends(importer: PackageImporter = importPackage): Promise<BackendStatus[]> {
+export async function detectBackends(options: BackendOptions = {}): Promise<BackendStatus[]> {
   const statuses: BackendStatus[] = [];
   let nativeLoaded: 'node-gpu' | undefined;
   for (const name of BACKENDS) {
@@ -82,7 +96,7 @@ export async function detectBackends(importer: PackageImporter = importPackage):
       continue;
     }
     try {
-      const loaded = await loadBackend(name, importer);
+      const loaded = await loadBackend(name, options);
       if (name === 'node-gpu') nativeLoaded = 'node-gpu';
       statuses.push({ name, label, available: true, detail: loaded.detail });
     } catch (error) {
@@ -90,7 +104,7 @@ export async function detectBackends(importer: PackageImporter = importPackage):
     }
   }
   const fastest = statuses.find((status) => status.available);
-  if (fastest) await loadBackend(fastest.name, importer);
+  if (fastest) await loadBackend(fastest.name, options);
   return statuses;
 }
 
@@ -118,6 +132,10 @@ function describeImportFailure(packageName: string, error: unknown): string {
     return `not installed: the optional package ${packageName} is missing (its install step downloads libtensorflow and needs internet access; run "npm install ${packageName}" on a connected machine)`;
   }
   return `${packageName} is installed but failed to load: ${message}`;
+}
+
+function threadsWord(count: number): string {
+  return `${count} thread${count === 1 ? '' : 's'}`;
 }
 
 function firstLine(error: unknown): string {

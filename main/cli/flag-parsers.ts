@@ -38,3 +38,14 @@ export function parseAugment(value: string): { rotate: number; shift: number } {
 
 /** `--schedule` values; train-options.ts maps them to the settings' schedule types. */
 export const SCHEDULE_CHOICES = ['constant', 'step', 'onecycle', 'plateau'];
+
+/** `--threads`: a whole number from 1 to `max`. */
+export function parseThreads(max: number) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (value.trim() === '' || !Number.isInteger(number) || number < 1 || number > max) {
+      throw new InvalidArgumentError(`--threads takes a whole number from 1 to ${max}, not "${value}".`);
+    }
+    return number;
+  };
+}

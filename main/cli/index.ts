@@ -12,7 +12,8 @@ import type { ExportOptions } from './export-command.ts';
 import { EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
 import type { TrainCommandOptions } from './train-command.ts';
 import type { EvalOptions } from './eval-command.ts';
-import { parseAugment, parseInteger, parseNumber, SCHEDULE_CHOICES } from './flag-parsers.ts';
+import { parseAugment, parseInteger, parseNumber, parseThreads, SCHEDULE_CHOICES } from './flag-parsers.ts';
+import { MAX_THREADS } from '../train/thread-count.ts';
 
 const io: Output = {
   out: (text) => process.stdout.write(`${text}\n`),
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
     .option('--dataset <name>', 'dataset to train on')
     .option('--weights <model.onnx>', 'start from the weights of an ONNX model (fine-tuning), matched to the blocks by name')
     .addOption(backendOption())
+    .option('--threads <n>', 'threads to train on (wasm and cpu backends); default: one per core', parseThreads(MAX_THREADS))
     .option('--out <dir>', 'folder for run folders', 'runs')
     .option('--no-save', 'do not write a run folder')
     .option('--json', 'print the event stream as JSON lines instead of progress bars')

@@ -1,6 +1,7 @@
 /** `cnn-studio runs [dir]`: the runs table, as the studio shows it. */
 import Table from 'cli-table3';
 import { formatCount } from '../analysis/format.ts';
+import { backendLabel } from '../runs/backend-label.ts';
 import { readRunsFolder, type RunSummary } from '../runs/run-history.ts';
 import { EXIT_OK, type Output } from './output.ts';
 import { formatDuration } from './train-progress.ts';
@@ -49,7 +50,7 @@ export async function runRuns(dir: string, options: { sort: RunSort; json?: bool
       run.gap === null ? '–' : `${(run.gap * 100).toFixed(2)} pt`,
       run.bestEpoch === null ? '–' : `${run.bestEpoch} of ${run.epochs}`,
       run.seconds === null ? '–' : formatDuration(run.seconds),
-      backendCell(run),
+      backendLabel(run),
       savedModelsCell(run.models),
     ]);
   }
@@ -60,12 +61,6 @@ export async function runRuns(dir: string, options: { sort: RunSort; json?: bool
     else if (!run.models.best) io.out(`${run.id} has no saved model: ${run.models.missing}`);
   }
   return EXIT_OK;
-}
-
-/** The backend, and for a run trained outside the studio how many processes and where. */
-function backendCell(run: RunSummary): string {
-  if (!run.ranOn) return run.backend;
-  return `${run.backend}${run.ranOn.worldSize > 1 ? ` ×${run.ranOn.worldSize}` : ''} on ${run.ranOn.host}`;
 }
 
 /** `best, last` as `cnn-studio eval --model` names them, or `none`. */

@@ -4,6 +4,7 @@ import type { BackendName } from '../backends/ladder.ts';
 import { describeError } from '../errors.ts';
 import { readInitialWeights } from '../train/initial-weights.ts';
 import { checkTrainingMemory } from '../train/memory-check.ts';
+import { defaultThreads } from '../train/threads.ts';
 import { startTrainingProcess } from '../train/worker/controller.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import { EXIT_INVALID_GRAPH, EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
@@ -19,6 +20,8 @@ export interface TrainCommandOptions extends TrainFlags {
   backend: BackendName | 'auto';
   /** An ONNX model to start from (fine-tuning). */
   weights?: string;
+  /** Threads to train on; default one per core. */
+  threads?: number;
   out: string;
   save: boolean;
   json?: boolean;
@@ -48,7 +51,7 @@ export async function runTrain(file: string, options: TrainCommandOptions, io: O
     ? (event: unknown) => io.out(JSON.stringify(event))
     : createProgressPrinter({ ...io, ...(process.stderr.isTTY ? { barStream: process.stderr } : {}) });
   try {
-    checkTrainingMemory(analysis, settings, options.backend);
+    checkTrainingMemory(analysis, settings, options.backend, { threads: options.threads ?? defaultThreads() });
     // Checked here too, so that weights that do not fit are refused before a process starts.
     if (options.weights !== undefined) await readInitialWeights(read.graph, resolve(options.weights));
   } catch (error) {
@@ -63,6 +66,7 @@ export async function runTrain(file: string, options: TrainCommandOptions, io: O
       backend: options.backend,
       runsRoot: options.save ? resolve(options.out) : null,
       ...(options.weights === undefined ? {} : { initialWeights: resolve(options.weights) }),
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
     },
     print,
   );

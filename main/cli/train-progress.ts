@@ -33,7 +33,7 @@ export function createProgressPrinter(output: ProgressOutput): (event: TrainingE
         epochs = event.epochs;
         runDir = event.runDir;
         output.out(
-          `Training on ${event.backend}: ${formatCount(event.params.trainable)} trainable parameters, ` +
+          `Training on ${event.backend} (${event.threads} thread${event.threads === 1 ? '' : 's'}): ${formatCount(event.params.trainable)} trainable parameters, ` +
             `${formatCount(event.trainImages)} training and ${formatCount(event.testImages)} test images, ` +
             `${event.epochs} epoch${event.epochs === 1 ? '' : 's'} of ${formatCount(event.batchesPerEpoch)} batches` +
             (runDir ? `\nRun folder: ${runDir}` : ''),

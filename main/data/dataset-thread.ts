@@ -7,7 +7,6 @@
 import type { DatasetName } from './dataset-name.ts';
 import { Worker } from 'node:worker_threads';
 import { StudioError } from '../errors.ts';
-import type { OpenedDataset } from './datasets.ts';
 import type { DatasetSummary } from './inspect.ts';
 import type { DatasetAnswer, DatasetTask } from './dataset-worker.ts';
 import type { SkippedFile } from './image-folder.ts';
@@ -68,7 +67,3 @@ export function previewDatasetInThread(name: string | DatasetName, previewPerCla
   return runTask({ task: 'preview', name, previewPerClass }) as Promise<DatasetPreview>;
 }
 
-/** The whole dataset, read in a worker thread; its pixels are moved here, not copied. */
-export function openDatasetInThread(name: string | DatasetName): Promise<OpenedDataset> {
-  return runTask({ task: 'load', name }) as Promise<OpenedDataset>;
-}

@@ -7,29 +7,17 @@
 import type { DatasetName } from './dataset-name.ts';
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../errors.ts';
-import type { ImageDataset } from './dataset.ts';
 import { openDataset } from './datasets.ts';
 import { inspectDataset } from './inspect.ts';
 
-export type DatasetTask = { task: 'preview'; name: string | DatasetName; previewPerClass: number } | { task: 'load'; name: string | DatasetName };
+export type DatasetTask = { task: 'preview'; name: string | DatasetName; previewPerClass: number };
 
 export type DatasetAnswer = { ok: true; result: unknown } | { ok: false; message: string };
 
 const request = workerData as DatasetTask;
 try {
   const { dataset, skipped } = await openDataset(request.name);
-  if (request.task === 'preview') {
-    parentPort!.postMessage({ ok: true, result: { ...inspectDataset(dataset, { previewPerClass: request.previewPerClass }), skipped } } satisfies DatasetAnswer);
-  } else {
-    // The pixels move to the caller's thread without a copy.
-    parentPort!.postMessage({ ok: true, result: { dataset, skipped } } satisfies DatasetAnswer, buffersOf(dataset));
-  }
+  parentPort!.postMessage({ ok: true, result: { ...inspectDataset(dataset, { previewPerClass: request.previewPerClass }), skipped } } satisfies DatasetAnswer);
 } catch (error) {
   parentPort!.postMessage({ ok: false, message: describeError(error) } satisfies DatasetAnswer);
-}
-
-/** The distinct buffers under the dataset's arrays (a buffer listed twice cannot be transferred). */
-function buffersOf(dataset: ImageDataset): ArrayBuffer[] {
-  const arrays = [dataset.train.pixels, dataset.train.labels, dataset.test.pixels, dataset.test.labels];
-  return [...new Set(arrays.map((array) => array.buffer as ArrayBuffer))];
 }

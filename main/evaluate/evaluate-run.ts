@@ -6,9 +6,11 @@ import { loadDataset } from '../data/datasets.ts';
 import { StudioError } from '../errors.ts';
 import { loadRunModel } from '../runs/run-model.ts';
 import { RUN_FILES } from '../runs/run-folder.ts';
-import { requireSavedModel } from '../runs/saved-models.ts';
+import { requireSavedModel, type ModelChoice } from '../runs/saved-models.ts';
+import type { GraphDocument } from '../graph/types.ts';
 import { readRunGraph } from '../runs/run-history.ts';
 import type * as tfjs from '@tensorflow/tfjs';
+import type { TensorFlow } from '../compile/to-tfjs.ts';
 import { fillTestBatch } from '../data/batches.ts';
 import { evaluateModel } from './evaluate-model.ts';
 import { featureMapsOf } from './feature-maps.ts';
@@ -16,6 +18,12 @@ import type { Evaluation, FeatureMaps } from './types.ts';
 
 /** Reads a dataset by name; a host that must stay responsive passes one that reads in a worker thread. */
 export type DatasetLoader = (name: string | DatasetName) => Promise<ImageDataset>;
+
+/**
+ * A run's saved model (`runs/run-model.ts`), loaded: `release` when done with it (a cache keeps it,
+ * the default disposes it). Throws a StudioError naming the run when it has no such model.
+ */
+export type ModelLoader = (tf: TensorFlow, runDir: string, which: ModelChoice, graph: GraphDocument) => Promise<{ model: tfjs.LayersModel; release(): void }>;
 
 export interface DatasetOptions {
   /**
@@ -25,7 +33,14 @@ export interface DatasetOptions {
   resolveDataset?: (name: string) => Promise<DatasetName>;
   /** Reads the dataset; by default in this thread. */
   loadDataset?: DatasetLoader;
+  /** Loads a saved model; by default afresh each time (the engine process keeps recent ones, api/engine-tasks/). */
+  loadModel?: ModelLoader;
 }
+
+const loadAfresh: ModelLoader = async (tf, runDir, which, graph) => {
+  const model = await loadRunModel(tf, runDir, which, graph);
+  return { model, release: () => model.dispose() };
+};
 
 export interface EvaluateRunOptions extends DatasetOptions {
   model: 'best' | 'last';
@@ -39,7 +54,8 @@ export async function runFeatureMaps(runDir: string, index: number, options: Dat
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
   await requireSavedModel(runDir, 'best');
   const backend = await loadFastestBackend();
-  const model = await loadRunModel(backend.tf, runDir, 'best', graph);
+  const loaded = await (options.loadModel ?? loadAfresh)(backend.tf, runDir, 'best', graph);
+  const { model } = loaded;
   try {
     const dataset = limitDataset(await readRunDataset(settings.dataset, options), settings.limit);
     if (!Number.isInteger(index) || index < 0 || index >= dataset.test.count) {
@@ -60,7 +76,7 @@ export async function runFeatureMaps(runDir: string, index: number, options: Dat
       graph,
     };
   } finally {
-    model.dispose();
+    loaded.release();
   }
 }
 
@@ -70,13 +86,13 @@ export async function evaluateRun(runDir: string, options: EvaluateRunOptions): 
   if (!settings) throw new StudioError(`${runDir} has no readable ${RUN_FILES.settings}`);
   await requireSavedModel(runDir, options.model);
   const backend = options.backend === 'auto' ? await loadFastestBackend() : await loadBackend(options.backend);
-  const model = await loadRunModel(backend.tf, runDir, options.model, graph);
+  const loaded = await (options.loadModel ?? loadAfresh)(backend.tf, runDir, options.model, graph);
   try {
     const dataset = limitDataset(await readRunDataset(settings.dataset, options), settings.limit);
     const logits = graph.nodes.some((n) => n.type === 'output' && n.params.activation === 'none');
-    return { ...(await evaluateModel(backend.tf, model, dataset, dataset.test, { logits })), backend: backend.name };
+    return { ...(await evaluateModel(backend.tf, loaded.model, dataset, dataset.test, { logits })), backend: backend.name };
   } finally {
-    model.dispose();
+    loaded.release();
   }
 }
 

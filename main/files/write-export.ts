@@ -25,16 +25,32 @@ export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { pytorch: '.py',
 /** The exports that are text: all but ONNX. */
 export type TextExportFormat = Exclude<ExportFormat, 'onnx'>;
 
+/** Keras JSON from a design: a compiled model's topology (`kerasJsonText`, or the engine process's). */
+export type KerasJsonMaker = (graph: GraphDocument) => Promise<string>;
+
 /** The exported text of a design. */
-export async function exportText(graph: GraphDocument, format: TextExportFormat): Promise<string> {
+export async function exportText(graph: GraphDocument, format: TextExportFormat, kerasJson: KerasJsonMaker = kerasJsonText): Promise<string> {
   const analysis = analyzeGraph(graph);
   try {
     if (format === 'pytorch') return exportPyTorch(graph, analysis);
     if (format === 'keras') return exportKerasPython(graph, analysis);
     // The studio writes the script alone; the CLI can add the dataset beside it (write-training-script.ts).
     if (format === 'pytorch-train') return (await import('./write-training-script.ts')).trainingScript(graph).script;
-    // Keras JSON comes from a compiled model, which needs a backend for its (unused) weights.
-    // TensorFlow.js is loaded here, not above: the code exports never need it (nor its start-up time).
+    return await kerasJson(graph);
+  } catch (error) {
+    if (error instanceof GraphNotExportableError) throw new StudioError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Keras JSON made in this process. It comes from a compiled model, which needs a backend for its
+ * (unused) weights. TensorFlow.js is loaded here, not above: the code exports never need it (nor
+ * its start-up time), and the studio's hosts make it in their engine process instead.
+ */
+export async function kerasJsonText(graph: GraphDocument): Promise<string> {
+  const analysis = analyzeGraph(graph);
+  try {
     const tf = await import('@tensorflow/tfjs');
     if (tf.engine().backendName == null) {
       // As in backends/ladder.ts: tfjs's "install the node backend" banner is for developers, not users.
@@ -49,9 +65,9 @@ export async function exportText(graph: GraphDocument, format: TextExportFormat)
 }
 
 /** Writes an export (ONNX with the design's initial weights); a CNN Studio graph at `path` is never replaced. */
-export async function writeExport(path: string, graph: GraphDocument, format: ExportFormat): Promise<void> {
+export async function writeExport(path: string, graph: GraphDocument, format: ExportFormat, kerasJson?: KerasJsonMaker): Promise<void> {
   await refuseToReplaceGraph(path);
-  if (format !== 'onnx') return writeAtomically(path, await exportText(graph, format));
+  if (format !== 'onnx') return writeAtomically(path, await exportText(graph, format, kerasJson));
   // TensorFlow.js (for the initial weights) is loaded only for this export.
   const { initialWeights, onnxBytes } = await import('./export-model.ts');
   await writeAtomically(path, onnxBytes(await initialWeights(graph)));

@@ -96,6 +96,7 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
     error: record.error ?? (status === 'interrupted' ? INTERRUPTED_MESSAGE : null),
     startedAt: record.startedAt,
     backend: record.backend,
+    threads: typeof record.threads === 'number' ? record.threads : null,
     trainableParams: analysis.totals.params.trainable,
     macs: analysis.totals.macs,
     epochs: epochs.length,

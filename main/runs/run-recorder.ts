@@ -35,6 +35,7 @@ export async function recordEvent(dir: string, record: RunRecord, event: Trainin
   switch (event.type) {
     case 'started':
       record.params = event.params;
+      record.threads = event.threads;
       await writeRunRecord(dir, record);
       return;
     case 'epoch':

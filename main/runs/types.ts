@@ -14,6 +14,8 @@ export interface RunRecord {
   startedAt: string;
   endedAt: string | null;
   backend: string;
+  /** Threads it trained on (data-parallel replicas); its numbers repeat for the same seed and thread count. Absent from older run folders. */
+  threads?: number;
   params: { trainable: number; nonTrainable: number };
   epochsDone: number;
   bestTestAccuracy: number | null;
@@ -61,6 +63,8 @@ export interface RunSummary {
   error: string | null;
   startedAt: string;
   backend: string;
+  /** Threads it trained on; null for runs recorded before threads were. */
+  threads: number | null;
   trainableParams: number;
   macs: number;
   /** Epochs finished. */

@@ -13,13 +13,15 @@ const count = z.number().int().min(0);
  */
 export const phaseEvent = z.strictObject({
   type: z.literal('phase'),
-  phase: z.enum(['backend', 'data', 'model']),
+  phase: z.enum(['backend', 'data', 'model', 'threads']),
   message: z.string(),
 });
 
 export const startedEvent = z.strictObject({
   type: z.literal('started'),
   backend: z.string(),
+  /** Threads it trains on (data-parallel replicas on wasm and cpu; 1 on the native backends, which schedule their own). */
+  threads: count.min(1),
   runDir: z.string().nullable(),
   params: z.strictObject({ trainable: count, nonTrainable: count }),
   epochs: count,

@@ -15,6 +15,12 @@ import { StudioError } from '../errors.ts';
 /** Native TensorFlow and the plain JavaScript backend share the machine with everything else. */
 const SHARE_OF_MACHINE = 0.5;
 
+/**
+ * What a training thread costs besides its heap: a V8 isolate with TensorFlow.js loaded and the
+ * wasm module (measured ~45 MiB of resident memory per replica thread on Node 20).
+ */
+export const THREAD_OVERHEAD_BYTES = 64 * 1024 ** 2;
+
 export class TrainingMemoryError extends StudioError {
   override name = 'TrainingMemoryError';
 }
@@ -51,29 +57,58 @@ export function likelyBackend(requested: BackendName | 'auto', installed: (name:
   return 'wasm';
 }
 
-/** Throws TrainingMemoryError when the design would not fit; does nothing for an invalid graph (other checks say why). */
-export function checkTrainingMemory(
-  analysis: GraphAnalysis,
-  settings: TrainingMemorySettings,
-  backend: BackendName | 'auto',
-  machineBytes = totalmem(),
-): void {
-  const limit = backendMemoryLimit(likelyBackend(backend), machineBytes);
-  const estimate = estimateTrainingMemory(analysis, settings);
-  if (limit === null || estimate === null || estimate.totalBytes <= limit.bytes) return;
+export interface MemoryCheckOptions {
+  /** Threads (replicas) the run trains on; each wasm replica has a heap of its own. Default 1. */
+  threads?: number;
+  machineBytes?: number;
+}
+
+/**
+ * Throws TrainingMemoryError when the design would not fit; does nothing for an invalid graph
+ * (other checks say why). On wasm each replica's heap holds its slice of the batch within the
+ * heap's limit, and the replicas together must fit in half of the machine's memory.
+ */
+export function checkTrainingMemory(analysis: GraphAnalysis, settings: TrainingMemorySettings, backend: BackendName | 'auto', options: MemoryCheckOptions = {}): void {
+  const machineBytes = options.machineBytes ?? totalmem();
+  const name = likelyBackend(backend);
+  const threads = name === 'wasm' || name === 'cpu' ? Math.max(1, options.threads ?? 1) : 1;
+  const estimate = estimateTrainingMemory(analysis, settings, threads);
+  const limit = backendMemoryLimit(name, machineBytes);
+  if (limit === null || estimate === null) return;
+  const onThreads = estimate.replicas > 1 ? ` on ${estimate.replicas} threads` : '';
   const largest = estimate.largest ? `; largest: ${estimate.largest.nodeId}'s ${formatShape(estimate.largest.shape)} output` : '';
-  const fits = largestBatchWithin(estimate, limit.bytes);
   const parameterBytes = estimate.weightsBytes + estimate.gradientBytes + estimate.optimizerBytes;
-  const advice =
-    fits >= 1
-      ? `lower the batch size (${fits} would fit) or shrink the early layers`
-      : parameterBytes > limit.bytes
-        ? `its weights with their gradients and optimizer state alone take ${formatBytes(parameterBytes)}: use fewer parameters`
-        : 'even a batch of 1 would not fit: shrink the input or the early layers';
-  throw new TrainingMemoryError(
-    `this design needs about ${formatBytes(estimate.totalBytes)} to train at batch ${estimate.batchSize} ` +
-      `(activations ${formatBytes(estimate.activationBytes)}${largest}); ${limit.says} — ${advice}`,
-  );
+  /** `fewerThreads`: the limit is on all replicas together, so fewer of them would also help. */
+  const refuse = (says: string, fits: number, needs: number, fewerThreads = false) => {
+    const advice =
+      fits >= 1
+        ? `lower the batch size (${fits} would fit)${fewerThreads ? ', use fewer threads' : ''} or shrink the early layers`
+        : parameterBytes > limit.bytes
+          ? `its weights with their gradients and optimizer state alone take ${formatBytes(parameterBytes)}: use fewer parameters`
+          : fewerThreads
+            ? 'use fewer threads, or shrink the input or the early layers'
+            : `even a batch of 1${estimate.replicas > 1 ? ' per thread' : ''} would not fit: shrink the input or the early layers`;
+    throw new TrainingMemoryError(
+      `this design needs about ${formatBytes(needs)} to train at batch ${estimate.batchSize}${onThreads} ` +
+        `(activations ${formatBytes(estimate.activationBytes)}${largest}); ${says} — ${advice}`,
+    );
+  };
+  if (name === 'wasm') {
+    if (estimate.perReplicaBytes > limit.bytes) {
+      const says = estimate.replicas > 1 ? `${limit.says} per thread, and its share of the batch needs ${formatBytes(estimate.perReplicaBytes)}` : limit.says;
+      refuse(says, largestBatchWithin(estimate, limit.bytes, 'replica'), estimate.totalBytes);
+    }
+    // The replicas' heaps live side by side in the machine's memory.
+    if (estimate.replicas > 1) {
+      const threadsBytes = (estimate.replicas - 1) * THREAD_OVERHEAD_BYTES;
+      const share = machineBytes * SHARE_OF_MACHINE;
+      if (estimate.totalBytes + threadsBytes > share) {
+        refuse(`${estimate.replicas} threads can use about ${formatBytes(share)} here (half of this machine's memory)`, largestBatchWithin(estimate, share - threadsBytes, 'total'), estimate.totalBytes, true);
+      }
+    }
+    return;
+  }
+  if (estimate.totalBytes > limit.bytes) refuse(limit.says, largestBatchWithin(estimate, limit.bytes, 'total'), estimate.totalBytes);
 }
 
 function isInstalled(name: string): boolean {

@@ -18,6 +18,8 @@ import type { TrainingEvent } from './events.ts';
 import { checkTrainingMemory } from './memory-check.ts';
 import { watchWasmHeap } from './out-of-memory.ts';
 import { keepInitialWeights, readInitialWeights } from './initial-weights.ts';
+import { threadsFor } from './thread-count.ts';
+import { defaultThreads } from './threads.ts';
 import { train } from './trainer.ts';
 
 export interface TrainingRequest {
@@ -28,6 +30,8 @@ export interface TrainingRequest {
   runsRoot: string | null;
   /** An ONNX model to start from (fine-tuning); a copy goes into the run folder. */
   initialWeights?: string | undefined;
+  /** Threads to train on; default one per core (threads.ts). */
+  threads?: number;
 }
 
 /**
@@ -40,9 +44,12 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
   let record: Promise<void> = Promise.resolve();
   try {
     emit({ type: 'phase', phase: 'backend', message: request.backend === 'auto' ? 'Starting the fastest backend…' : `Starting the ${request.backend} backend…` });
-    const backend = request.backend === 'auto' ? await loadFastestBackend() : await loadBackend(request.backend);
+    // Threads are replicas, each with a single-threaded wasm backend (train/parallel/).
+    const options = { wasmThreads: 1 };
+    const backend = request.backend === 'auto' ? await loadFastestBackend(options) : await loadBackend(request.backend, options);
+    const threads = threadsFor(backend.name, request.threads ?? defaultThreads());
     // The caller checked against the backend it expected; `auto` may have landed on another.
-    checkTrainingMemory(analyzeGraph(request.graph), request.settings, backend.name);
+    checkTrainingMemory(analyzeGraph(request.graph), request.settings, backend.name, { threads });
     const heap = watchWasmHeap(backend);
     // Read before anything is written: weights that do not fit end the run before it has a folder.
     const start = request.initialWeights === undefined ? undefined : await readInitialWeights(request.graph, request.initialWeights);
@@ -81,6 +88,7 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
         isCancelled: () => stopRequest() !== null || writeFailure !== undefined || folderGone,
         runDir,
         ...(start ? { initialWeights: start.weights } : {}),
+        threads,
         ...(runDir ? { checkpoint: checkpointer(backend.tf, runDir) } : {}),
       });
     } catch (error) {

@@ -6,20 +6,22 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { applyModelWeights } from '../compile/model-weights.ts';
-import { compileGraph, type TensorFlow } from '../compile/to-tfjs.ts';
+import type { TensorFlow } from '../compile/to-tfjs.ts';
 import { batchRanges, fillBatch } from '../data/batches.ts';
 import type { ImageDataset } from '../data/dataset.ts';
 import { seededRandom, shuffledIndices, type Random } from '../data/random.ts';
-import { evaluateModel } from '../evaluate/evaluate-model.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import type { TrainingSettings } from '../graph/training-settings.ts';
 import type { GraphWeights } from '../weights/types.ts';
 import type { EpochEvent, TrainingEvent } from './events.ts';
-import { createOptimizer, setLearningRate } from './optimizers.ts';
+import { setLearningRate } from './optimizers.ts';
+import { createStepper, type BatchStepper, type StepOutcome } from './parallel/stepper.ts';
 import { createSchedule } from './schedules.ts';
 import { divergence } from './divergence.ts';
 import { dropoutReseeder } from './dropout-seeds.ts';
 import { checkTrainingSetup } from './setup-checks.ts';
+import { threadsFor } from './thread-count.ts';
+import { buildTrainingModel } from './training-model.ts';
 
 export interface TrainOptions {
   tf: TensorFlow;
@@ -35,6 +37,11 @@ export interface TrainOptions {
   initialWeights?: GraphWeights;
   /** Called after each epoch with the model, to save the last and (when `best`) the best one. */
   checkpoint?: (model: tfjs.LayersModel, epoch: EpochEvent, best: boolean) => Promise<void>;
+  /**
+   * Threads to train on (data-parallel replicas, train/parallel/), on the wasm and cpu backends;
+   * default 1. The run's numbers depend on it: repeatable for a given seed and thread count.
+   */
+  threads?: number;
 }
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -48,7 +55,7 @@ export async function train(options: TrainOptions): Promise<void> {
   const batches = batchRanges(dataset.train.count, settings.batchSize);
   const schedule = createSchedule(settings.schedule, settings.learningRate, settings.epochs, batches.length);
   emit({ type: 'phase', phase: 'model', message: 'Building the model…' });
-  const model = compileGraph(tf, options.graph, { analysis, seed: settings.seed });
+  const { model, optimizer, logits } = buildTrainingModel(tf, options.graph, analysis, settings, schedule.rate(0, 0));
   if (options.initialWeights) {
     try {
       applyModelWeights(tf, model, options.graph, analysis, options.initialWeights, 'the initial weights');
@@ -57,19 +64,17 @@ export async function train(options: TrainOptions): Promise<void> {
       throw error;
     }
   }
-  const logits = options.graph.nodes.some((n) => n.type === 'output' && n.params.activation === 'none');
   const reseedDropout = dropoutReseeder(model, settings.seed);
-  const optimizer = createOptimizer(tf, settings, schedule.rate(0, 0));
-  model.compile({
-    optimizer,
-    loss: logits ? (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred) : 'categoricalCrossentropy',
-    metrics: ['accuracy'],
-  });
 
+  let stepper: BatchStepper | undefined;
   try {
+    const threads = Math.min(threadsFor(options.backend, options.threads ?? 1), settings.batchSize);
+    if (threads > 1) emit({ type: 'phase', phase: 'threads', message: `Starting ${threads} training threads…` });
+    stepper = await createStepper({ tf, backend: options.backend, threads, model, optimizer, graph: options.graph, settings, dataset, learningRate: schedule.rate(0, 0) });
     emit({
       type: 'started',
       backend: options.backend,
+      threads: stepper.threads,
       runDir: options.runDir ?? null,
       params: { trainable: analysis.totals.params.trainable, nonTrainable: analysis.totals.params.nonTrainable },
       epochs: settings.epochs,
@@ -97,7 +102,7 @@ export async function train(options: TrainOptions): Promise<void> {
         if (rate !== learningRate) setLearningRate(optimizer, (learningRate = rate));
         const [start, end] = batches[b]!;
         reseedDropout();
-        const { loss, accuracy } = await trainBatch(tf, model, dataset, order.subarray(start, end), settings, random);
+        const { loss, accuracy } = await trainBatch(stepper, dataset, order.subarray(start, end), settings, random, learningRate);
         const diverged = divergence(loss, { epoch: epoch + 1, batch: b + 1, batches: batches.length, learningRate });
         if (diverged) {
           emit(diverged);
@@ -130,7 +135,7 @@ export async function train(options: TrainOptions): Promise<void> {
         await new Promise((resolve) => setImmediate(resolve));
       }
 
-      const test = await evaluateModel(tf, model, dataset, dataset.test, { logits, maxMisclassified: 0 });
+      const test = await stepper.evaluate(dataset.test, { logits, maxMisclassified: 0 });
       const diverged = divergence(test.loss, { epoch: epoch + 1, batch: null, batches: batches.length, learningRate });
       if (diverged) {
         emit(diverged);
@@ -151,7 +156,7 @@ export async function train(options: TrainOptions): Promise<void> {
         imagesPerSecond,
         bestTestAccuracy: best.accuracy,
         bestEpoch: best.epoch,
-        tensors: tf.memory().numTensors,
+        tensors: stepper.tensors(),
       };
       await options.checkpoint?.(model, event, improved);
       emit(event);
@@ -164,27 +169,19 @@ export async function train(options: TrainOptions): Promise<void> {
       seconds: (performance.now() - runStart) / 1000,
     });
   } finally {
+    await stepper?.dispose();
     model.dispose();
     optimizer.dispose();
   }
 }
 
 async function trainBatch(
-  tf: TensorFlow,
-  model: tfjs.LayersModel,
+  stepper: BatchStepper,
   dataset: ImageDataset,
   indices: Uint32Array,
   settings: TrainingSettings,
   random: Random,
-): Promise<{ loss: number; accuracy: number }> {
-  const batch = fillBatch(dataset, dataset.train, indices, settings.augment, random);
-  const x = tf.tensor4d(batch.images, [batch.size, ...dataset.shape]);
-  const y = tf.tensor2d(batch.labels, [batch.size, dataset.classNames.length]);
-  try {
-    const [loss, accuracy] = (await model.trainOnBatch(x, y)) as number[];
-    return { loss: loss!, accuracy: accuracy! };
-  } finally {
-    x.dispose();
-    y.dispose();
-  }
+  learningRate: number,
+): Promise<StepOutcome> {
+  return stepper.step(fillBatch(dataset, dataset.train, indices, settings.augment, random), learningRate);
 }

@@ -41,7 +41,7 @@ describe('layering', () => {
   });
 
   it('lets the renderer reach the engine only through the pure modules and the API contract', () => {
-    const allowed = /^(\.\.\/)+main\/(graph|analysis|advice)\/|^(\.\.\/)+main\/(api\/contract|backends\/types|train\/events|runs\/types|evaluate\/types)\.ts$/;
+    const allowed = /^(\.\.\/)+main\/(graph|analysis|advice)\/|^(\.\.\/)+main\/(api\/contract|backends\/types|train\/events|train\/thread-count|runs\/types|runs\/backend-label|evaluate\/types)\.ts$/;
     const engineImports = sourceFiles('renderer/src').flatMap((file) =>
       importsOf(file)
         .filter((specifier) => specifier.includes('main/') && !allowed.test(specifier))
@@ -49,6 +49,38 @@ describe('layering', () => {
     );
     expect(engineImports).toEqual([]);
     expect(violations(['renderer/src'], /^node:|^electron(\/|$)/)).toEqual([]);
+  });
+
+  /**
+   * Every module `entry` reaches through the static imports of our own files, and the packages
+   * those name: what loads when it starts. Type-only imports are erased; a lazy `import()` loads
+   * only when its code runs, so it is left to the tests of that code.
+   */
+  function reach(entry: string): { files: string[]; packages: Set<string> } {
+    const files = new Set<string>();
+    const packages = new Set<string>();
+    const staticImports = (file: string) =>
+      [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s+(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+    const visit = (file: string) => {
+      if (files.has(file)) return;
+      files.add(file);
+      for (const specifier of staticImports(file)) {
+        if (specifier.startsWith('.')) visit(join(file, '..', specifier));
+        else packages.add(specifier);
+      }
+    };
+    visit(join(ROOT, entry));
+    return { files: [...files].map((file) => relative(ROOT, file)), packages };
+  }
+
+  it("keeps TensorFlow.js from loading with the desktop app's main process and the browser-mode server: their engine work runs in the engine process", () => {
+    for (const entry of ['electron/main.ts', 'main/server/web-main.ts']) {
+      const { files, packages } = reach(entry);
+      expect(files, entry).toContain('main/api/engine-tasks/engine-client.ts');
+      expect([...packages].filter((name) => name.startsWith('@tensorflow/')), entry).toEqual([]);
+    }
+    // The engine process itself loads it.
+    expect([...reach('main/api/engine-tasks/engine-process.ts').packages]).toContain('@tensorflow/tfjs');
   });
 
   it('keeps the graph core, analysis and compiler free of Node.js modules', () => {

@@ -74,3 +74,46 @@ describe('fused batch normalisation (training) on wasm', () => {
     }
   }
 });
+
+describe('batch normalisation at inference (FusedBatchNorm) on wasm', () => {
+  beforeAll(wasmReady);
+  afterEach(() => setSimdEnabled(true));
+
+  // With and without scale and offset, channels in fours (the SIMD pass) and not (the backend's
+  // own kernel), statistics per channel and not (a broadcast the SIMD pass leaves to the backend).
+  const cases: [string, number[], { scale: boolean; offset: boolean; rank1: boolean }][] = [
+    ['16 channels, scale and offset', [64, 6, 6, 16], { scale: true, offset: true, rank1: true }],
+    ['8 channels, no scale', [3, 5, 7, 8], { scale: false, offset: true, rank1: true }],
+    ['4 channels, no offset, rank 2', [9, 4], { scale: true, offset: false, rank1: true }],
+    ['3 channels', [2, 3, 3, 3], { scale: true, offset: true, rank1: true }],
+    ['statistics of shape [1, 1, 1, C]', [2, 4, 4, 8], { scale: true, offset: true, rank1: false }],
+  ];
+  for (const simd of [true, false]) {
+    for (const [name, shape, { scale, offset, rank1 }] of cases) {
+      it(`${simd ? 'SIMD' : 'JS'} ${name}`, async () => {
+        setSimdEnabled(simd);
+        const c = shape[shape.length - 1]!;
+        const statShape = rank1 ? [c] : [...shape.slice(0, -1).map(() => 1), c];
+        const xv = randomValues(sizeOf(shape), 21).map((v, i) => 3 * v + (i % c));
+        const mean = randomValues(c, 22).map((v) => v + 1);
+        const variance = randomValues(c, 23).map((v) => v * v + 0.5);
+        const gamma = randomValues(c, 24).map((v) => v + 1.5);
+        const beta = randomValues(c, 25);
+        const run = () =>
+          tf.batchNorm(
+            tf.tensor(xv, shape),
+            tf.tensor(mean, statShape),
+            tf.tensor(variance, statShape),
+            offset ? tf.tensor(beta, statShape) : undefined,
+            scale ? tf.tensor(gamma, statShape) : undefined,
+            1e-3,
+          );
+        const [expected] = await onBackend('cpu', run);
+        const before = tf.memory().numTensors;
+        const [actual] = await onBackend('wasm', run);
+        expect(tf.memory().numTensors).toBe(before);
+        expect(relativeError(actual!, expected!)).toBeLessThan(1e-5);
+      });
+    }
+  }
+});

@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { conv2dBackpropFilter, conv2dBackpropInput, setConvolutionRoute, type ConvGeometry } from '../../main/backends/wasm/conv2d-backprop.ts';
 import { windowed } from '../../main/backends/wasm/conv-geometry.ts';
 import { WasmKernels, type BackendWasm } from '../../main/backends/wasm/heap.ts';
+import { setFmaAllowed, wasmFeatures } from '../../main/backends/wasm/features.ts';
 import { setSimdEnabled } from '../../main/backends/wasm/simd-kernels.ts';
 import { onBackend, randomValues, relativeError, sizeOf, tf, wasmReady } from './wasm-test-utils.ts';
 
@@ -21,7 +22,8 @@ for (const k of [1, 3, 5]) {
       for (const pad of pads) {
         variant++;
         const n = [1, 2, 3][variant % 3]!;
-        const ci = [1, 3, 8][variant % 3]!;
+        // Input channels in fours (4, 8, 12, 16) take the SIMD input gradient, with 1–4 vectors per tile.
+        const ci = [1, 3, 8, 4, 12, 16][variant % 6]!;
         const co = [4, 1, 5, 8, 20, 32][(variant >> 1) % 6]!;
         const h = 9 + (variant % 4);
         const w = 8 + ((variant >> 2) % 3);
@@ -71,6 +73,11 @@ describe('conv2d and its gradients on wasm', () => {
   afterEach(() => {
     setConvolutionRoute('auto');
     setSimdEnabled(true);
+    setFmaAllowed(true);
+  });
+
+  it('uses fused multiply-adds where the runtime validates relaxed SIMD (Node 20 behind a flag that features.ts sets)', () => {
+    expect(wasmFeatures()).toEqual({ simd: true, fma: true });
   });
 
   it('pads and crops inputs the same with SIMD bulk copies and with JavaScript', async () => {
@@ -133,21 +140,26 @@ describe('conv2d and its gradients on wasm', () => {
     const dyt = tf.tensor(dy, dyShape);
     const ft = tf.tensor(filter, filterShape);
     const g = geometry(c);
-    for (const method of ['dy-filter', 'x-filter', 'simd'] as const) {
-      if (method === 'simd' && c.co % 4 !== 0) continue;
-      const dw = read(conv2dBackpropFilter(tf, kernels, backend, xt, dyt, filterShape, g, method));
-      expect(relativeError(dw, ref.dw), `filter gradient, ${method}`).toBeLessThan(1e-4);
-    }
-    for (const route of ['simd', 'xnnpack'] as const) {
-      setConvolutionRoute(route);
-      const dx = read(conv2dBackpropInput(tf, kernels, backend, xShape, dyt, ft, g));
-      expect(relativeError(dx, ref.dx), `input gradient, ${route}`).toBeLessThan(1e-4);
-      // The registered Conv2D kernel (the op asserts strides or dilations are 1, as in TF).
-      const y = tf.conv2d(xt as tf.Tensor4D, ft as tf.Tensor4D, c.s, c.pad as 'valid', 'NHWC', c.d);
-      expect(relativeError(y.dataSync(), ref.y), `forward, ${route}`).toBeLessThan(1e-4);
-      y.dispose();
+    // The generated kernels with multiply-adds fused and not; XNNPACK's once.
+    for (const fma of [true, false]) {
+      setFmaAllowed(fma);
+      for (const method of ['dy-filter', 'x-filter', 'simd'] as const) {
+        if (method === 'simd' ? c.co % 4 !== 0 : !fma) continue;
+        const dw = read(conv2dBackpropFilter(tf, kernels, backend, xt, dyt, filterShape, g, method));
+        expect(relativeError(dw, ref.dw), `filter gradient, ${method}, fma ${fma}`).toBeLessThan(1e-4);
+      }
+      for (const route of fma ? (['simd', 'xnnpack'] as const) : (['simd'] as const)) {
+        setConvolutionRoute(route);
+        const dx = read(conv2dBackpropInput(tf, kernels, backend, xShape, dyt, ft, g));
+        expect(relativeError(dx, ref.dx), `input gradient, ${route}, fma ${fma}`).toBeLessThan(1e-4);
+        // The registered Conv2D kernel (the op asserts strides or dilations are 1, as in TF).
+        const y = tf.conv2d(xt as tf.Tensor4D, ft as tf.Tensor4D, c.s, c.pad as 'valid', 'NHWC', c.d);
+        expect(relativeError(y.dataSync(), ref.y), `forward, ${route}, fma ${fma}`).toBeLessThan(1e-4);
+        y.dispose();
+      }
     }
     setConvolutionRoute('auto');
+    setFmaAllowed(true);
     tf.dispose([xt, dyt, ft]);
 
     if (c.d[0] === 1 && c.d[1] === 1) {

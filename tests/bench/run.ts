@@ -8,9 +8,12 @@
  *   npm run bench -- --only cancel         how long Stop takes, from cancel to the cancelled event
  *   npm run bench -- --only cli            how long the cnn-studio command takes to start
  *   npm run bench -- --only layout         the canvas: auto-layout, inserting a block, routing connections
+ *   npm run bench -- --only training       training beside PyTorch, and the test pass
  *   npm run bench -- --backends wasm,cpu   training on these backends only
+ *   npm run bench -- --threads 1,2,8       training on these thread counts (default 1, 2 and the cores)
+ *   npm run bench -- --rounds 5            alternations of ours and PyTorch per thread count (default 3)
  *   npm run bench -- --profile             only where a round-10 training step spends its time on
- *                                          wasm, kernel by kernel
+ *                                          wasm, op by op (a layer, or a fused BatchNorm block)
  */
 import { cpus, totalmem } from 'node:os';
 import Table from 'cli-table3';
@@ -22,7 +25,7 @@ import { runCliBench } from './cli-bench.ts';
 import { runKernelProfile } from './kernel-profile.ts';
 import { runLayoutBench } from './layout-bench.ts';
 import { runRefusalBench } from './refusal-bench.ts';
-import { runTrainBench } from './train-bench.ts';
+import { runTrainBench, type TrainBench } from './train-bench.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -41,12 +44,12 @@ if (args.includes('--profile')) {
   } else {
     const total = profile.kernels.reduce((sum, kernel) => sum + kernel.ms, 0);
     // Some forty kernels: no rule between rows.
-    const table = new Table({ head: ['Kernel', 'Calls', 'Time', 'Share'], colAligns: ['left', 'right', 'right', 'right'], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+    const table = new Table({ head: ['Op', 'Calls', 'Time', 'Share'], colAligns: ['left', 'right', 'right', 'right'], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
     for (const kernel of profile.kernels) table.push([kernel.name, formatCount(kernel.calls), ms(kernel.ms), `${((kernel.ms / total) * 100).toFixed(1)} %`]);
-    table.push(['all kernels', formatCount(profile.kernels.reduce((sum, kernel) => sum + kernel.calls, 0)), ms(total), '100.0 %']);
+    table.push(['the whole step', formatCount(profile.kernels.reduce((sum, kernel) => sum + kernel.calls, 0)), ms(total), '100.0 %']);
     process.stdout.write(
-      `${machine()}\n\nOne training step of journey round 10 on wasm (${profile.detail}), batch ${profile.batchSize}, mean of ${profile.steps} steps after warm-up:\n` +
-        `${table.toString()}\nThe step itself: ${ms(profile.stepMs)}; the rest is the engine, the optimizer's bookkeeping and the timers.\n`,
+      `${machine()}\n\nOne training step of journey round 10 on wasm (${profile.detail}), one thread, batch ${profile.batchSize}, mean of ${profile.steps} steps after warm-up:\n` +
+        `${table.toString()}\nThe step itself: ${ms(profile.stepMs)}.\n`,
     );
   }
   process.exit(0);
@@ -54,7 +57,13 @@ if (args.includes('--profile')) {
 
 const analysis = only === undefined || only === 'analysis' ? runAnalysisBench() : [];
 const refusals = only === undefined || only === 'refusals' ? await runRefusalBench() : [];
-const training = only === undefined || only === 'training' ? await runTrainBench(backends) : [];
+const threadCounts = valueOf('--threads')?.split(',').map(Number);
+if (threadCounts && threadCounts.some((t) => !Number.isInteger(t) || t < 1)) {
+  process.stderr.write('error: --threads takes whole numbers from 1 up, separated by commas\n');
+  process.exit(2);
+}
+const rounds = valueOf('--rounds') === undefined ? undefined : Number(valueOf('--rounds'));
+const training = only === undefined || only === 'training' ? await runTrainBench({ backends, ...(threadCounts ? { threads: threadCounts } : {}), ...(rounds ? { rounds } : {}) }) : null;
 const cancel = only === undefined || only === 'cancel' ? await runCancelBench() : [];
 const cli = only === undefined || only === 'cli' ? await runCliBench() : [];
 const layout = only === undefined || only === 'layout' ? await runLayoutBench() : [];
@@ -87,26 +96,7 @@ if (json) {
     for (const row of refusals) table.push([row.input, ms(row.medianMs), row.outcome]);
     process.stdout.write(`Oversized inputs, refused:\n${table.toString()}\n\n`);
   }
-  if (training.length > 0) {
-    const table = new Table({
-      head: ['Backend', 'Train images/s', 'Step (batch 64)', 'Inference images/s', 'Peak memory', 'Status'],
-      colAligns: ['left', 'right', 'right', 'right', 'right', 'left'],
-      style: { head: [], border: [] },
-      wordWrap: true,
-      colWidths: [10, 16, 17, 20, 13, 50],
-    });
-    for (const row of training) {
-      table.push([
-        row.backend,
-        row.trainImagesPerSecond === null ? '–' : formatCount(row.trainImagesPerSecond),
-        row.trainStepMs === null ? '–' : ms(row.trainStepMs),
-        row.inferenceImagesPerSecond === null ? '–' : formatCount(row.inferenceImagesPerSecond),
-        row.peakMemoryMiB === null ? '–' : `${formatCount(row.peakMemoryMiB)} MiB`,
-        row.available ? row.detail : `unavailable: ${row.detail}`,
-      ]);
-    }
-    process.stdout.write(`Training journey round 10 (9,896 parameters), batch 64, MNIST:\n${table.toString()}\n`);
-  }
+  if (training) printTraining(training);
   if (cancel.length > 0) {
     const table = new Table({ head: ['Stop pressed', 'Cancel → cancelled event', 'Slowest', 'Final event'], colAligns: ['left', 'left', 'right', 'left'], style: { head: [], border: [] } });
     for (const row of cancel) table.push([row.moment, row.latenciesMs.map((v) => `${Math.round(v)} ms`).join(', '), `${Math.round(Math.max(...row.latenciesMs))} ms`, row.outcome]);
@@ -116,6 +106,53 @@ if (json) {
     const table = new Table({ head: ['Command', 'Median', 'Fastest', 'Slowest', 'CPU (mean)'], colAligns: ['left', 'right', 'right', 'right', 'right'], style: { head: [], border: [] } });
     for (const row of cli) table.push([row.command, ms(row.medianMs), ms(row.minMs), ms(row.maxMs), row.cpuMs === null ? '–' : ms(row.cpuMs)]);
     process.stdout.write(`\nStarting the built CLI, whole process, wall time, ${cli[0]!.runs} runs each from a folder outside the checkout:\n${table.toString()}\n`);
+  }
+}
+
+function printTraining(training: TrainBench): void {
+  if (training.rows.length > 0) {
+    const head = ['Threads', 'Step (batch 64)', 'Images/s', 'Speed-up', training.torch.available ? 'PyTorch images/s' : 'PyTorch', 'Ours / PyTorch', 'Test pass (10,000)'];
+    const table = new Table({ head, colAligns: ['right', 'right', 'right', 'right', 'right', 'right', 'right'], style: { head: [], border: [] } });
+    for (const row of training.rows) {
+      const steps = row.oursStepMs.map((v) => v.toFixed(1)).join(', ');
+      table.push([
+        row.threads,
+        `${ms(row.ours.trainStepMs ?? NaN)} (${steps})`,
+        formatCount(row.ours.trainImagesPerSecond ?? 0),
+        row.speedUp === null ? '–' : `${row.speedUp.toFixed(2)}×`,
+        row.torchImagesPerSecond === null ? '–' : `${formatCount(row.torchImagesPerSecond)} (${row.torchStepMs.map((v) => v.toFixed(1)).join(', ')} ms)`,
+        row.ratio === null ? '–' : `${row.ratio.toFixed(2)}×`,
+        row.ours.testPassSeconds === null ? '–' : `${row.ours.testPassSeconds.toFixed(2)} s`,
+      ]);
+    }
+    const inference = training.rows.find((row) => row.threads === 1)?.ours.inferenceImagesPerSecond;
+    process.stdout.write(
+      `Training journey round 10 (9,896 parameters) on wasm (${training.rows[0]!.ours.detail.replace(/, \d+ threads?$/, '')}), batch 64, momentum SGD, ` +
+        `${training.rounds} round${training.rounds === 1 ? '' : 's'} alternating with ${training.torch.available ? training.torch.detail : `no PyTorch (${training.torch.detail})`}; medians, each round's step in brackets:\n` +
+        `${table.toString()}\n` +
+        (inference ? `Inference (the test pass on one thread): ${formatCount(inference)} images/s.\n` : '') +
+        '\n',
+    );
+  }
+  if (training.others.length > 0) {
+    const table = new Table({
+      head: ['Backend', 'Train images/s', 'Step (batch 64)', 'Inference images/s', 'Peak memory', 'Status'],
+      colAligns: ['left', 'right', 'right', 'right', 'right', 'left'],
+      style: { head: [], border: [] },
+      wordWrap: true,
+      colWidths: [10, 16, 17, 20, 13, 50],
+    });
+    for (const row of training.others) {
+      table.push([
+        row.backend,
+        row.trainImagesPerSecond === null ? '–' : formatCount(row.trainImagesPerSecond),
+        row.trainStepMs === null ? '–' : ms(row.trainStepMs),
+        row.inferenceImagesPerSecond === null ? '–' : formatCount(row.inferenceImagesPerSecond),
+        row.peakMemoryMiB === null ? '–' : `${formatCount(row.peakMemoryMiB)} MiB`,
+        row.available ? row.detail : `unavailable: ${row.detail}`,
+      ]);
+    }
+    process.stdout.write(`The other backends, one thread:\n${table.toString()}\n`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasStackTrace, runCli } from '../support/cli.ts';
@@ -19,9 +19,9 @@ describe('cnn-studio train, eval and backends', () => {
   }, 120_000);
 
   it('prints an epoch line in the journey style without a terminal, then evaluates the saved model', async () => {
-    const train = await runCli(['train', 'resources/journey/round-09.json', '--epochs', '1', '--limit', '128', '--out', out]);
+    const train = await runCli(['train', 'resources/journey/round-09.json', '--epochs', '1', '--limit', '128', '--threads', '2', '--out', out]);
     expect(train.code).toBe(0);
-    expect(train.stdout).toMatch(/^Training on wasm: 9,896 trainable parameters, 128 training and 128 test images, 1 epoch of 1 batches/m);
+    expect(train.stdout).toMatch(/^Training on wasm \(2 threads\): 9,896 trainable parameters, 128 training and 128 test images, 1 epoch of 1 batches/m);
     expect(train.stdout).toMatch(/^Epoch 1\/1: train loss \d\.\d{4}, accuracy [\d.]+ % \| test loss \d\.\d{4}, accuracy [\d.]+ % \(best [\d.]+ % at epoch 1\) \| lr 0\.01 \|/m);
     const runDir = join(out, readdirSync(out).find((name) => name.includes('round-9'))!);
     const evaluation = await runCli(['eval', runDir, '--json']);
@@ -32,13 +32,29 @@ describe('cnn-studio train, eval and backends', () => {
     expect(result.accuracy).toBeCloseTo(epoch.testAccuracy, 6);
   }, 120_000);
 
+  it('trains on the threads --threads asks for, and records them in run.json', async () => {
+    const runs = mkdtempSync(join(tmpdir(), 'cnn-studio-cli-threads-'));
+    const result = await runCli(['train', 'resources/journey/round-10.json', '--epochs', '1', '--limit', '128', '--batch', '32', '--threads', '3', '--out', runs, '--json']);
+    expect(result.code).toBe(0);
+    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(events[0]).toMatchObject({ type: 'started', backend: 'wasm', threads: 3 });
+    expect(JSON.parse(readFileSync(join(runs, readdirSync(runs)[0]!, 'run.json'), 'utf8'))).toMatchObject({ status: 'finished', threads: 3 });
+  }, 120_000);
+
+  it.each(['0', '1.5', 'all', '257'])('refuses --threads %s with a one-line message', async (value) => {
+    const result = await runCli(['train', 'resources/journey/round-10.json', '--threads', value, '--no-save']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`--threads takes a whole number from 1 to 256, not "${value}".`);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+  });
+
   it('refuses a design too large for the backend before training, with the estimate, and writes no run', async () => {
     const graph = join(mkdtempSync(join(tmpdir(), 'cnn-studio-cli-huge-')), 'huge.json');
     writeFileSync(graph, JSON.stringify(hugeDesign()));
     const runs = mkdtempSync(join(tmpdir(), 'cnn-studio-cli-huge-runs-'));
-    const result = await runCli(['train', graph, '--batch', '64', '--backend', 'wasm', '--out', runs]);
+    const result = await runCli(['train', graph, '--batch', '64', '--backend', 'wasm', '--threads', '1', '--out', runs]);
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toMatch(/^error: this design needs about 931\.4 GiB to train at batch 64 \(activations 777\.0 GiB; largest: b1's 2048×2048×64 output\); the wasm backend can use at most 4\.0 GiB — /);
+    expect(result.stderr.trim()).toMatch(/^error: this design needs about 807\.4 GiB to train at batch 64 \(activations 777\.0 GiB; largest: b1's 2048×2048×64 output\); the wasm backend can use at most 4\.0 GiB — /);
     expect(hasStackTrace(result.stderr)).toBe(false);
     expect(readdirSync(runs)).toEqual([]);
   }, 60_000);
@@ -48,7 +64,11 @@ describe('cnn-studio train, eval and backends', () => {
     expect(result.code).toBe(0);
     const statuses = JSON.parse(result.stdout);
     expect(statuses.map((s: { name: string }) => s.name)).toEqual(['node-gpu', 'node', 'wasm', 'cpu']);
-    expect(statuses.find((s: { name: string }) => s.name === 'wasm').available).toBe(true);
+    const wasm = statuses.find((s: { name: string }) => s.name === 'wasm');
+    expect(wasm.available).toBe(true);
+    // The kernels' instruction set (Node 20 validates relaxed SIMD's FMA once its flag is set) and the threads training uses: one per core.
+    const cores = availableParallelism();
+    expect(wasm.detail).toBe(`SIMD, FMA, ${cores} thread${cores === 1 ? '' : 's'}`);
     for (const status of statuses) expect(status.detail).not.toBe('');
   }, 60_000);
 

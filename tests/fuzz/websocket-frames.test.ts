@@ -5,7 +5,7 @@
  * a message over the 8 MiB limit closes its connection and nothing else.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,7 +139,7 @@ describe('the WebSocket server against random frames', () => {
     );
     if (client.closed !== undefined) client = await Client.open();
     client.socket.send(JSON.stringify({ id: 7, call: 'hostInfo', args: [] }));
-    expect(JSON.parse((await client.next()) as string)).toEqual({ id: 7, result: { kind: 'browser', workspace: folders.workspace } });
+    expect(JSON.parse((await client.next()) as string)).toEqual({ id: 7, result: { kind: 'browser', workspace: folders.workspace, cores: availableParallelism() } });
     client.socket.close();
   });
 

@@ -59,6 +59,7 @@ describe('the training store', () => {
     send('run-3', {
       type: 'started',
       backend: 'wasm',
+      threads: 1,
       runDir: null,
       params: { trainable: 9896, nonTrainable: 192 },
       epochs: 1,

@@ -10,7 +10,7 @@ export function fakeService(): StudioCalls & { received: [string, unknown[]][] }
   };
   return {
     received,
-    hostInfo: () => record('hostInfo', [], { kind: 'browser', workspace: '/tmp/ws' }),
+    hostInfo: () => record('hostInfo', [], { kind: 'browser', workspace: '/tmp/ws', cores: 4 }),
     listPresets: () => record('listPresets', [], [{ id: 'journey/round-10', group: 'journey', name: 'Round 10', description: '', trainableParams: 9896, macs: 1_097_744, layers: ['input', 'conv2d', 'output'] }]),
     loadPreset: (id) => (id === 'journey/missing' ? Promise.reject(new StudioError('the preset journey/missing does not exist')) : record('loadPreset', [id], { format: 'cnn-studio/graph', version: 2, nodes: [], edges: [] })),
     listFiles: (kind) => record('listFiles', [kind], []),

@@ -23,11 +23,13 @@ export function startWorker(
   onEvent?: (event: TrainingEvent, handle: TrainingHandle) => void,
   spawn?: SpawnWorker,
   graph: GraphDocument = loadPreset(journeyPath(10)),
+  /** Threads to train on; default one per core. */
+  threads?: number,
 ) {
   const runsRoot = mkdtempSync(join(tmpdir(), 'cnn-studio-runs-'));
   const events: TrainingEvent[] = [];
   const handle: TrainingHandle = startTrainingProcess(
-    { graph, settings, backend: 'wasm', runsRoot },
+    { graph, settings, backend: 'wasm', runsRoot, ...(threads === undefined ? {} : { threads }) },
     (event) => {
       events.push(event);
       onEvent?.(event, handle);

@@ -44,6 +44,19 @@ describe('a fault in the training process', () => {
     await expectFailedRunKeepingEpochOne(runsRoot, error);
   }, 60_000);
 
+  it.each([
+    ['throws', 'replica-throw', /^training thread 2 of 2 failed: Error: injected fault in a training thread at step 15$/],
+    ['stops (its thread exits)', 'replica-exit', /^training thread 2 of 2 failed: the thread stopped unexpectedly \(exit code 3\)$/],
+    ['cannot grow its wasm heap', 'replica-wasm-oom', /^training thread 2 of 2 failed: the training process ran out of memory: the wasm backend could not find 256\.0 MiB for a tensor/],
+  ])('fails the run when one of its training threads %s, with that thread\'s message', async (_what, fault, error) => {
+    const { handle, events, runsRoot } = startWorker(settings, undefined, withFault(fault), undefined, 2);
+    const final = await handle.done;
+    expect(final).toEqual({ type: 'failed', error: expect.stringMatching(error) });
+    expect(events.filter((e) => e.type === 'failed')).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'started', threads: 2 });
+    await expectFailedRunKeepingEpochOne(runsRoot, error);
+  }, 60_000);
+
   it('fails the run when the process is killed (SIGKILL) mid-epoch', async () => {
     const { handle, runsRoot } = startWorker(settings, (event, h) => {
       if (event.type === 'batch' && event.epoch === 2) h.kill();

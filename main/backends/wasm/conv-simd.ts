@@ -1,34 +1,36 @@
 /**
  * A direct 2-D convolution in generated WebAssembly SIMD, used for the forward pass and for the
- * input gradient (a forward convolution too, see conv2d-backprop.ts) when XNNPACK runs on one
- * thread: on this kind of layer (≤ 32 channels, 3×3) it reaches ~19 GMAC/s where XNNPACK's
+ * input gradient (conv2d-backprop.ts) when XNNPACK runs on one thread: on this kind of layer
+ * (≤ 32 channels, 3×3) it reaches ~19 GMAC/s (~25 with fused multiply-adds) where XNNPACK's
  * indirect GEMM does ~12.
  *
- *   y[n, oh, ow, o] = Σ_r x[n, oh·s + kh·d, ow·s + kw·d, c] · w[r, o],   r = (kh, kw, c)
+ *   y[n, oh, ow, o] = Σ_t x[n, oh·s − pt + kh_t·d, ow·s − pl + kw_t·d, c_t] · w[t, o]
  *
- * over an unpadded input (the caller pads a copy when needed). w in TensorFlow.js's layout
- * [fh, fw, ci, co] is already [r][o], so it is used as it is.
+ * over the taps t = (kh, kw, c) of a tap table: one (x offset, weight row offset) pair per tap.
+ * Padding needs no zero-padded copy of x: the output is cut into regions whose pixels all see the
+ * same taps inside x (`convRegions`), and each region runs with the table of just those taps. The
+ * padding's zeros are never read or multiplied. This is what makes the input gradient, a
+ * convolution of dy with padding (filter size − 1), do only the multiply-adds it needs.
  *
  * Register tiling: P neighbouring output pixels of a row × V vectors of 4 output channels. For each
- * filter row r the V weight vectors are loaded once, and each pixel's x value is loaded-and-splat
- * (one instruction) and multiplied into its V accumulators; P·V ≤ 8 (plus V weights and the
- * splat: more than ~12 live vectors makes V8 spill, measured on conv2 of round 10). The
- * module is specialised per (V, P, x column step, output pixel step), which makes the pixel and
- * lane addresses instruction immediates; the filter rows' x offsets come from a table per geometry.
- * A row's last wo mod P pixels go through the same loop with P = 1.
+ * tap the V weight vectors are loaded once, and each pixel's x value is loaded-and-splat (one
+ * instruction) and multiplied into its V accumulators; P·V ≤ 8 (plus V weights and the splat:
+ * more than ~12 live vectors makes V8 spill, measured on conv2 of round 10). The module is
+ * specialised per (V, x column step, output pixel step), which makes the pixel and lane addresses
+ * instruction immediates. A row's last wo mod P pixels are one narrower tile; a region only a
+ * column or two wide (the edges of a padded convolution) runs down its columns instead, with the
+ * tiles' pixels one above the other.
  */
 import { FunctionWriter, I32, SIMD, V128, writeModule } from './wasm-writer.ts';
 
-export interface ConvKernel {
-  /**
-   * Output channel block of 4V channels at `w` (a column offset into [rows][co]) and `y`. Byte
-   * offsets throughout; x advances xImageBytes per image and xRowBytes per output row.
-   */
-  run(x: number, w: number, y: number, n: number, ho: number, wo: number, xImageBytes: number, xRowBytes: number, wRowBytes: number, yRowBytes: number): void;
-}
-
 interface Exports {
-  run(offsets: number, rows: number, x: number, w: number, y: number, n: number, ho: number, wo: number, xImageBytes: number, xRowBytes: number, wRowBytes: number, yRowBytes: number): void;
+  /**
+   * One region of every image. Byte offsets and strides throughout: `taps` points at `count`
+   * (x offset, weight offset) pairs; x is the region's first window (it may lie before the
+   * tensor: only tap offsets that land inside are in the table) and advances xImageBytes per
+   * image, xRowBytes per output row; y is the region's first output pixel.
+   */
+  run(taps: number, count: number, x: number, w: number, y: number, n: number, ho: number, wo: number, xImageBytes: number, xRowBytes: number, yImageBytes: number, yRowBytes: number): void;
 }
 
 /** P with P·V ≤ 8 accumulators: measured best (V = 4: P = 2; V = 2: P = 4; more spills). */
@@ -36,15 +38,16 @@ export function pixelsPerTile(vectors: number): number {
   return Math.max(1, Math.floor(8 / vectors));
 }
 
-function convWriter(V: number, xColBytes: number, yPixelBytes: number): FunctionWriter {
+function convWriter(V: number, xColBytes: number, yPixelBytes: number, fma: boolean): FunctionWriter {
   const P = pixelsPerTile(V);
-  const f = new FunctionWriter('run', [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
-  const [offsets, rows, x, w, y, n, ho, wo, xImageBytes, xRowBytes, wRowBytes, yRowBytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const f = new FunctionWriter('run', [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], [], fma);
+  const [taps, count, x, w, y, n, ho, wo, xImageBytes, xRowBytes, yImageBytes, yRowBytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
   const image = f.local(I32);
   const oh = f.local(I32);
   const ow = f.local(I32);
-  const r = f.local(I32);
+  const t = f.local(I32);
   const xImage = f.local(I32);
+  const yImage = f.local(I32);
   const xRow = f.local(I32);
   const yRow = f.local(I32);
   const xp = f.local(I32);
@@ -60,33 +63,35 @@ function convWriter(V: number, xColBytes: number, yPixelBytes: number): Function
   /** One tile of `pixels` output pixels at xp → yp. */
   const tile = (pixels: number) => {
     for (let k = 0; k < pixels * V; k++) f.f32(0).simd(SIMD.f32x4Splat).set(acc[k]!);
-    f.get(offsets).set(table);
-    f.get(w).set(wp);
-    f.i32(0).set(r);
-    f.loopWhileBelow(r, rows, 1, () => {
+    f.get(taps).set(table);
+    f.i32(0).set(t);
+    f.loopWhileBelow(t, count, 1, () => {
+      f.get(w).get(table).i32Load(4).i32Add().set(wp);
       for (let j = 0; j < V; j++) f.get(wp).v128Load(16 * j).set(wv[j]!);
       f.get(xp).get(table).i32Load().i32Add().set(at);
       for (let p = 0; p < pixels; p++) {
         f.get(at).v128Load32Splat(p * xColBytes).set(s);
         for (let j = 0; j < V; j++) {
           const a = acc[p * V + j]!;
-          f.get(s).get(wv[j]!).simd(SIMD.f32x4Mul).get(a).simd(SIMD.f32x4Add).set(a);
+          f.mulAdd(() => f.get(s), () => f.get(wv[j]!), () => f.get(a)).set(a);
         }
       }
-      f.add(table, 4);
-      f.get(wp).get(wRowBytes).i32Add().set(wp);
+      f.add(table, 8);
     });
     for (let p = 0; p < pixels; p++) {
       for (let j = 0; j < V; j++) f.get(yp).get(acc[p * V + j]!).v128Store(p * yPixelBytes + 16 * j);
     }
   };
 
+  const rem = f.local(I32);
   f.get(x).set(xImage);
-  f.get(y).set(yRow);
-  // Pixels covered by whole tiles: wo − wo mod P.
-  f.get(wo).get(wo).i32(P).i32RemU().i32Sub().set(fullEnd);
+  f.get(y).set(yImage);
+  // Pixels covered by whole tiles: wo − wo mod P; the rest is one tile of wo mod P pixels.
+  f.get(wo).i32(P).i32RemU().set(rem);
+  f.get(wo).get(rem).i32Sub().set(fullEnd);
   f.loopWhileBelow(image, n, 1, () => {
     f.get(xImage).set(xRow);
+    f.get(yImage).set(yRow);
     f.i32(0).set(oh);
     f.loopWhileBelow(oh, ho, 1, () => {
       f.get(xRow).set(xp);
@@ -96,41 +101,89 @@ function convWriter(V: number, xColBytes: number, yPixelBytes: number): Function
         tile(P);
         f.add(xp, P * xColBytes).add(yp, P * yPixelBytes);
       });
-      f.loopWhileBelow(ow, wo, 1, () => {
-        tile(1);
-        f.add(xp, xColBytes).add(yp, yPixelBytes);
-      });
+      for (let pixels = 1; pixels < P; pixels++) {
+        f.get(rem).i32(pixels).i32Eq().ifElse(() => tile(pixels));
+      }
       f.get(xRow).get(xRowBytes).i32Add().set(xRow);
       f.get(yRow).get(yRowBytes).i32Add().set(yRow);
     });
     f.get(xImage).get(xImageBytes).i32Add().set(xImage);
+    f.get(yImage).get(yImageBytes).i32Add().set(yImage);
   });
   return f;
 }
 
-export interface ConvGeometryKey {
-  ci: number;
-  /** Floats from one x row to the next. */
-  rowStride: number;
-  fh: number;
-  fw: number;
-  dh: number;
-  dw: number;
-  /** Column stride in x, in floats (stride · ci). */
-  colStride: number;
-  /** Output channels (all blocks). */
-  co: number;
-  vectors: number;
+/** A run of output positions along one axis whose windows all see the same filter taps [k0, k1) inside the input. */
+export interface AxisRegion {
+  /** Output positions [start, end). */
+  start: number;
+  end: number;
+  /** Filter positions [k0, k1) that land inside the input (k0 = k1: none, the output is 0). */
+  k0: number;
+  k1: number;
 }
 
-/** Compiles per (V, column step, output pixel step) and keeps a row-offset table per geometry. */
+/**
+ * Output positions 0 … out − 1 along one axis, grouped by the filter taps that land inside an
+ * input of `size` (position o reads input o·stride − pad + k·dilation for k < filter).
+ */
+export function axisRegions(out: number, size: number, stride: number, pad: number, dilation: number, filter: number): AxisRegion[] {
+  const regions: AxisRegion[] = [];
+  for (let o = 0; o < out; o++) {
+    const origin = o * stride - pad;
+    const k0 = Math.min(filter, Math.max(0, Math.ceil(-origin / dilation)));
+    const k1 = Math.max(k0, Math.min(filter, Math.floor((size - 1 - origin) / dilation) + 1));
+    const last = regions.at(-1);
+    if (last && last.k0 === k0 && last.k1 === k1) last.end = o + 1;
+    else regions.push({ start: o, end: o + 1, k0, k1 });
+  }
+  return regions;
+}
+
+export interface ConvPlan {
+  /** Input [n, h, w, ci] and output [ho, wo, co] sizes. */
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  ho: number;
+  wo: number;
+  co: number;
+  fh: number;
+  fw: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  /** Top and left padding (negative: cropping). */
+  pt: number;
+  pl: number;
+  /**
+   * Byte offset of the weight row of tap (kh, kw, c) from the start of the weights; rows hold
+   * `co` floats. TensorFlow.js's [fh, fw, ci, co] layout: ((kh·fw + kw)·ci + c)·co·4.
+   */
+  weightRow: (kh: number, kw: number, c: number) => number;
+  /** Identifies the weight layout in the tap-table cache. */
+  weightLayout: string;
+}
+
+interface Region {
+  rows: AxisRegion;
+  cols: AxisRegion;
+  /** Heap offset of its tap table, and the number of taps. */
+  table: number;
+  taps: number;
+}
+
+/** Compiles the loop per (V, column step, output pixel step) and keeps the tap tables per geometry. */
 export class ConvKernels {
   private readonly modules = new Map<string, Exports>();
-  private readonly kernels = new Map<string, ConvKernel>();
+  private readonly plans = new Map<string, Region[]>();
   constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly malloc: (bytes: number) => number,
     private readonly free: (at: number) => void,
+    private readonly fma: boolean,
   ) {}
 
   private module(V: number, xColBytes: number, yPixelBytes: number): Exports {
@@ -138,16 +191,16 @@ export class ConvKernels {
     let exports = this.modules.get(key);
     if (!exports) {
       const shared = typeof SharedArrayBuffer !== 'undefined' && this.memory.buffer instanceof SharedArrayBuffer;
-      const bytes = writeModule([convWriter(V, xColBytes, yPixelBytes)], shared);
+      const bytes = writeModule([convWriter(V, xColBytes, yPixelBytes, this.fma)], shared);
       if (!WebAssembly.validate(bytes)) throw new Error('generated convolution module does not validate');
       const compiled = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: this.memory } }).exports as unknown as Exports;
-      // Tier-up (see warmUp in simd-kernels.ts): a one-row filter over P + 1 pixels (both loops),
-      // reading the bottom of the heap, writing into a temporary block.
+      // Tier-up (see warmUp in simd-kernels.ts): one tap over P + 1 pixels (both loops), reading
+      // the bottom of the heap, writing into a temporary block.
       const P = pixelsPerTile(V);
-      const size = 4 + (P + 1) * yPixelBytes + 64;
+      const size = 8 + (P + 1) * yPixelBytes + 64;
       const scratch = this.malloc(size) >>> 0;
-      new Int32Array(this.memory.buffer, scratch, 1).fill(0);
-      for (let i = 0; i < 200; i++) compiled.run(scratch, 1, 0, 0, scratch + 4, 1, 1, P + 1, 0, 0, 0, 0);
+      new Int32Array(this.memory.buffer, scratch, 2).fill(0);
+      for (let i = 0; i < 200; i++) compiled.run(scratch, 1, 0, 0, scratch + 8, 1, 1, P + 1, 0, 0, 0, 0);
       this.free(scratch);
       exports = compiled;
       this.modules.set(key, exports);
@@ -155,26 +208,69 @@ export class ConvKernels {
     return exports;
   }
 
-  get(g: ConvGeometryKey): ConvKernel {
-    const key = `${g.ci},${g.rowStride},${g.fh},${g.fw},${g.dh},${g.dw},${g.colStride},${g.co},${g.vectors}`;
-    let kernel = this.kernels.get(key);
-    if (!kernel) {
-      const exports = this.module(g.vectors, 4 * g.colStride, 4 * g.co);
-      const rows = g.fh * g.fw * g.ci;
-      const table = this.malloc(4 * rows) >>> 0;
-      const offsets = new Int32Array(this.memory.buffer, table, rows);
-      let k = 0;
-      for (let kh = 0; kh < g.fh; kh++) {
-        for (let kw = 0; kw < g.fw; kw++) {
-          for (let c = 0; c < g.ci; c++) offsets[k++] = 4 * (kh * g.dh * g.rowStride + kw * g.dw * g.ci + c);
+  /** The plan's regions, with their tap tables in the heap (built once per geometry). */
+  private regions(plan: ConvPlan): Region[] {
+    const key = [plan.h, plan.w, plan.ci, plan.ho, plan.wo, plan.fh, plan.fw, plan.sh, plan.sw, plan.dh, plan.dw, plan.pt, plan.pl, plan.weightLayout].join(',');
+    let regions = this.plans.get(key);
+    if (regions) return regions;
+    regions = [];
+    const rowStride = plan.w * plan.ci;
+    for (const rows of axisRegions(plan.ho, plan.h, plan.sh, plan.pt, plan.dh, plan.fh)) {
+      for (const cols of axisRegions(plan.wo, plan.w, plan.sw, plan.pl, plan.dw, plan.fw)) {
+        const taps = (rows.k1 - rows.k0) * (cols.k1 - cols.k0) * plan.ci;
+        const table = taps > 0 ? this.malloc(8 * taps) >>> 0 : 0;
+        if (taps > 0) {
+          const entries = new Int32Array(this.memory.buffer, table, 2 * taps);
+          let at = 0;
+          for (let kh = rows.k0; kh < rows.k1; kh++) {
+            for (let kw = cols.k0; kw < cols.k1; kw++) {
+              for (let c = 0; c < plan.ci; c++) {
+                entries[at++] = 4 * (kh * plan.dh * rowStride + kw * plan.dw * plan.ci + c);
+                entries[at++] = plan.weightRow(kh, kw, c);
+              }
+            }
+          }
         }
+        regions.push({ rows, cols, table, taps });
       }
-      kernel = {
-        run: (x, w, y, n, ho, wo, xImageBytes, xRowBytes, wRowBytes, yRowBytes) =>
-          exports.run(table, rows, x, w, y, n, ho, wo, xImageBytes, xRowBytes, wRowBytes, yRowBytes),
-      };
-      this.kernels.set(key, kernel);
     }
-    return kernel;
+    this.plans.set(key, regions);
+    return regions;
+  }
+
+  /**
+   * y = conv(x, w) over output channels [cb, cb + 4V) (a block of at most 16), x, w, y at byte
+   * offsets xAt, wAt (the weights' start), yAt; y must be zero where no tap lands (`needsZeros`).
+   */
+  run(plan: ConvPlan, xAt: number, wAt: number, yAt: number, cb: number, vectors: number): void {
+    const { ci, co, h, w, ho, wo } = plan;
+    const P = pixelsPerTile(vectors);
+    const xColBytes = 4 * plan.sw * ci;
+    const xRowBytes = 4 * plan.sh * w * ci;
+    const yPixelBytes = 4 * co;
+    const yRowBytes = 4 * wo * co;
+    for (const region of this.regions(plan)) {
+      if (region.taps === 0) continue;
+      const { rows, cols } = region;
+      const height = rows.end - rows.start;
+      const width = cols.end - cols.start;
+      // The region's first window, relative to x (it may start before x; every tap lands inside).
+      const x0 = (xAt + 4 * ((rows.start * plan.sh - plan.pt) * w * ci + (cols.start * plan.sw - plan.pl) * ci)) | 0;
+      const y0 = yAt + 4 * ((rows.start * wo + cols.start) * co + cb);
+      const w0 = wAt + 4 * cb;
+      if (width < P && height > width) {
+        // A column or two at the left or right edge: tiles of P pixels down a column instead.
+        const exports = this.module(vectors, xRowBytes, yRowBytes);
+        exports.run(region.table, region.taps, x0, w0, y0, plan.n, width, height, 4 * h * w * ci, xColBytes, 4 * ho * wo * co, yPixelBytes);
+      } else {
+        const exports = this.module(vectors, xColBytes, yPixelBytes);
+        exports.run(region.table, region.taps, x0, w0, y0, plan.n, height, width, 4 * h * w * ci, xRowBytes, 4 * ho * wo * co, yRowBytes);
+      }
+    }
+  }
+
+  /** Whether some output pixels see no tap at all (padding wider than the filter reaches), which the caller must zero. */
+  needsZeros(plan: ConvPlan): boolean {
+    return this.regions(plan).some((region) => region.taps === 0);
   }
 }

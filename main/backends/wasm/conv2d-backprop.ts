@@ -22,7 +22,8 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { convInfo, geometry, windowed, type ConvGeometry } from './conv-geometry.ts';
-import { conv2dKernel, conv2dSimd, useSimdConvolution, xnnConv2d } from './conv2d.ts';
+import { conv2dKernel, runConvPlan, useSimdConvolution, xnnConv2d } from './conv2d.ts';
+import type { ConvPlan } from './conv-simd.ts';
 import { filterGradDyAsFilter, filterGradXAsFilter } from './filter-grad-xnnpack.ts';
 import { alloc, f32, free, offsetOf, type BackendWasm, type KernelArgs, type TensorFlow, type TensorInfo, type WasmKernels } from './heap.ts';
 import { simdFor } from './simd-kernels.ts';
@@ -106,6 +107,8 @@ export function conv2dBackpropInput(tf: TensorFlow, kernels: WasmKernels, backen
   const pb = h + (fh - 1) * dh - hu - pt;
   const pr = w + (fw - 1) * dw - wu - pl;
 
+  if (useSimdConvolution(backend, ci)) return conv2dBackpropInputSimd(backend, dy, filter, { n, h, w, ci, ho, wo, co, fh, fw, sh, sw, dh, dw, pt, pl });
+
   // w'[k', l', o, c] = w[fh-1-k', fw-1-l', c, o]
   const flipped = alloc(backend, [fh, fw, co, ci]);
   {
@@ -129,35 +132,82 @@ export function conv2dBackpropInput(tf: TensorFlow, kernels: WasmKernels, backen
     // dyᵘ with its padding (or cropping) applied, so that the convolution is 'valid'.
     const hp = pt + hu + pb;
     const wp = pl + wu + pr;
-    input = alloc(backend, [n, hp, wp, co]);
-    const dst = f32(backend, input);
-    dst.fill(0);
-    const src = f32(backend, dy);
-    for (let b = 0; b < n; b++) {
-      for (let oh = 0; oh < ho; oh++) {
-        const r = pt + oh * sh;
-        if (r < 0 || r >= hp) continue;
-        for (let ow = 0; ow < wo; ow++) {
-          const c = pl + ow * sw;
-          if (c < 0 || c >= wp) continue;
-          const s = ((b * ho + oh) * wo + ow) * co;
-          const d = ((b * hp + r) * wp + c) * co;
-          for (let o = 0; o < co; o++) dst[d + o] = src[s + o]!;
-        }
-      }
-    }
+    input = upsampled(backend, dy, sh, sw, hp, wp, pt, pl);
     pad = 'valid' as unknown as tfjs.backend_util.ExplicitPadding;
-  }
-  if (useSimdConvolution(backend, ci)) {
-    const out = conv2dSimd(tf, backend, input, flipped, { strides: 1, dilations: [dh, dw], pad: pad as ConvGeometry['pad'] });
-    if (materialise) free(backend, input);
-    free(backend, flipped);
-    return out;
   }
   const out = xnnConv2d(tf, kernels, backend, input, flipped, { strides: [1, 1], dilations: [dh, dw], pad, dataFormat: 'NHWC' });
   if (materialise) free(backend, input);
   free(backend, flipped);
   if (out.shape[1] !== h || out.shape[2] !== w || out.shape[3] !== ci) throw new Error(`input gradient has shape ${out.shape}, expected ${inputShape}`);
+  return out;
+}
+
+/**
+ * [n, ho, wo, co] dy spread out by the strides into [n, hp, wp, co]: dy[oh, ow] at
+ * (pt + oh·sh, pl + ow·sw), zeros elsewhere (positions outside are dropped).
+ */
+function upsampled(backend: BackendWasm, dy: TensorInfo, sh: number, sw: number, hp: number, wp: number, pt: number, pl: number): TensorInfo {
+  const [n, ho, wo, co] = dy.shape as [number, number, number, number];
+  const input = alloc(backend, [n, hp, wp, co]);
+  const dst = f32(backend, input);
+  dst.fill(0);
+  const src = f32(backend, dy);
+  for (let b = 0; b < n; b++) {
+    for (let oh = 0; oh < ho; oh++) {
+      const r = pt + oh * sh;
+      if (r < 0 || r >= hp) continue;
+      for (let ow = 0; ow < wo; ow++) {
+        const c = pl + ow * sw;
+        if (c < 0 || c >= wp) continue;
+        const s = ((b * ho + oh) * wo + ow) * co;
+        dst.set(src.subarray(s, s + co), ((b * hp + r) * wp + c) * co);
+      }
+    }
+  }
+  return input;
+}
+
+interface InputGradientGeometry {
+  n: number; h: number; w: number; ci: number; ho: number; wo: number; co: number;
+  fh: number; fw: number; sh: number; sw: number; dh: number; dw: number;
+  /** Padding of the transposed convolution: (filter − 1)·dilation − the forward padding. */
+  pt: number; pl: number;
+}
+
+/**
+ * The input gradient as a direct transposed convolution (conv-simd.ts): dx pixel (i, j) adds
+ * dy[i − pt + k'·d, j − pl + l'·d]·w[fh − 1 − k', fw − 1 − l'] over just the taps that land in dy,
+ * so the zeros of the padding are never multiplied (a full convolution of zero-padded dy does a
+ * third more multiply-adds on round 10). A stride above 1 spreads dy out with zeros first.
+ * The weights are transposed to [fh, fw, co, ci] (ci contiguous, the output channels here);
+ * the tap table flips them.
+ */
+function conv2dBackpropInputSimd(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, g: InputGradientGeometry): TensorInfo {
+  const { n, h, w, ci, ho, wo, co, fh, fw, sh, sw, dh, dw, pt, pl } = g;
+  const transposed = alloc(backend, [fh, fw, co, ci]);
+  {
+    const src = f32(backend, filter);
+    const dst = f32(backend, transposed);
+    for (let k = 0; k < fh * fw; k++) {
+      const base = k * ci * co;
+      for (let c = 0; c < ci; c++) {
+        for (let o = 0; o < co; o++) dst[base + o * ci + c] = src[base + c * co + o]!;
+      }
+    }
+  }
+  const strided = sh !== 1 || sw !== 1;
+  const hu = (ho - 1) * sh + 1;
+  const wu = (wo - 1) * sw + 1;
+  const input = strided ? upsampled(backend, dy, sh, sw, hu, wu, 0, 0) : dy;
+  const out = alloc(backend, [n, h, w, ci]);
+  const plan: ConvPlan = {
+    n, h: hu, w: wu, ci: co, ho: h, wo: w, co: ci, fh, fw, sh: 1, sw: 1, dh, dw, pt, pl,
+    weightRow: (k, l, o) => 4 * (((fh - 1 - k) * fw + (fw - 1 - l)) * co + o) * ci,
+    weightLayout: `flipped hwoi ${ci}`,
+  };
+  if (n * h * w * ci > 0) runConvPlan(backend, plan, offsetOf(backend, input), offsetOf(backend, transposed), out);
+  if (strided) free(backend, input);
+  free(backend, transposed);
   return out;
 }
 

@@ -10,7 +10,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { convInfo, geometry, windowed, type ConvGeometry } from './conv-geometry.ts';
-import { alloc, free, offsetOf, type BackendWasm, type KernelArgs, type TensorFlow, type TensorInfo, type WasmKernels } from './heap.ts';
+import type { ConvPlan } from './conv-simd.ts';
+import { alloc, f32, free, offsetOf, type BackendWasm, type KernelArgs, type TensorFlow, type TensorInfo, type WasmKernels } from './heap.ts';
 import { simdFor } from './simd-kernels.ts';
 
 /**
@@ -53,27 +54,30 @@ export function xnnConv2d(tf: TensorFlow, kernels: WasmKernels, backend: Backend
   return kernels.run('Conv2D', backend, { x, filter }, attrs);
 }
 
-/** y = conv(x, w) with conv-simd.ts (see its comment); any stride, dilation and padding. */
+/** y = conv(x, w) with conv-simd.ts (see its comment); any stride, dilation and padding, without a padded copy. */
 export function conv2dSimd(tf: TensorFlow, backend: BackendWasm, x: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
   const info = convInfo(tf, x.shape, filter.shape, g);
-  const [n, , , ci] = x.shape as [number, number, number, number];
-  const { outHeight: ho, outWidth: wo, outChannels: co, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const [n, h, w, ci] = x.shape as [number, number, number, number];
+  const { outHeight: ho, outWidth: wo, outChannels: co, filterHeight: fh, filterWidth: fw } = info;
   const out = alloc(backend, [n, ho, wo, co]);
   if (n * ho * wo * co === 0) return out;
-  const hp = (ho - 1) * sh + (fh - 1) * dh + 1;
-  const wp = (wo - 1) * sw + (fw - 1) * dw + 1;
-  const { source, rows, width, owned } = windowed(backend, x, hp, wp, info.padInfo.top, info.padInfo.left);
-  const simd = simdFor(backend)!;
-  const xAt = offsetOf(backend, source);
-  const wAt = offsetOf(backend, filter);
-  const yAt = offsetOf(backend, out);
-  for (let cb = 0; cb < co; cb += 16) {
-    const vectors = Math.min(16, co - cb) / 4;
-    const kernel = simd.conv.get({ ci, rowStride: width * ci, fh, fw, dh, dw, colStride: sw * ci, co, vectors });
-    kernel.run(xAt, wAt + cb * 4, yAt + cb * 4, n, ho, wo, rows * width * ci * 4, sh * width * ci * 4, co * 4, wo * co * 4);
-  }
-  if (owned) free(backend, source);
+  const plan: ConvPlan = {
+    n, h, w, ci, ho, wo, co, fh, fw,
+    sh: info.strideHeight, sw: info.strideWidth, dh: info.dilationHeight, dw: info.dilationWidth,
+    pt: info.padInfo.top, pl: info.padInfo.left,
+    weightRow: (kh, kw, c) => 4 * ((kh * fw + kw) * ci + c) * co,
+    weightLayout: `hwio ${co}`,
+  };
+  runConvPlan(backend, plan, offsetOf(backend, x), offsetOf(backend, filter), out);
   return out;
+}
+
+/** Runs a plan over every block of 16 output channels into `out` (zeroed first where no tap lands). */
+export function runConvPlan(backend: BackendWasm, plan: ConvPlan, xAt: number, wAt: number, out: TensorInfo): void {
+  const simd = simdFor(backend)!;
+  if (simd.conv.needsZeros(plan)) f32(backend, out).fill(0);
+  const yAt = offsetOf(backend, out);
+  for (let cb = 0; cb < plan.co; cb += 16) simd.conv.run(plan, xAt, wAt, yAt, cb, Math.min(16, plan.co - cb) / 4);
 }
 
 export function conv2dKernel(tf: TensorFlow, kernels: WasmKernels): tfjs.KernelConfig {

@@ -61,9 +61,9 @@ export function rowsPerTile(vectors: number): number {
  *     for oh: for ow: load V dy vectors; for k < R: s = splat(x[p + offset_k]); acc[k][j] += s·dy[j]
  *     out[tile rows] += accumulators
  */
-function filterGradWriter(V: number): FunctionWriter {
+function filterGradWriter(V: number, fma: boolean): FunctionWriter {
   const R = rowsPerTile(V);
-  const f = new FunctionWriter('run', [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
+  const f = new FunctionWriter('run', [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], [], fma);
   const [offsets, tiles, x, dy, out, n, ho, wo, xImageBytes, xRowBytes, xColBytes, dyPixelBytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
   const image = f.local(I32);
   const tile = f.local(I32);
@@ -103,7 +103,7 @@ function filterGradWriter(V: number): FunctionWriter {
             f.get(rowPointers[k]!).v128Load32Splat().set(s);
             for (let j = 0; j < V; j++) {
               const a = acc[k * V + j]!;
-              f.get(s).get(d[j]!).simd(SIMD.f32x4Mul).get(a).simd(SIMD.f32x4Add).set(a);
+              f.mulAdd(() => f.get(s), () => f.get(d[j]!), () => f.get(a)).set(a);
             }
             f.get(rowPointers[k]!).get(xColBytes).i32Add().set(rowPointers[k]!);
           }
@@ -133,13 +133,14 @@ export class FilterGradKernels {
     private readonly memory: WebAssembly.Memory,
     private readonly malloc: (bytes: number) => number,
     private readonly free: (at: number) => void,
+    private readonly fma: boolean,
   ) {}
 
   private module(V: number): Exports {
     let exports = this.modules.get(V);
     if (!exports) {
       const shared = typeof SharedArrayBuffer !== 'undefined' && this.memory.buffer instanceof SharedArrayBuffer;
-      const bytes = writeModule([filterGradWriter(V)], shared);
+      const bytes = writeModule([filterGradWriter(V, this.fma)], shared);
       if (!WebAssembly.validate(bytes)) throw new Error('generated filter-gradient module does not validate');
       const compiled = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: this.memory } }).exports as unknown as Exports;
       // Tier-up (see warmUp in simd-kernels.ts): one tile of one pixel, with zero offsets (reads

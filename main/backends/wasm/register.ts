@@ -12,8 +12,10 @@
  *   Identity, Cast (same dtype)           identity.ts
  *   Relu's gradient                       relu-grad.ts
  *   batch norm and dropout (training)     batch-norm.ts, dropout.ts, training-layers.ts
+ *   FusedBatchNorm (inference)            batch-norm-inference.ts
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { batchNormInferenceKernel } from './batch-norm-inference.ts';
 import { batchNormKernels, registerBatchNormGradient } from './batch-norm.ts';
 import { conv2dBackpropKernels } from './conv2d-backprop.ts';
 import { depthwiseBackpropKernels } from './depthwise-backprop.ts';
@@ -27,7 +29,7 @@ import { installFastTrainingLayers } from './training-layers.ts';
 const registered = new WeakSet<object>();
 
 export function fastWasmKernelConfigs(tf: TensorFlow, kernels: WasmKernels): tfjs.KernelConfig[] {
-  return [...conv2dBackpropKernels(tf, kernels), ...depthwiseBackpropKernels(tf), ...poolGradKernels(tf), ...identityKernels(kernels), reluGradKernel(), ...batchNormKernels(), ...dropoutKernels()];
+  return [batchNormInferenceKernel(kernels), ...conv2dBackpropKernels(tf, kernels), ...depthwiseBackpropKernels(tf), ...poolGradKernels(tf), ...identityKernels(kernels), reluGradKernel(), ...batchNormKernels(), ...dropoutKernels()];
 }
 
 export function registerFastWasmKernels(tf: TensorFlow): void {

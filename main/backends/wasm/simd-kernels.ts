@@ -31,6 +31,8 @@
  */
 import type { BackendWasm } from './heap.ts';
 import { ConvKernels } from './conv-simd.ts';
+import { wasmFeatures } from './features.ts';
+import { NormKernels } from './norm-kernels.ts';
 import { FilterGradKernels } from './filter-grad-simd.ts';
 import { F32, FunctionWriter, I32, SIMD, V128, writeModule } from './wasm-writer.ts';
 
@@ -332,6 +334,8 @@ export class SimdKernels {
   readonly filterGrad: FilterGradKernels;
   /** Direct convolutions (conv-simd.ts). */
   readonly conv: ConvKernels;
+  /** BatchNorm blocks with their ReLUs and Dropout fused in (norm-kernels.ts). */
+  readonly norm: NormKernels;
   /** 8 KiB of the wasm heap for per-channel vectors, partial sums and RNG state. */
   readonly scratch: number;
 
@@ -339,11 +343,14 @@ export class SimdKernels {
     private readonly memory: WebAssembly.Memory,
     malloc: (bytes: number) => number,
     free: (at: number) => void,
+    /** Multiply-adds fused (relaxed SIMD). */
+    readonly fma: boolean,
   ) {
     this.flat = instantiate(flatModule(), memory) as unknown as FlatFunctions;
     this.scratch = malloc(8192) >>> 0;
-    this.filterGrad = new FilterGradKernels(memory, malloc, free);
-    this.conv = new ConvKernels(memory, malloc, free);
+    this.filterGrad = new FilterGradKernels(memory, malloc, free, fma);
+    this.conv = new ConvKernels(memory, malloc, free, fma);
+    this.norm = new NormKernels(memory, fma, this.scratch);
     const at = this.scratch;
     warmUp(() => this.flat.reluGrad(at, at, at + 1024, 1));
     warmUp(() => this.flat.dropout(at, at + 1024, 1, at + 4096, 0, 1));
@@ -374,25 +381,34 @@ export class SimdKernels {
   }
 }
 
-const byBackend = new WeakMap<object, SimdKernels | null>();
+/** Per backend, the kernels built without (index 0) and with (index 1) fused multiply-adds. */
+const byBackend = new WeakMap<object, [SimdKernels | null | undefined, SimdKernels | null | undefined]>();
 
-/** The SIMD kernels for this backend, or undefined when its memory cannot be imported. */
+/**
+ * The SIMD kernels for this backend, with fused multiply-adds where the runtime has them
+ * (features.ts), or undefined when SIMD is off or the backend's memory cannot be imported.
+ */
 export function simdFor(backend: BackendWasm): SimdKernels | undefined {
   if (!simdEnabled) return undefined;
-  let kernels = byBackend.get(backend);
+  const features = wasmFeatures();
+  if (!features.simd) return undefined;
+  const fma = features.fma ? 1 : 0;
+  let built = byBackend.get(backend);
+  if (!built) byBackend.set(backend, (built = [undefined, undefined]));
+  let kernels = built[fma];
   if (kernels === undefined) {
     const memory = wasmMemory(backend);
     const { _malloc: malloc, _free: free } = backend.wasm as unknown as { _malloc?: (n: number) => number; _free?: (at: number) => void };
     kernels = null;
     if (memory && malloc && free) {
       try {
-        kernels = new SimdKernels(memory, malloc, free);
+        kernels = new SimdKernels(memory, malloc, free, fma === 1);
       } catch (error) {
         console.warn(`wasm SIMD kernels unavailable, using JavaScript loops: ${(error as Error).message}`);
         kernels = null;
       }
     }
-    byBackend.set(backend, kernels);
+    built[fma] = kernels;
   }
   return kernels ?? undefined;
 }

@@ -59,6 +59,7 @@ export const SIMD = {
   i32x4Splat: 0x11,
   f32x4Splat: 0x13,
   f32x4ExtractLane: 0x1f,
+  i32x4Ne: 0x38,
   i32x4GeU: 0x40,
   f32x4Eq: 0x41,
   f32x4Ne: 0x42,
@@ -69,6 +70,7 @@ export const SIMD = {
   or: 0x50,
   xor: 0x51,
   bitselect: 0x52,
+  i32x4Bitmask: 0xa4,
   i32x4Shl: 0xab,
   i32x4ShrU: 0xad,
   i32x4Add: 0xae,
@@ -77,6 +79,8 @@ export const SIMD = {
   f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
   f32x4Max: 0xe9,
+  /** Relaxed SIMD: [a, b, c] → a·b + c, fused or not as the hardware does it. */
+  f32x4RelaxedMadd: 0x105,
 } as const;
 
 /** Emits the body of one function; `local()` adds a local and returns its index. */
@@ -88,6 +92,8 @@ export class FunctionWriter {
     readonly exportName: string,
     readonly params: ValueType[],
     readonly results: ValueType[] = [],
+    /** Emit multiply-adds as relaxed SIMD's f32x4.relaxed_madd (features.ts says whether it validates). */
+    readonly fma = false,
   ) {}
 
   local(type: ValueType): number {
@@ -115,7 +121,10 @@ export class FunctionWriter {
   i32LtU(): this { return this.op(0x49); }
   i32GeU(): this { return this.op(0x4f); }
   i32Eqz(): this { return this.op(0x45); }
+  i32Eq(): this { return this.op(0x46); }
   i32Load(offset = 0): this { return this.op(0x28, 2, ...uleb(offset)); }
+  i32Load8U(offset = 0): this { return this.op(0x2d, 0, ...uleb(offset)); }
+  i32Store8(offset = 0): this { return this.op(0x3a, 0, ...uleb(offset)); }
   f32Load(offset = 0): this { return this.op(0x2a, 2, ...uleb(offset)); }
   f32Store(offset = 0): this { return this.op(0x38, 2, ...uleb(offset)); }
   drop(): this { return this.op(0x1a); }
@@ -135,9 +144,27 @@ export class FunctionWriter {
   }
   simd(opcode: number, ...immediates: number[]): this { return this.op(0xfd, ...uleb(opcode), ...immediates); }
   v128Load(offset = 0): this { return this.simd(SIMD.load, 4, ...uleb(offset)); }
+  /** v128.const with four i32 lanes. */
+  v128ConstI32(lanes: [number, number, number, number]): this {
+    const bytes = new Uint8Array(new Int32Array(lanes).buffer);
+    return this.simd(0x0c, ...bytes);
+  }
   v128Store(offset = 0): this { return this.simd(SIMD.store, 4, ...uleb(offset)); }
   /** Loads one float and splats it to all four lanes. */
   v128Load32Splat(offset = 0): this { return this.simd(SIMD.load32Splat, 2, ...uleb(offset)); }
+
+  /** a·b + c on f32x4 vectors, each operand pushed by its callback: one fused instruction with `fma`, else a multiply and an add. */
+  mulAdd(a: () => void, b: () => void, c: () => void): this {
+    a();
+    b();
+    if (this.fma) {
+      c();
+      return this.simd(SIMD.f32x4RelaxedMadd);
+    }
+    this.simd(SIMD.f32x4Mul);
+    c();
+    return this.simd(SIMD.f32x4Add);
+  }
 
   /** i += step (i32 local). */
   add(i: number, step: number): this {

@@ -1,6 +1,7 @@
 /** Messages from the parent to the training process. Both sides check them against these schemas. */
 import { z } from 'zod';
 import { BACKENDS } from '../../backends/ladder.ts';
+import { MAX_THREADS } from '../thread-count.ts';
 
 export const startMessage = z.strictObject({
   type: z.literal('start'),
@@ -12,6 +13,8 @@ export const startMessage = z.strictObject({
   runsRoot: z.string().nullable(),
   /** An ONNX model whose weights training starts from (fine-tuning), matched to the blocks by name. */
   initialWeights: z.string().optional(),
+  /** Threads to train on; absent: one per core (train/threads.ts). */
+  threads: z.number().int().min(1).max(MAX_THREADS).optional(),
 });
 
 export const cancelMessage = z.strictObject({ type: z.literal('cancel') });

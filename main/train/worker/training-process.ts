@@ -95,7 +95,14 @@ async function start(message: StartMessage): Promise<void> {
     return;
   }
   await runTraining(
-    { graph: graph.graph, settings: settings.data, backend: message.backend, runsRoot: message.runsRoot, initialWeights: message.initialWeights },
+    {
+      graph: graph.graph,
+      settings: settings.data,
+      backend: message.backend,
+      runsRoot: message.runsRoot,
+      initialWeights: message.initialWeights,
+      ...(message.threads === undefined ? {} : { threads: message.threads }),
+    },
     send,
     () => stop,
   );

@@ -118,7 +118,7 @@ export class TrainingStore {
       case 'started':
         this.started = event;
         this.status = 'running';
-        this.message = `Training on ${event.backend}`;
+        this.message = `Training on ${event.backend}, ${event.threads} thread${event.threads === 1 ? '' : 's'}`;
         return;
       case 'batch': {
         const step = globalBatch(event);
