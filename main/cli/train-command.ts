@@ -1,13 +1,15 @@
-/** `cnn-studio train <graph>`: trains in a separate process and shows its progress. */
+/** `cnn-studio train <graph>` and `cnn-studio train --resume RUN`: trains in a separate process and shows its progress. */
 import { resolve } from 'node:path';
 import type { BackendName } from '../backends/ladder.ts';
 import { describeError } from '../errors.ts';
+import { openRunForResume } from '../runs/resume-run.ts';
 import { checkTrainingMemory } from '../train/memory-check.ts';
+import type { StartMessage } from '../train/worker/protocol.ts';
 import { startTrainingProcess } from '../train/worker/controller.ts';
 import { readGraphFile } from '../files/read-graph-file.ts';
 import { EXIT_INVALID_GRAPH, EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
 import { createProgressPrinter } from './train-progress.ts';
-import { settingsFromFlags, type TrainFlags } from './train-options.ts';
+import { SETTING_FLAGS, settingsFromFlags, type TrainFlags } from './train-options.ts';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { formatDiagnostic } from './print-summary.ts';
 
@@ -19,9 +21,43 @@ export interface TrainCommandOptions extends TrainFlags {
   out: string;
   save: boolean;
   json?: boolean;
+  resume?: string;
 }
 
-export async function runTrain(file: string, options: TrainCommandOptions, io: Output): Promise<number> {
+export async function runTrain(file: string | undefined, options: TrainCommandOptions, io: Output): Promise<number> {
+  const start = options.resume === undefined ? await newRun(file, options, io) : await resumedRun(file, options.resume, options, io);
+  if (typeof start === 'number') return start;
+
+  const print = options.json
+    ? (event: unknown) => io.out(JSON.stringify(event))
+    : createProgressPrinter({ ...io, ...(process.stderr.isTTY ? { barStream: process.stderr } : {}) });
+  try {
+    checkTrainingMemory(start.analysis, start.memorySettings, options.backend);
+  } catch (error) {
+    // Refused like any other run that cannot start: a failed event, exit code 1.
+    print({ type: 'failed', error: describeError(error) });
+    return EXIT_TRAINING_FAILED;
+  }
+  const handle = startTrainingProcess(start.message, print);
+  const onInterrupt = () => handle.cancel();
+  process.once('SIGINT', onInterrupt);
+  const final = await handle.done;
+  process.off('SIGINT', onInterrupt);
+  if (final.type === 'finished') return EXIT_OK;
+  return final.type === 'cancelled' ? EXIT_CANCELLED : EXIT_TRAINING_FAILED;
+}
+
+interface Start {
+  message: Omit<StartMessage, 'type'>;
+  analysis: ReturnType<typeof analyzeGraph>;
+  memorySettings: Parameters<typeof checkTrainingMemory>[1];
+}
+
+async function newRun(file: string | undefined, options: TrainCommandOptions, io: Output): Promise<Start | number> {
+  if (file === undefined) {
+    io.err('error: train needs a graph file, or --resume RUN to carry on a run');
+    return EXIT_UNREADABLE;
+  }
   const read = await readGraphFile(file);
   if (!read.ok) {
     for (const problem of read.problems) io.err(`error: ${problem}`);
@@ -33,32 +69,32 @@ export async function runTrain(file: string, options: TrainCommandOptions, io: O
     for (const diagnostic of analysis.diagnostics) io.err(formatDiagnostic(diagnostic));
     return EXIT_INVALID_GRAPH;
   }
-  let settings;
   try {
-    settings = settingsFromFlags(read.graph.training, options);
+    const settings = settingsFromFlags(read.graph.training, options);
+    return { message: { graph: read.graph, settings, backend: options.backend, runsRoot: options.save ? resolve(options.out) : null }, analysis, memorySettings: settings };
   } catch (error) {
     io.err(`error: ${describeError(error)}`);
     return EXIT_UNREADABLE;
   }
+}
 
-  const print = options.json
-    ? (event: unknown) => io.out(JSON.stringify(event))
-    : createProgressPrinter({ ...io, ...(process.stderr.isTTY ? { barStream: process.stderr } : {}) });
-  try {
-    checkTrainingMemory(analysis, settings, options.backend);
-  } catch (error) {
-    // Refused like any other run that cannot start: a failed event, exit code 1.
-    print({ type: 'failed', error: describeError(error) });
-    return EXIT_TRAINING_FAILED;
+/** A resumed run keeps its own graph and settings; only the epochs to reach may change. */
+async function resumedRun(file: string | undefined, runDir: string, options: TrainCommandOptions, io: Output): Promise<Start | number> {
+  const refuse = (message: string) => {
+    io.err(`error: ${message}`);
+    return EXIT_UNREADABLE;
+  };
+  if (file !== undefined) return refuse(`--resume carries on the run's own graph; leave out ${file}`);
+  const changed = (Object.keys(SETTING_FLAGS) as (keyof typeof SETTING_FLAGS)[]).filter((key) => options[key] !== undefined);
+  if (changed.length > 0) {
+    return refuse(`${changed.map((key) => SETTING_FLAGS[key]).join(', ')} cannot change a resumed run: it carries on with the settings it trained with (its settings.json); start a new run to change them`);
   }
-  const handle = startTrainingProcess(
-    { graph: read.graph, settings, backend: options.backend, runsRoot: options.save ? resolve(options.out) : null },
-    print,
-  );
-  const onInterrupt = () => handle.cancel();
-  process.once('SIGINT', onInterrupt);
-  const final = await handle.done;
-  process.off('SIGINT', onInterrupt);
-  if (final.type === 'finished') return EXIT_OK;
-  return final.type === 'cancelled' ? EXIT_CANCELLED : EXIT_TRAINING_FAILED;
+  if (!options.save) return refuse('--no-save cannot go with --resume: a resumed run carries on in its own folder');
+  try {
+    const run = await openRunForResume(resolve(runDir), options.epochs);
+    const message = { graph: null, settings: null, backend: options.backend, runsRoot: null, resume: { runDir: run.dir, epochs: run.epochs } };
+    return { message, analysis: analyzeGraph(run.graph), memorySettings: run.settings };
+  } catch (error) {
+    return refuse(describeError(error));
+  }
 }

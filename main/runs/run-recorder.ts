@@ -1,18 +1,22 @@
 /**
- * Keeps a run folder in step with the training events: run.json follows the status, each epoch is
- * appended to metrics.jsonl, and the models are saved as checkpoints.
+ * Keeps a run folder in step with the training events: run.json follows the status, each epoch
+ * and each reported batch is appended to metrics.jsonl, and the models and the checkpoint are
+ * saved after every epoch.
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TensorFlow } from '../compile/to-tfjs.ts';
+import { writeAtomically } from '../files/write-atomically.ts';
+import { encodeCheckpoint, type TrainingCheckpoint } from '../train/checkpoint.ts';
 import type { EpochEvent, TrainingEvent } from '../train/events.ts';
+import type { RunEnvironment } from './environment.ts';
 import { makeFolder, saveModel } from './model-files.ts';
-import { appendEpochMetrics, readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord, type RunRecord } from './run-folder.ts';
+import { appendBatchMetrics, appendEpochMetrics, readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord, type RunRecord } from './run-folder.ts';
 import { INTERRUPTED_MESSAGE } from './run-liveness.ts';
 
 /** A new record, owned by this process: made in the training process, so its pid is the one that trains. */
-export function newRunRecord(name: string, backend: string): RunRecord {
+export function newRunRecord(name: string, backend: string, environment?: RunEnvironment): RunRecord {
   return {
     status: 'running',
     name,
@@ -27,6 +31,30 @@ export function newRunRecord(name: string, backend: string): RunRecord {
     error: null,
     pid: process.pid,
     host: hostname(),
+    ...(environment ? { environment } : {}),
+  };
+}
+
+/**
+ * The record of a run resumed after `afterEpoch` by this process: running again, with this
+ * process's pid, the epochs it is now to reach, and this session noted under `resumes`.
+ */
+export function resumedRunRecord(record: RunRecord, afterEpoch: number, epochsPlanned: number, secondsBefore: number, environment: RunEnvironment): RunRecord {
+  const now = new Date().toISOString();
+  return {
+    ...record,
+    status: 'running',
+    endedAt: null,
+    error: null,
+    epochsDone: afterEpoch,
+    epochsPlanned,
+    backend: environment.backend,
+    pid: process.pid,
+    host: hostname(),
+    environment,
+    resumes: [...(record.resumes ?? []), { at: now, afterEpoch, environment }],
+    secondsBefore,
+    sessionStartedAt: now,
   };
 }
 
@@ -35,13 +63,16 @@ export async function recordEvent(dir: string, record: RunRecord, event: Trainin
   switch (event.type) {
     case 'started':
       record.params = event.params;
+      record.epochsPlanned = event.epochs;
       await writeRunRecord(dir, record);
+      return;
+    case 'batch':
+      await appendBatchMetrics(dir, event);
       return;
     case 'epoch':
       await appendEpochMetrics(dir, event);
       record.epochsDone = event.epoch;
-      record.bestTestAccuracy = event.bestTestAccuracy;
-      record.bestEpoch = event.bestEpoch;
+      takeBest(record, event);
       await writeRunRecord(dir, record);
       return;
     case 'finished':
@@ -56,10 +87,16 @@ export async function recordEvent(dir: string, record: RunRecord, event: Trainin
     case 'diverged':
       await finish(dir, record, 'diverged', event.message);
       return;
-    case 'batch':
     case 'phase':
       return;
   }
+}
+
+function takeBest(record: RunRecord, event: EpochEvent): void {
+  record.bestEpoch = event.bestEpoch;
+  record.selectedBy = event.selectedBy;
+  record.bestValidationAccuracy = event.bestValidationAccuracy;
+  record.bestTestAccuracy = event.bestTestAccuracy;
 }
 
 /** Ends the record as interrupted: the training stopped because its parent process went away. */
@@ -78,25 +115,33 @@ export async function markRunEnded(dir: string, status: 'failed' | 'cancelled', 
   const last = (await readEpochMetrics(dir)).at(-1);
   if (last) {
     record.epochsDone = last.epoch;
-    record.bestTestAccuracy = last.bestTestAccuracy;
-    record.bestEpoch = last.bestEpoch;
+    takeBest(record, last);
   }
   await finish(dir, record, status, error);
 }
 
+/**
+ * `seconds`: the run's training time as the trainer measured it, when it finished; otherwise the
+ * time since this session started, plus the seconds of earlier sessions of a resumed run.
+ */
 async function finish(dir: string, record: RunRecord, status: RunRecord['status'], error: string | null, seconds?: number): Promise<void> {
   record.status = status;
   record.error = error;
   record.endedAt = new Date().toISOString();
-  record.seconds = seconds ?? (Date.parse(record.endedAt) - Date.parse(record.startedAt)) / 1000;
+  record.seconds = seconds ?? (record.secondsBefore ?? 0) + (Date.parse(record.endedAt) - Date.parse(record.sessionStartedAt ?? record.startedAt)) / 1000;
   await writeRunRecord(dir, record);
 }
 
-/** The trainer's checkpoint hook: the last model every epoch, the best one when it improved. */
+/**
+ * The trainer's checkpoint hook: the last model and the checkpoint every epoch, the best model
+ * when the epoch is the new best. The checkpoint is one file written whole, so whatever moment a
+ * kill comes, it holds one epoch's weights with that epoch's optimizer state.
+ */
 export function checkpointer(tf: TensorFlow, dir: string) {
-  return async (model: tfjs.LayersModel, _epoch: EpochEvent, best: boolean): Promise<void> => {
+  return async (model: tfjs.LayersModel, _epoch: EpochEvent, best: boolean, state: TrainingCheckpoint): Promise<void> => {
     await makeFolder(join(dir, 'models'));
     await saveModel(tf, model, join(dir, RUN_FILES.lastModel));
     if (best) await saveModel(tf, model, join(dir, RUN_FILES.bestModel));
+    await writeAtomically(join(dir, RUN_FILES.checkpoint), encodeCheckpoint(state));
   };
 }

@@ -8,22 +8,34 @@ import { loadBackend, loadFastestBackend, type BackendName } from '../backends/l
 import { limitDataset } from '../data/dataset.ts';
 import { loadDataset } from '../data/datasets.ts';
 import { describeError } from '../errors.ts';
-import type { TrainingSettings } from '../graph/training-settings.ts';
+import { resolveValidation, type TrainingSettings } from '../graph/training-settings.ts';
 import type { GraphDocument } from '../graph/types.ts';
-import { createRunFolder } from '../runs/run-folder.ts';
+import { runEnvironment } from '../runs/environment.ts';
+import { openRunForResume } from '../runs/resume-run.ts';
+import { createRunFolder, truncateMetrics, writeRunRecord, type RunRecord } from '../runs/run-folder.ts';
 import { folderExists, runFolderGoneMessage, watchRunFolder } from '../runs/run-folder-watch.ts';
-import { checkpointer, newRunRecord, recordEvent, recordInterruption } from '../runs/run-recorder.ts';
+import { checkpointer, newRunRecord, recordEvent, recordInterruption, resumedRunRecord } from '../runs/run-recorder.ts';
 import type { TrainingEvent } from './events.ts';
 import { checkTrainingMemory } from './memory-check.ts';
 import { watchWasmHeap } from './out-of-memory.ts';
 import { train } from './trainer.ts';
 
-export interface TrainingRequest {
+/** A new run, or (with `resume`) more epochs of an earlier one from its checkpoint. */
+export type TrainingRequest = NewRunRequest | ResumeRequest;
+
+export interface NewRunRequest {
   graph: GraphDocument;
   settings: TrainingSettings;
   backend: BackendName | 'auto';
   /** Where run folders go; null trains without saving anything. */
   runsRoot: string | null;
+  resume?: undefined;
+}
+
+export interface ResumeRequest {
+  backend: BackendName | 'auto';
+  /** The run folder to carry on, and the epochs it is to reach in all (default: those it was to reach). */
+  resume: { runDir: string; epochs?: number };
 }
 
 /**
@@ -44,15 +56,32 @@ export function datasetLabel(name: string): string {
 export async function runTraining(request: TrainingRequest, emit: (event: TrainingEvent) => void, stopRequest: StopRequest): Promise<void> {
   let record: Promise<void> = Promise.resolve();
   try {
+    // A resumed run trains the graph and settings its folder holds, from its checkpoint.
+    const resumed = request.resume ? await openRunForResume(request.resume.runDir, request.resume.epochs) : null;
+    const graph = request.resume === undefined ? request.graph : resumed!.graph;
+    let settings = request.resume === undefined ? request.settings : resumed!.settings;
     emit({ type: 'phase', phase: 'backend', message: request.backend === 'auto' ? 'Starting the fastest backend…' : `Starting the ${request.backend} backend…` });
     const backend = request.backend === 'auto' ? await loadFastestBackend() : await loadBackend(request.backend);
     // The caller checked against the backend it expected; `auto` may have landed on another.
-    checkTrainingMemory(analyzeGraph(request.graph), request.settings, backend.name);
+    checkTrainingMemory(analyzeGraph(graph), settings, backend.name);
     const heap = watchWasmHeap(backend);
-    emit({ type: 'phase', phase: 'data', message: `Loading ${datasetLabel(request.settings.dataset)}…` });
-    const dataset = limitDataset(await loadDataset(request.settings.dataset), request.settings.limit);
-    const runDir = request.runsRoot === null ? null : await createRunFolder(request.runsRoot, request.graph, request.settings);
-    const runRecord = newRunRecord(request.graph.name ?? 'graph', backend.name);
+    emit({ type: 'phase', phase: 'data', message: `Loading ${datasetLabel(settings.dataset)}…` });
+    const dataset = limitDataset(await loadDataset(settings.dataset), settings.limit);
+    // settings.json records the split as a number of images: what the run used.
+    settings = resolveValidation(settings, dataset.train.count);
+    const environment = runEnvironment(backend.name, backend.detail);
+    let runDir: string | null;
+    let runRecord: RunRecord;
+    if (resumed) {
+      runDir = resumed.dir;
+      runRecord = resumedRunRecord(resumed.record, resumed.checkpoint.epoch, resumed.epochs, resumed.checkpoint.seconds, environment);
+      await truncateMetrics(runDir, resumed.checkpoint.event);
+      await writeRunRecord(runDir, runRecord);
+    } else {
+      const runsRoot = request.resume === undefined ? request.runsRoot : null;
+      runDir = runsRoot === null ? null : await createRunFolder(runsRoot, graph, settings);
+      runRecord = newRunRecord(graph.name ?? 'graph', backend.name, environment);
+    }
     // The folder is written before the event goes out, so whoever hears of an epoch can read it.
     // If the folder cannot be written (disk full) or was deleted, the run stops rather than train
     // unrecorded.
@@ -76,13 +105,14 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
       await train({
         tf: backend.tf,
         backend: backend.name,
-        graph: request.graph,
+        graph,
         dataset,
-        settings: request.settings,
+        settings,
         emit: sink,
         isCancelled: () => stopRequest() !== null || writeFailure !== undefined || folderGone,
         runDir,
         ...(runDir ? { checkpoint: checkpointer(backend.tf, runDir) } : {}),
+        ...(resumed ? { resume: resumed.checkpoint, epochs: resumed.epochs } : {}),
       });
     } catch (error) {
       sink({ type: 'failed', error: heap.describe(error) ?? describeError(error) });

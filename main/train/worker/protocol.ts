@@ -10,6 +10,11 @@ export const startMessage = z.strictObject({
   settings: z.unknown(),
   backend: z.enum([...BACKENDS, 'auto']),
   runsRoot: z.string().nullable(),
+  /**
+   * Carry on the run in `runDir` from its checkpoint, to `epochs` in all (default: those it was to
+   * reach); the graph and settings are then the run's own, and `graph`, `settings` and `runsRoot` unused.
+   */
+  resume: z.strictObject({ runDir: z.string(), epochs: z.number().int().min(1).max(10_000).optional() }).optional(),
 });
 
 export const cancelMessage = z.strictObject({ type: z.literal('cancel') });
