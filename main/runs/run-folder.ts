@@ -5,9 +5,9 @@
  *   settings.json   the training settings
  *   run.json        status (running, finished, failed, cancelled, interrupted), backend, timings,
  *                   best result, and the training process's pid and host
- *   metrics.jsonl   one line per epoch, appended as each ends, so a crash loses nothing reported,
- *                   and one per batch the trainer reported (about ten a second: the running loss
- *                   and accuracy, the learning rate and the cycled momentum), type "batch"
+ *   metrics.jsonl   one line per epoch, appended as each ends, so a crash loses no finished epoch,
+ *                   after one per batch the trainer reported in it (about ten a second: the running
+ *                   loss and accuracy, the learning rate and the cycled momentum), type "batch"
  *   models/best/    the model of the best epoch so far, chosen on validation accuracy (test
  *                   accuracy for a run without a validation split) (TensorFlow.js LayersModel)
  *   models/last/    the model after the last finished epoch
@@ -108,9 +108,13 @@ export interface BatchLine {
   momentum: number | null;
 }
 
-export async function appendBatchMetrics(dir: string, event: BatchEvent): Promise<void> {
-  const line: BatchLine = { type: 'batch', epoch: event.epoch, batch: event.batch, loss: event.loss, accuracy: event.accuracy, learningRate: event.learningRate, momentum: event.momentum };
-  await appendFile(join(dir, RUN_FILES.metrics), `${JSON.stringify(line)}\n`);
+export function batchLine(event: BatchEvent): BatchLine {
+  return { type: 'batch', epoch: event.epoch, batch: event.batch, loss: event.loss, accuracy: event.accuracy, learningRate: event.learningRate, momentum: event.momentum };
+}
+
+/** Appends lines to metrics.jsonl in one write. */
+export async function appendMetricLines(dir: string, lines: readonly object[]): Promise<void> {
+  await appendFile(join(dir, RUN_FILES.metrics), lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
 }
 
 /** Every complete line of metrics.jsonl, parsed; a line cut short by a crash ends the list. */

@@ -1,7 +1,7 @@
 /**
  * Keeps a run folder in step with the training events: run.json follows the status, each epoch
- * and each reported batch is appended to metrics.jsonl, and the models and the checkpoint are
- * saved after every epoch.
+ * (with the batches reported in it) is appended to metrics.jsonl, and the models and the
+ * checkpoint are saved after every epoch.
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +10,9 @@ import type { TensorFlow } from '../compile/to-tfjs.ts';
 import { writeAtomically } from '../files/write-atomically.ts';
 import { encodeCheckpoint, type TrainingCheckpoint } from '../train/checkpoint.ts';
 import type { EpochEvent, TrainingEvent } from '../train/events.ts';
-import type { RunEnvironment } from './environment.ts';
+import type { RunEnvironment } from './types.ts';
 import { makeFolder, saveModel } from './model-files.ts';
-import { appendBatchMetrics, appendEpochMetrics, readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord, type RunRecord } from './run-folder.ts';
+import { appendMetricLines, batchLine, readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord, type BatchLine, type RunRecord } from './run-folder.ts';
 import { INTERRUPTED_MESSAGE } from './run-liveness.ts';
 
 /** A new record, owned by this process: made in the training process, so its pid is the one that trains. */
@@ -58,38 +58,64 @@ export function resumedRunRecord(record: RunRecord, afterEpoch: number, epochsPl
   };
 }
 
-/** Applies one event to the folder; call in event order. */
-export async function recordEvent(dir: string, record: RunRecord, event: TrainingEvent): Promise<void> {
-  switch (event.type) {
-    case 'started':
-      record.params = event.params;
-      record.epochsPlanned = event.epochs;
-      await writeRunRecord(dir, record);
-      return;
-    case 'batch':
-      await appendBatchMetrics(dir, event);
-      return;
-    case 'epoch':
-      await appendEpochMetrics(dir, event);
-      record.epochsDone = event.epoch;
-      takeBest(record, event);
-      await writeRunRecord(dir, record);
-      return;
-    case 'finished':
-      await finish(dir, record, 'finished', null, event.seconds);
-      return;
-    case 'cancelled':
-      await finish(dir, record, 'cancelled', null);
-      return;
-    case 'failed':
-      await finish(dir, record, 'failed', event.error);
-      return;
-    case 'diverged':
-      await finish(dir, record, 'diverged', event.message);
-      return;
-    case 'phase':
-      return;
-  }
+/**
+ * Keeps one run's folder in step with its events; call `record` in event order. The batch lines
+ * are held until their epoch ends and then appended with its line, in one write: nothing is
+ * written into the folder in the middle of an epoch, so a folder being deleted then is not written
+ * back into (the run notices within a second, runs/run-folder-watch.ts), and the lines of an epoch
+ * cut short by a crash are gone with it, as they would be retrained on resume anyway.
+ */
+export function runRecorder(dir: string, record: RunRecord) {
+  let batches: BatchLine[] = [];
+  const flushBatches = async () => {
+    if (batches.length === 0) return;
+    const lines = batches;
+    batches = [];
+    await appendMetricLines(dir, lines);
+  };
+  return {
+    async record(event: TrainingEvent): Promise<void> {
+      switch (event.type) {
+        case 'started':
+          record.params = event.params;
+          record.epochsPlanned = event.epochs;
+          await writeRunRecord(dir, record);
+          return;
+        case 'batch':
+          batches.push(batchLine(event));
+          return;
+        case 'epoch': {
+          const lines = [...batches, event];
+          batches = [];
+          await appendMetricLines(dir, lines);
+          record.epochsDone = event.epoch;
+          takeBest(record, event);
+          await writeRunRecord(dir, record);
+          return;
+        }
+        case 'finished':
+          await finish(dir, record, 'finished', null, event.seconds);
+          return;
+        case 'cancelled':
+          await finish(dir, record, 'cancelled', null);
+          return;
+        case 'failed':
+          await finish(dir, record, 'failed', event.error);
+          return;
+        case 'diverged':
+          // The batches up to the one that diverged say how the loss and the rate got there.
+          await flushBatches();
+          await finish(dir, record, 'diverged', event.message);
+          return;
+        case 'phase':
+          return;
+      }
+    },
+    /** Ends the record as interrupted: the training stopped because its parent process went away. */
+    async interruption(): Promise<void> {
+      await finish(dir, record, 'interrupted', INTERRUPTED_MESSAGE);
+    },
+  };
 }
 
 function takeBest(record: RunRecord, event: EpochEvent): void {
@@ -97,11 +123,6 @@ function takeBest(record: RunRecord, event: EpochEvent): void {
   record.selectedBy = event.selectedBy;
   record.bestValidationAccuracy = event.bestValidationAccuracy;
   record.bestTestAccuracy = event.bestTestAccuracy;
-}
-
-/** Ends the record as interrupted: the training stopped because its parent process went away. */
-export async function recordInterruption(dir: string, record: RunRecord): Promise<void> {
-  await finish(dir, record, 'interrupted', INTERRUPTED_MESSAGE);
 }
 
 /**

@@ -14,7 +14,7 @@ import { runEnvironment } from '../runs/environment.ts';
 import { openRunForResume } from '../runs/resume-run.ts';
 import { createRunFolder, truncateMetrics, writeRunRecord, type RunRecord } from '../runs/run-folder.ts';
 import { folderExists, runFolderGoneMessage, watchRunFolder } from '../runs/run-folder-watch.ts';
-import { checkpointer, newRunRecord, recordEvent, recordInterruption, resumedRunRecord } from '../runs/run-recorder.ts';
+import { checkpointer, newRunRecord, resumedRunRecord, runRecorder } from '../runs/run-recorder.ts';
 import type { TrainingEvent } from './events.ts';
 import { checkTrainingMemory } from './memory-check.ts';
 import { watchWasmHeap } from './out-of-memory.ts';
@@ -88,13 +88,14 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
     let writeFailure: unknown;
     let folderGone = false;
     const watch = runDir ? watchRunFolder(runDir, () => (folderGone = true)) : null;
+    const recorder = runDir ? runRecorder(runDir, runRecord) : null;
     const sink = (event: TrainingEvent) => {
-      if (!runDir) return emit(event);
+      if (!runDir || !recorder) return emit(event);
       record = record.then(async () => {
         if (writeFailure !== undefined) return;
         try {
-          if (event.type === 'cancelled' && stopRequest() === 'interrupt') await recordInterruption(runDir, runRecord);
-          else await recordEvent(runDir, runRecord, event);
+          if (event.type === 'cancelled' && stopRequest() === 'interrupt') await recorder.interruption();
+          else await recorder.record(event);
           emit(event);
         } catch (error) {
           writeFailure = error;

@@ -35,7 +35,7 @@ export const scheduleNeverChanged: RunRule = ({ epochs, settings }) => {
       severity: 'warning',
       title: 'Learning-rate schedule never applied',
       message:
-        `The ${describe(schedule)} ${should}, but all ${plural(epochs.length, 'epoch')} report ${formatNumber(reported)}, so this run trained at a constant rate. ` +
+        `The ${describe(schedule, epochs[0]!.validationLoss !== null ? 'validation' : 'test')} ${should}, but all ${plural(epochs.length, 'epoch')} report ${formatNumber(reported)}, so this run trained at a constant rate. ` +
         `The journey's round-10 notebook made the same slip (it never called scheduler.step()); rerun it with the schedule applied before comparing it with other runs.`,
     },
   ];
@@ -55,7 +55,7 @@ function firstExpectedChange(epochs: readonly EpochEvent[], settings: TrainingSe
   return undefined;
 }
 
-function describe(schedule: Exclude<ScheduleSettings, { type: 'constant' }>): string {
+function describe(schedule: Exclude<ScheduleSettings, { type: 'constant' }>, watched: 'validation' | 'test'): string {
   switch (schedule.type) {
     case 'step':
       return `step schedule (×${formatNumber(schedule.gamma)} every ${plural(schedule.stepSize, 'epoch')})`;
@@ -66,6 +66,6 @@ function describe(schedule: Exclude<ScheduleSettings, { type: 'constant' }>): st
     case 'oneCycle':
       return 'one-cycle schedule';
     case 'plateau':
-      return `plateau schedule (×${formatNumber(schedule.factor)} once the validation loss has not improved for more than ${plural(schedule.patience, 'epoch')})`;
+      return `plateau schedule (×${formatNumber(schedule.factor)} once the ${watched} loss has not improved for more than ${plural(schedule.patience, 'epoch')})`;
   }
 }
