@@ -30,8 +30,8 @@ export function buildProgram(): Command {
 
   program
     .command('summary')
-    .description('print per-layer output shapes, parameters, receptive fields and MACs of a graph, Keras or TensorFlow.js model file')
-    .argument('<file>', 'a CNN Studio graph (.json), a Keras model.to_json() file or a TensorFlow.js model.json')
+    .description("print per-layer output shapes, parameters, receptive fields and MACs of a graph, Keras or TensorFlow.js model file, or of a run's graph with the run's result")
+    .argument('<file>', 'a CNN Studio graph (.json), a Keras model.to_json() file, a TensorFlow.js model.json, or a run folder')
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, options: { json?: boolean }) => {
       const { runSummary } = await import('./summary-command.ts');

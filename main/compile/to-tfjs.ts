@@ -6,6 +6,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import type { Diagnostic, GraphAnalysis } from '../analysis/types.ts';
 import { StudioError } from '../errors.ts';
+import type { WeightInit } from '../graph/training-settings.ts';
 import type { GraphDocument, GraphNode } from '../graph/types.ts';
 import { installBatchNormAsKeras } from './batch-norm-layer.ts';
 import { keepDimsPoolNames, layerNames, modelName, paddingLayerNames } from './layer-names.ts';
@@ -34,7 +35,7 @@ export interface CompileOptions {
  * recipes for ReLU networks call: kaiming_normal_ and kaiming_uniform_ with mode "fan_in" and
  * nonlinearity "relu", std √(2 / fan_in), the uniform bound √3 times that.
  */
-export type WeightInit = 'glorot' | 'kaimingNormal' | 'kaimingUniform';
+export type { WeightInit };
 
 /** Builds the model; throws GraphNotCompilableError when the analysis reports an error. */
 export function compileGraph(tf: TensorFlow, graph: GraphDocument, options: CompileOptions = {}): tfjs.LayersModel {

@@ -173,6 +173,8 @@ export const trainingSettingsSchema = settingsObject.transform((parsed): Trainin
 export type TrainingSettingsInput = z.input<typeof trainingSettingsSchema>;
 export type AugmentSettings = TrainingSettings['augment'];
 export type ValidationSetting = TrainingSettings['validation'];
+/** How kernels start; see compile/to-tfjs.ts. */
+export type WeightInit = TrainingSettings['init'];
 
 /** The most images `auto` holds out, and the share of the training set it takes below that. */
 export const AUTO_VALIDATION_MAX = 5_000;
