@@ -171,7 +171,6 @@ export const trainingSettingsSchema = settingsObject.transform((parsed): Trainin
 
 /** What a graph document or a command line may say; everything else takes its default. */
 export type TrainingSettingsInput = z.input<typeof trainingSettingsSchema>;
-export type AugmentSettings = TrainingSettings['augment'];
 export type ValidationSetting = TrainingSettings['validation'];
 /** How kernels start; see compile/to-tfjs.ts. */
 export type WeightInit = TrainingSettings['init'];

@@ -132,5 +132,4 @@ export type EpochEvent = z.output<typeof epochEvent>;
 export type BatchEvent = z.output<typeof batchEvent>;
 export type DivergedEvent = z.output<typeof divergedEvent>;
 export type PhaseEvent = z.output<typeof phaseEvent>;
-export type FinishedEvent = z.output<typeof finishedEvent>;
 export type SelectedBy = z.output<typeof selectedBy>;
