@@ -34,6 +34,7 @@ export const CALL_ARGUMENTS = {
   startTraining: z.tuple([
     z.strictObject({ graph, settings: z.record(z.string(), z.unknown()), backend: z.enum([...BACKENDS, 'auto']) }),
   ]),
+  resumeTraining: z.tuple([z.strictObject({ runId, epochs: z.number().int().min(1).max(10_000).optional(), backend: z.enum([...BACKENDS, 'auto']) })]),
   stopTraining: z.tuple([z.string().min(1, onStrings()).max(100, onStrings())]),
   activeRuns: z.tuple([]),
   listRuns: z.tuple([]),

@@ -27,7 +27,8 @@ import { deleteRun, readRunGraph, readRunsFolder, renameRun, runFolderIn, setRun
 import type { TrainingEvent } from '../train/events.ts';
 import { checkTrainingMemory } from '../train/memory-check.ts';
 import { startTrainingProcess, type TrainingHandle } from '../train/worker/controller.ts';
-import { FILE_KIND_INFO, type FileKind, type HostInfo, type StudioCalls, type TrainingStart } from './contract.ts';
+import { openRunForResume } from '../runs/resume-run.ts';
+import { FILE_KIND_INFO, type FileKind, type HostInfo, type StudioCalls, type TrainingResume, type TrainingStart } from './contract.ts';
 import { datasetAccess } from './dataset-access.ts';
 import { listFiles, listPresets } from './listings.ts';
 import { isInside, isReallyInside, pathPolicy } from './path-policy.ts';
@@ -64,6 +65,14 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
   const runs = new Map<string, TrainingHandle>();
   const recentPath = join(options.stateDir, 'recent-files.json');
   const start = options.startTraining ?? startTrainingProcess;
+  /** Starts a training process and follows it under a new runId until it ends. */
+  const follow = (message: Parameters<typeof startTrainingProcess>[0]): string => {
+    const runId = randomUUID();
+    const handle = start(message, (event) => options.emitTrainingEvent(runId, event));
+    runs.set(runId, handle);
+    void handle.done.finally(() => runs.delete(runId));
+    return runId;
+  };
   const recovery = recoveryStore(options.stateDir, options.workspace);
 
   const paths = pathPolicy(options.kind, options.workspace, () => readRecent(recentPath));
@@ -186,14 +195,14 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       // The folder checked is the folder the training process opens: the name goes over resolved.
       settings.data.dataset = await datasets.resolveName(settings.data.dataset);
       checkTrainingMemory(analysis, settings.data, request.backend);
-      const runId = randomUUID();
-      const handle = start(
-        { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: await runsRoot() },
-        (event) => options.emitTrainingEvent(runId, event),
-      );
-      runs.set(runId, handle);
-      void handle.done.finally(() => runs.delete(runId));
-      return { runId };
+      return { runId: follow({ graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: await runsRoot() }) };
+    },
+
+    async resumeTraining(request: TrainingResume) {
+      // Refused here, in one line, before any process starts: a run still training, no checkpoint, nothing left to train.
+      const run = await openRunForResume(await runFolder(request.runId), request.epochs);
+      checkTrainingMemory(analyzeGraph(run.graph), run.settings, request.backend);
+      return { runId: follow({ graph: null, settings: null, backend: request.backend, runsRoot: null, resume: { runDir: run.dir, epochs: run.epochs } }) };
     },
 
     async stopTraining(runId) {

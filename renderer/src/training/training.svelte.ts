@@ -27,6 +27,8 @@ export class TrainingStore {
   batchLoss: [number, number][] = $state.raw([]);
   /** The learning rate each reported batch used: [batch in the run, rate]. */
   batchRate: [number, number][] = $state.raw([]);
+  /** The momentum (Adam's β1) of each reported batch while one-cycle cycles it: [batch in the run, momentum]. */
+  batchMomentum: [number, number][] = $state.raw([]);
 
   constructor(private readonly api: StudioApi) {
     api.onTrainingEvent((runId, event) => {
@@ -80,6 +82,29 @@ export class TrainingStore {
     }
   }
 
+  /**
+   * Carries on a run from its checkpoint. The epochs it trained before are shown at once (from its
+   * folder), so the charts read as one run.
+   */
+  async resume(request: Parameters<StudioApi['resumeTraining']>[0], name: string): Promise<void> {
+    this.reset();
+    this.status = 'starting';
+    this.message = `Resuming ${name}…`;
+    try {
+      const { runId } = await this.api.resumeTraining(request);
+      this.runId = runId;
+      const details = await this.api.runDetails(request.runId);
+      if (this.runId !== runId) return;
+      // Events of the resumed run may have come in meanwhile: they win, and epochs past the checkpoint are trained again.
+      const after = this.started?.resumedAfter ?? Infinity;
+      const earlier = details.epochs.filter((e) => e.epoch <= after && !this.epochs.some((live) => live.epoch === e.epoch));
+      this.epochs = [...earlier, ...this.epochs].sort((a, b) => a.epoch - b.epoch);
+    } catch (error) {
+      this.status = 'failed';
+      this.message = (error as Error).message;
+    }
+  }
+
   async stop(): Promise<void> {
     if (this.runId) await this.api.stopTraining(this.runId);
   }
@@ -97,6 +122,7 @@ export class TrainingStore {
     this.epochs = [];
     this.batchLoss = [];
     this.batchRate = [];
+    this.batchMomentum = [];
   }
 
   private apply(event: TrainingEvent): void {
@@ -107,12 +133,15 @@ export class TrainingStore {
       case 'started':
         this.started = event;
         this.status = 'running';
-        this.message = `Training on ${event.backend}`;
+        this.message = event.resumedAfter > 0 ? `Resumed after epoch ${event.resumedAfter}, training on ${event.backend}` : `Training on ${event.backend}`;
+        // Only the epochs up to the checkpoint are kept; the resumed run trains the rest again.
+        this.epochs = this.epochs.filter((e) => e.epoch <= event.resumedAfter);
         return;
       case 'batch': {
         const step = globalBatch(event);
         this.batchLoss = [...this.batchLoss, [step, lossSincePrevious(this.progress, event)]];
         this.batchRate = [...this.batchRate, [step, event.learningRate]];
+        if (event.momentum !== null) this.batchMomentum = [...this.batchMomentum, [step, event.momentum]];
         this.progress = event;
         return;
       }
@@ -121,7 +150,7 @@ export class TrainingStore {
         return;
       case 'finished':
         this.status = 'finished';
-        this.message = `Finished: best test accuracy ${(event.bestTestAccuracy * 100).toFixed(2)} % at epoch ${event.bestEpoch}`;
+        this.message = `Finished: ${describeBest(event)}`;
         return;
       case 'cancelled':
         this.status = 'cancelled';
@@ -137,6 +166,13 @@ export class TrainingStore {
         return;
     }
   }
+}
+
+/** "best epoch 7 by validation accuracy 99.40 % (test 99.41 %)", or by test accuracy for a run without a validation split. */
+export function describeBest(best: { bestEpoch: number; selectedBy: 'validation' | 'test'; bestValidationAccuracy: number | null; bestTestAccuracy: number }): string {
+  const percent = (value: number) => `${(value * 100).toFixed(2)} %`;
+  if (best.selectedBy === 'test') return `best epoch ${best.bestEpoch} by test accuracy ${percent(best.bestTestAccuracy)} (no validation split)`;
+  return `best epoch ${best.bestEpoch} by validation accuracy ${percent(best.bestValidationAccuracy ?? NaN)} (test ${percent(best.bestTestAccuracy)})`;
 }
 
 const STATUS_WORDS: Record<FolderStatus | 'disconnected' | 'idle' | 'starting', string> = {
