@@ -217,7 +217,12 @@ export const MENU_COMMANDS = [
   'paste',
   'duplicate',
   'delete',
+  'deleteOnly',
   'selectAll',
+  'renameBlock',
+  'group',
+  'ungroup',
+  'quickAdd',
   'autoLayout',
   'zoomToFit',
   'showDesign',
@@ -225,6 +230,7 @@ export const MENU_COMMANDS = [
   'showRuns',
   'togglePalette',
   'toggleSidePanel',
+  'toggleMinimap',
 ] as const;
 /**
  * Menu commands a focused text field does itself (its own undo, clipboard and selection): when

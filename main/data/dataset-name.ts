@@ -75,6 +75,22 @@ export function formatDatasetName(dataset: DatasetName): string {
   return `images:${dataset.folder}${options.length > 0 ? `?${options.join('&')}` : ''}`;
 }
 
+/**
+ * A dataset name as the status line says it while the data loads: `MNIST`, `the IDX files in
+ * <folder>`, `the images in <folder>` (options left out). A name with no single reading is shown
+ * as written; loading it then says what is wrong with it.
+ */
+export function describeDatasetName(name: string): string {
+  let dataset: DatasetName;
+  try {
+    dataset = parseDatasetName(name);
+  } catch {
+    return name;
+  }
+  if (dataset.kind === 'built-in') return dataset.name.toUpperCase();
+  return dataset.kind === 'idx' ? `the IDX files in ${dataset.folder}` : `the images in ${dataset.folder}`;
+}
+
 function checkFolder(folder: string, scheme: string, name: string): void {
   if (folder === '') throw new UnknownDatasetError(`${quote(name)} names no folder; write ${scheme}:<folder>`);
   if (folder.includes('\0')) throw new UnknownDatasetError(`the folder in ${quote(name)} contains a zero character`);

@@ -242,6 +242,17 @@ export const budgetsSchema = z.strictObject({
   weightBytes: budget('weight size', MAX_BUDGET).optional(),
 });
 
+/** How the editor draws the design; changes nothing about the network. */
+export const layoutSchema = z.strictObject({
+  /** Which way data flows on the canvas: `down` (top to bottom, the default) or `right`. */
+  direction: z.enum(['down', 'right']).optional(),
+  /**
+   * Compact view: a convolution and the BatchNorm, activation and Dropout blocks that directly
+   * follow it are drawn as one "conv unit" card; false or missing draws every block.
+   */
+  compact: z.boolean().optional(),
+});
+
 export const graphDocumentSchema = z.strictObject({
   format: z.literal(GRAPH_FORMAT),
   version: z.literal(GRAPH_VERSION),
@@ -255,6 +266,8 @@ export const graphDocumentSchema = z.strictObject({
   groups: z.array(groupSchema).max(MAX_NODES, onArrays({ error: `a graph may have at most ${formatLimit(MAX_NODES)} groups` })).optional(),
   /** Limits to design within; see budgetsSchema. */
   budgets: budgetsSchema.optional(),
+  /** Flow direction and compact view of the canvas; see layoutSchema. */
+  layout: layoutSchema.optional(),
   /** How this network is meant to be trained; the CLI and the studio start from these settings. */
   training: trainingSettingsSchema.optional(),
 });

@@ -1,6 +1,6 @@
 /** The in-memory graph: what the schema produces once a document has loaded. */
 import type { z } from 'zod';
-import type { BlockType, blockParamSchemas, budgetsSchema, groupSchema } from './schema.ts';
+import type { BlockType, blockParamSchemas, budgetsSchema, groupSchema, layoutSchema } from './schema.ts';
 import type { TrainingSettings } from './training-settings.ts';
 
 export type { BlockType, Padding, ActivationFunction } from './schema.ts';
@@ -29,6 +29,7 @@ export interface GraphEdge {
 
 export type GraphGroup = z.output<typeof groupSchema>;
 export type Budgets = z.output<typeof budgetsSchema>;
+export type CanvasLayout = z.output<typeof layoutSchema>;
 
 export interface GraphDocument {
   format: 'cnn-studio/graph';
@@ -39,5 +40,6 @@ export interface GraphDocument {
   edges: GraphEdge[];
   groups?: GraphGroup[];
   budgets?: Budgets;
+  layout?: CanvasLayout;
   training?: TrainingSettings;
 }

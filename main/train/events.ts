@@ -131,5 +131,4 @@ export type TrainingEvent = z.output<typeof trainingEventSchema>;
 export type EpochEvent = z.output<typeof epochEvent>;
 export type BatchEvent = z.output<typeof batchEvent>;
 export type DivergedEvent = z.output<typeof divergedEvent>;
-export type PhaseEvent = z.output<typeof phaseEvent>;
 export type SelectedBy = z.output<typeof selectedBy>;

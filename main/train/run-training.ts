@@ -6,6 +6,7 @@
 import { analyzeGraph } from '../analysis/analyze.ts';
 import { loadBackend, loadFastestBackend, type BackendName } from '../backends/ladder.ts';
 import { limitDataset } from '../data/dataset.ts';
+import { describeDatasetName } from '../data/dataset-name.ts';
 import { loadDataset } from '../data/datasets.ts';
 import { describeError } from '../errors.ts';
 import { resolveValidation, type TrainingSettings } from '../graph/training-settings.ts';
@@ -44,15 +45,6 @@ export interface ResumeRequest {
  */
 export type StopRequest = () => 'cancel' | 'interrupt' | null;
 
-/** A dataset name as the status line says it: MNIST, or the folder it is read from. */
-export function datasetLabel(name: string): string {
-  if (name === 'mnist') return 'MNIST';
-  const colon = name.indexOf(':');
-  const kind = name.slice(0, colon);
-  const folder = name.slice(colon + 1).split('?')[0];
-  return kind === 'idx' ? `the IDX files in ${folder}` : kind === 'images' ? `the images in ${folder}` : name;
-}
-
 export async function runTraining(request: TrainingRequest, emit: (event: TrainingEvent) => void, stopRequest: StopRequest): Promise<void> {
   let record: Promise<void> = Promise.resolve();
   try {
@@ -65,7 +57,7 @@ export async function runTraining(request: TrainingRequest, emit: (event: Traini
     // The caller checked against the backend it expected; `auto` may have landed on another.
     checkTrainingMemory(analyzeGraph(graph), settings, backend.name);
     const heap = watchWasmHeap(backend);
-    emit({ type: 'phase', phase: 'data', message: `Loading ${datasetLabel(settings.dataset)}…` });
+    emit({ type: 'phase', phase: 'data', message: `Loading ${describeDatasetName(settings.dataset)}…` });
     const dataset = limitDataset(await loadDataset(settings.dataset), settings.limit);
     // settings.json records the split as a number of images: what the run used.
     settings = resolveValidation(settings, dataset.train.count);

@@ -55,7 +55,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Input, then `blocks` residual blocks of 7 nodes (conv, BN, ReLU, conv, BN, Add, ReLU), then a head. */
-function residualNetwork(blocks: number): GraphDocument {
+export function residualNetwork(blocks: number): GraphDocument {
   const nodes: object[] = [{ id: 'in', type: 'input', params: { height: 64, width: 64, channels: 16 } }];
   const edges: { source: string; target: string }[] = [];
   let tip = 'in';

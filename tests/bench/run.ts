@@ -7,6 +7,7 @@
  *   npm run bench -- --only refusals       how fast oversized inputs are refused
  *   npm run bench -- --only cancel         how long Stop takes, from cancel to the cancelled event
  *   npm run bench -- --only cli            how long the cnn-studio command takes to start
+ *   npm run bench -- --only layout         the canvas: auto-layout, inserting a block, routing connections
  *   npm run bench -- --backends wasm,cpu   training on these backends only
  *   npm run bench -- --profile             only where a round-10 training step spends its time on
  *                                          wasm, kernel by kernel
@@ -19,6 +20,7 @@ import { runAnalysisBench } from './analysis-bench.ts';
 import { runCancelBench } from './cancel-bench.ts';
 import { runCliBench } from './cli-bench.ts';
 import { runKernelProfile } from './kernel-profile.ts';
+import { runLayoutBench } from './layout-bench.ts';
 import { runRefusalBench } from './refusal-bench.ts';
 import { runTrainBench } from './train-bench.ts';
 
@@ -55,9 +57,11 @@ const refusals = only === undefined || only === 'refusals' ? await runRefusalBen
 const training = only === undefined || only === 'training' ? await runTrainBench(backends) : [];
 const cancel = only === undefined || only === 'cancel' ? await runCancelBench() : [];
 const cli = only === undefined || only === 'cli' ? await runCliBench() : [];
+const layout = only === undefined || only === 'layout' ? await runLayoutBench() : [];
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ machine: machine(), analysis, refusals, training, cancel, cli }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ machine: machine(), analysis, refusals, training, cancel, cli, layout }, null, 2)}
+`);
 } else {
   process.stdout.write(`${machine()}\n\n`);
   if (analysis.length > 0) {
@@ -68,6 +72,15 @@ if (json) {
     });
     for (const row of analysis) table.push([row.graph, row.nodes, ms(row.analyseMedianMs), ms(row.analyseP99Ms), ms(row.loadMedianMs)]);
     process.stdout.write(`Graph analysis (the live counters), one call:\n${table.toString()}\n\n`);
+  }
+  if (layout.length > 0) {
+    const table = new Table({
+      head: ['Graph', 'Blocks', 'Auto-layout median', 'Insert median', 'Route all median'],
+      colAligns: ['left', 'right', 'right', 'right', 'right'],
+      style: { head: [], border: [] },
+    });
+    for (const row of layout) table.push([row.graph, row.nodes, ms(row.layoutMedianMs), ms(row.insertMedianMs), ms(row.routeMedianMs)]);
+    process.stdout.write(`The canvas (layout with elkjs, a block inserted into a chain, connections routed):\n${table.toString()}\n\n`);
   }
   if (refusals.length > 0) {
     const table = new Table({ head: ['Input', 'Median', 'Outcome'], colAligns: ['left', 'right', 'left'], style: { head: [], border: [] }, wordWrap: true, colWidths: [44, 12, 60] });

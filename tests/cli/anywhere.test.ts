@@ -92,8 +92,10 @@ describe('the built cnn-studio command, run from a folder outside the checkout',
     it('trains round 10 for real in a forked training process, compiling nothing', () => {
       expect(train.stderr).toBe('');
       expect(train.code).toBe(0);
-      const events = train.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; trainImages?: number; epochs?: number });
-      expect(events[0]).toMatchObject({ type: 'started', trainImages: 200, epochs: 1 });
+      const events = train.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; phase?: string; trainImages?: number; epochs?: number });
+      // What it is busy with before the first batch (phase events), then the run's start.
+      expect(events.slice(0, 3).map((event) => event.phase)).toEqual(['backend', 'data', 'model']);
+      expect(events[3]).toMatchObject({ type: 'started', trainImages: 200, epochs: 1 });
       expect(events.at(-1)).toMatchObject({ type: 'finished', epochs: 1 });
       expect(train.modules).toContain(pathToFileURL(join(REPO, 'dist/cli/training-process.js')).href);
       expect(tensorflow(train.modules).length).toBeGreaterThan(0);

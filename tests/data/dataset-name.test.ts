@@ -1,6 +1,6 @@
 /** The one grammar of dataset names: each accepted name has one reading, and reads back as itself. */
 import { describe, expect, it } from 'vitest';
-import { formatDatasetName, parseDatasetName, UnknownDatasetError } from '../../main/data/dataset-name.ts';
+import { describeDatasetName, formatDatasetName, parseDatasetName, UnknownDatasetError } from '../../main/data/dataset-name.ts';
 
 describe('dataset names', () => {
   it.each([
@@ -57,5 +57,16 @@ describe('dataset names', () => {
   it('refuses to write a name whose folder holds a "?", which would read back as another', () => {
     expect(() => formatDatasetName({ kind: 'idx', folder: '/work/q?/data' })).toThrow(/contains "\?"/);
     expect(() => formatDatasetName({ kind: 'images', folder: '/work/q?/x', options: { size: [8, 8] } })).toThrow(/contains "\?"/);
+  });
+
+  it('says a name as the status line does, read by the same parser (the status line had a second one)', () => {
+    expect(describeDatasetName('mnist')).toBe('MNIST');
+    expect(describeDatasetName('MNIST')).toBe('MNIST');
+    expect(describeDatasetName('idx:/data/fashion')).toBe('the IDX files in /data/fashion');
+    expect(describeDatasetName('IDX:/data/fashion')).toBe('the IDX files in /data/fashion');
+    expect(describeDatasetName('Images:/data/pets?size=28x28&grayscale=1')).toBe('the images in /data/pets');
+    // No single reading: shown as written, and loading it says why.
+    expect(describeDatasetName('images:/work/q?/x?size=8x8')).toBe('images:/work/q?/x?size=8x8');
+    expect(describeDatasetName('cifar')).toBe('cifar');
   });
 });

@@ -7,34 +7,27 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../support/cli.ts';
-import { openPreset, useStudio, viewportSettled } from '../support/studio.ts';
+import { chooseFileName, openPreset, showOpenDialog, useStudio, viewportSettled } from '../support/studio.ts';
 
 const studio = useStudio();
 
 const text = (selector: string) => studio().page.textContent(selector);
-const nonTrainable = () => text('[data-testid=counters] .counter:nth-child(2) .value');
+const nonTrainable = () => text('[data-testid=non-trainable]');
 
 /** A file of tests/fixtures/reports opened from the workspace, once the header shows `trainable`. */
 async function openReport(name: string, trainable: string) {
   const { page, workspace } = studio();
   copyFileSync(join(REPO, 'tests/fixtures/reports', name), join(workspace, name));
-  const discard = (dialog: { accept(): Promise<void> }) => void dialog.accept();
-  page.on('dialog', discard);
-  await page.click('button:has-text("Open…")');
-  await page.fill('[data-testid=file-name]', name);
-  await page.click('.file-dialog button[type=submit]');
+  await showOpenDialog(page);
+  await chooseFileName(page, name);
   await expect.poll(() => text('[data-testid=trainable]')).toBe(trainable);
-  page.off('dialog', discard);
   return page;
 }
 
-/** Round 10 afresh; a change left by an earlier test is discarded (the editor asks first). */
+/** Round 10 afresh, laid out and still. */
 async function round10() {
   const { page } = studio();
-  const discard = (dialog: { accept(): Promise<void> }) => void dialog.accept();
-  page.on('dialog', discard);
   await openPreset(page, 'journey/round-10');
-  page.off('dialog', discard);
   await viewportSettled(page);
   return page;
 }

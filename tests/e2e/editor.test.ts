@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scrollTo, zoom } from '../support/canvas.ts';
 import { chooseFileName, openDesign, openPreset, screenshotPath, startEmpty, useStudio, viewportSettled } from '../support/studio.ts';
 
 const studio = useStudio();
@@ -31,8 +32,21 @@ describe('the editor in the browser mode', () => {
     expect(await trainable()).toBe('9,896');
     expect(await studio().page.textContent('[data-testid=receptive-field]')).toContain('28×28');
     expect(await studio().page.textContent('[data-testid=block-conv4] [data-role=params]')).toBe('4,608 p');
-    await studio().page.click('[data-testid=block-conv4]');
-    await studio().page.screenshot({ path: screenshotPath('screenshot-editor.png') });
+    // The README's picture: the cards in full (zoomed in from the fit), conv4, the heaviest,
+    // selected, and a parameter budget in the header.
+    const { page } = studio();
+    await viewportSettled(page);
+    for (let i = 0; i < 6 && (await zoom(page)) < 1; i++) {
+      await page.click('.svelte-flow__controls-zoomin');
+      await viewportSettled(page);
+    }
+    await scrollTo(page, '[data-testid=block-conv4]');
+    await page.click('[data-testid=block-conv4]');
+    await page.click('[data-testid=open-budgets]');
+    await page.fill('[data-testid=budget-params]', '10k');
+    await page.keyboard.press('Escape');
+    await page.mouse.move(0, 400);
+    await page.screenshot({ path: screenshotPath('screenshot-editor.png') });
   });
 
   it("points at round 5's heavy 7×7 conv, and forgets the note once dismissed", async () => {

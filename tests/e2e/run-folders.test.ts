@@ -7,28 +7,32 @@
  */
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { runFolderGoneMessage } from '../../main/runs/run-folder-watch.ts';
-import { CHROMIUM, openPreset } from '../support/studio.ts';
+import { CHROMIUM, openPreset, waitForStart, watchConsole } from '../support/studio.ts';
 import { webProcess, type WebProcess } from '../support/restartable-web-process.ts';
 
 let browser: Browser;
 let server: WebProcess;
 let url: URL;
 let page: Page;
+let consoleProblems: string[];
 
 beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   server = await webProcess();
   url = new URL(await server.start());
   page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-  // Opening another design after training asks to discard the panel's edits; yes.
-  page.on('dialog', (dialog) => void dialog.accept());
+  consoleProblems = watchConsole(page);
   await page.goto(url.href);
-  await page.waitForSelector('[data-testid=open-gallery]:not([disabled])');
+  await waitForStart(page);
 }, 60_000);
+
+afterEach(() => {
+  expect(consoleProblems.splice(0), 'the page warned, logged an error or threw').toEqual([]);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -38,9 +42,12 @@ afterAll(async () => {
 const runsFolder = () => join(server.workspace, 'runs');
 const runFolders = () => (existsSync(runsFolder()) ? readdirSync(runsFolder()) : []);
 
-/** Round 10 in the training panel with these settings, started; resolves once its first progress shows. */
+/**
+ * Round 10 in the training panel with these settings, started; resolves once its first progress
+ * shows. Opening it again after a run discards the panel's edits of the last one (openPreset
+ * answers), and an opened design shows in the Design view, whichever view was on.
+ */
 async function train(settings: Record<string, string>, waitFor: 'progress' | 'end' = 'progress') {
-  await page.click('button:has-text("Design")');
   await openPreset(page, 'journey/round-10');
   await page.click('[data-testid=view-train]');
   await page.waitForSelector('[data-testid=train-backend] option[value=wasm]', { state: 'attached' });
@@ -55,18 +62,36 @@ async function train(settings: Record<string, string>, waitFor: 'progress' | 'en
 
 async function showRuns() {
   await page.click('[data-testid=view-runs]');
-  await page.click('.runs-view h2 button:has-text("refresh")');
+  await page.click('[data-testid=runs-refresh]');
 }
 
-/** A call as any page holding the token could send it, straight to the server. */
+/** The row's "More for this run" menu, opened; its items are run-rename, run-export, run-delete… */
+async function rowMenu(row: Locator): Promise<Locator> {
+  await row.locator('[data-testid=run-actions]').click();
+  const menu = row.locator('[data-testid=run-actions-menu]');
+  await menu.waitFor();
+  return menu;
+}
+
+async function closeMenu(menu: Locator): Promise<void> {
+  await page.keyboard.press('Escape');
+  await menu.waitFor({ state: 'detached' });
+}
+
+/**
+ * A call as any page holding the token could send it, straight to the server; resolves with its
+ * answer (the training events the server sends every socket meanwhile are passed over).
+ */
 function callServer(call: string, args: unknown[]): Promise<{ result?: unknown; error?: { message: string } }> {
   const socket = new WebSocket(`ws://${url.host}/api?token=${url.searchParams.get('token')}`, { origin: url.origin });
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
     socket.once('open', () => socket.send(JSON.stringify({ id: 1, call, args })));
-    socket.once('message', (data) => {
+    socket.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as { id?: number; result?: unknown; error?: { message: string } };
+      if (message.id !== 1) return;
       socket.close();
-      resolve(JSON.parse(data.toString()));
+      resolve(message);
     });
   });
 }
@@ -77,8 +102,10 @@ describe('run folders in the browser mode', () => {
     await showRuns();
     const row = page.locator('[data-testid=run-row][data-status=running]');
     await expect.poll(() => row.count()).toBe(1);
-    expect(await row.locator('[data-testid=run-delete]').isDisabled()).toBe(true);
-    expect(await row.locator('[data-testid=run-delete]').getAttribute('title')).toBe('Stop the run before deleting it');
+    const menu = await rowMenu(row);
+    expect(await menu.locator('[data-testid=run-delete]').isDisabled()).toBe(true);
+    expect(await menu.locator('[data-testid=run-delete]').getAttribute('title')).toBe('Stop the run before deleting it');
+    await closeMenu(menu);
     const refused = await callServer('deleteRun', [id]);
     expect(refused.error?.message).toBe('the run "Journey round 10: Learning-rate schedule" is still training; stop it before deleting it');
     expect(runFolders()).toContain(id);
@@ -100,11 +127,13 @@ describe('run folders in the browser mode', () => {
     await showRuns();
     const row = page.locator('[data-testid=run-row][data-status=cancelled]');
     await expect.poll(() => row.count()).toBe(1);
-    for (const button of ['run-evaluate', 'run-export']) {
-      expect(await row.locator(`[data-testid=${button}]`).isDisabled()).toBe(true);
-      expect(await row.locator(`[data-testid=${button}]`).getAttribute('title')).toBe('No saved model: it was cancelled before epoch 1 ended');
+    const menu = await rowMenu(row);
+    for (const button of [row.locator('[data-testid=run-evaluate]'), menu.locator('[data-testid=run-export]')]) {
+      expect(await button.isDisabled()).toBe(true);
+      expect(await button.getAttribute('title')).toBe('No saved model: it was cancelled before epoch 1 ended');
     }
-    expect(await row.locator('[data-testid=run-delete]').isEnabled()).toBe(true);
+    expect(await menu.locator('[data-testid=run-delete]').isEnabled()).toBe(true);
+    await closeMenu(menu);
   }, 120_000);
 
   it('says a run diverged, where, and what to do, in the panel and in the runs view', async () => {

@@ -22,8 +22,8 @@ async function trainShort(round: string) {
 describe('comparing runs', () => {
   it('trains rounds 9 and 10, lists both, overlays their curves and names what changed', async () => {
     const { page } = studio();
-    // The panel's settings are the design's: opening round 10 after training round 9 asks to discard them.
-    page.on('dialog', (dialog) => void dialog.accept());
+    // The panel's settings are the design's: opening round 10 after training round 9 asks to
+    // discard them, in the studio's own dialog (openPreset answers it).
     await trainShort('round-09');
     await page.click('[data-testid=view-design]');
     await trainShort('round-10');

@@ -175,8 +175,8 @@ describe.each(VIEWPORTS)('the shell at $width×$height', (viewport) => {
     await page.click('[data-testid=block-conv2]', { button: 'right' });
     const menu = page.locator('[data-testid=context-menu]');
     await menu.waitFor();
-    expect(await menu.locator('.menu-label').allTextContents()).toEqual(['Cut', 'Copy', 'Duplicate', 'Delete']);
-    expect(await menu.locator('.menu-shortcut').allTextContents()).toEqual(['Ctrl+X', 'Ctrl+C', 'Ctrl+D', 'Del']);
+    expect(await menu.locator('.menu-label').allTextContents()).toEqual(['Cut', 'Copy', 'Duplicate', 'Delete', 'Delete without reconnecting', 'Rename', 'Group', 'Ungroup', 'Collapse or expand group']);
+    expect(await menu.locator('.menu-shortcut').allTextContents()).toEqual(['Ctrl+X', 'Ctrl+C', 'Ctrl+D', 'Del', 'Shift+Del', 'F2', 'Ctrl+G', 'Ctrl+Shift+G']);
     // Down twice from Cut is Duplicate.
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');

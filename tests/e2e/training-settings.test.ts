@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { idxBytes } from '../data/image-fixtures.ts';
 import { chainOf } from '../support/graphs.ts';
-import { useStudio } from '../support/studio.ts';
+import { openDesign, useStudio } from '../support/studio.ts';
 
 const studio = useStudio();
 
@@ -46,11 +46,8 @@ describe('the training recipe of a design', () => {
     const conv = { type: 'conv2d', params: { filters: 4, kernelSize: 3 } };
     const design = { ...chainOf([8, 8, 1], [conv, { type: 'activation', params: { function: 'relu' } }, { type: 'flatten' }, { type: 'dense', params: { units: 2 } }, { type: 'output' }]), name: 'Recipe', training: RECIPE };
     const file = join(workspace, 'recipe.json');
-    writeFileSync(file, JSON.stringify(design));
 
-    await page.click('button:has-text("Open…")');
-    await page.fill('[data-testid=file-name]', 'recipe.json');
-    await page.click('.file-dialog button[type=submit]');
+    await openDesign(studio(), 'recipe.json', design);
     await expect.poll(() => page.textContent('[data-testid=document-title]')).toBe('Recipe');
     await page.click('[data-testid=view-train]');
 

@@ -38,7 +38,14 @@ export function testContext(options: { ready?: boolean; modalOpen?: boolean; vie
       saveAs: record('saveAs'),
       exportAs: record('exportAs'),
     },
-    canvas: { zoomToFit: record('zoomToFit') as () => void },
+    canvas: {
+      zoomToFit: record('zoomToFit') as () => void,
+      autoLayout: record('autoLayout'),
+      openQuickAdd: record('openQuickAdd') as () => void,
+      renameSelected: record('renameSelected') as () => void,
+      toggleMinimap: record('toggleMinimap') as () => void,
+      minimapShown: true,
+    },
     view: {
       get view() {
         return view;

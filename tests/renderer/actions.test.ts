@@ -168,23 +168,26 @@ describe('the registry of actions', () => {
     const manager = createActionManager(() => context, 'other');
     context.editor.dispatch({ type: 'add', blockType: 'input', position: { x: 0, y: 0 } });
     const block = manager.menuEntries('block');
-    expect(block.map((entry) => entry.action.name)).toEqual(['cut', 'copy', 'duplicate', 'delete']);
-    expect(block.every((entry) => entry.enabled)).toBe(true);
+    expect(block.map((entry) => entry.action.name)).toEqual(['cut', 'copy', 'duplicate', 'delete', 'deleteOnly', 'renameBlock', 'group', 'ungroup', 'toggleGroup']);
+    // Not in a group: ungrouping and collapsing have nothing to act on.
+    expect(block.filter((entry) => !entry.enabled).map((entry) => entry.action.name)).toEqual(['ungroup', 'toggleGroup']);
     expect(block.find((entry) => entry.action.name === 'copy')!.shortcut).toBe('Ctrl+C');
     expect(manager.menuEntries('edge').map((entry) => entry.action.name)).toEqual(['delete']);
     const canvasMenu = manager.menuEntries('canvas');
-    expect(canvasMenu.map((entry) => entry.action.name)).toEqual(['undo', 'redo', 'paste', 'selectAll', 'autoLayout', 'zoomToFit']);
+    expect(canvasMenu.map((entry) => entry.action.name)).toEqual(['undo', 'redo', 'paste', 'selectAll', 'autoLayout', 'zoomToFit', 'quickAdd', 'layoutDown', 'layoutRight', 'toggleCompact']);
     expect(canvasMenu.find((entry) => entry.action.name === 'paste')!.enabled).toBe(false);
     context.editor.dispatch({ type: 'select', nodes: [] });
     expect(manager.menuEntries('block').every((entry) => !entry.enabled)).toBe(true);
   });
 
-  it('adds a block below the selected one and connects it, as the palette asks', () => {
+  it('adds a block after the selected one, into its chain, as the palette asks', () => {
     const { context, getState } = testContext();
     const manager = createActionManager(() => context, 'other');
     expect(manager.perform('addBlock', 'input')).toBe(true);
+    expect(manager.perform('addBlock', 'output')).toBe(true);
+    context.editor.dispatch({ type: 'select', nodes: ['input'] });
     expect(manager.perform('addBlock', 'conv2d')).toBe(true);
-    expect(getState().graph.edges.map((e) => [e.source, e.target])).toEqual([['input', 'conv1']]);
+    expect(getState().graph.edges.map((e) => [e.source, e.target])).toEqual([['conv1', 'output'], ['input', 'conv1']]);
     expect(getState().selectedNodes).toEqual(new Set(['conv1']));
   });
 });

@@ -4,9 +4,12 @@ import { analyzeGraph } from '../../main/analysis/analyze.ts';
 import type { BlockType, GraphNode } from '../../main/graph/types.ts';
 import { applyCommand, initialState, isDirty, type EditorCommand, type EditorState } from '../../renderer/src/editor/editor-state.ts';
 import { changeSetting, SETTING_FIELDS } from '../../renderer/src/editor/setting-fields.ts';
+import { canvasView } from '../../renderer/src/editor/canvas-view.ts';
+import { estimateCardSize } from '../../renderer/src/editor/geometry.ts';
+import { overlappingPairs, sceneOf } from '../../renderer/src/editor/placement.ts';
 import { journeyPath, loadPreset } from '../support/presets.ts';
 
-const run = (state: EditorState, ...commands: EditorCommand[]) => commands.reduce(applyCommand, state);
+const run = (state: EditorState, ...commands: EditorCommand[]) => commands.reduce((s, c) => applyCommand(s, c), state);
 const add = (blockType: BlockType, y = 0): EditorCommand => ({ type: 'add', blockType, position: { x: 0, y } });
 const node = (state: EditorState, id: string) => state.graph.nodes.find((n) => n.id === id)!;
 const field = (type: BlockType, key: string) => SETTING_FIELDS[type].find((f) => f.key === key)!;
@@ -66,7 +69,7 @@ describe('undo and redo', () => {
     const drag = (x: number): EditorCommand => ({ type: 'move', positions: new Map([['conv1', { x, y: 100 }]]), dragId: 'd1' });
     const dragged = run(base, drag(10), drag(20), drag(30), { type: 'closeStep' });
     expect(node(dragged, 'conv1').position).toEqual({ x: 30, y: 100 });
-    expect(node(run(dragged, { type: 'undo' }), 'conv1').position).toEqual({ x: 0, y: 100 });
+    expect(node(run(dragged, { type: 'undo' }), 'conv1').position).toEqual(node(base, 'conv1').position);
   });
 
   it('starts a new step for the next drag of the same blocks', () => {
@@ -119,11 +122,14 @@ describe('clipboard', () => {
     { type: 'connect', source: 'conv1', target: 'bn1' },
   );
 
-  it('pastes a copy with fresh ids, the edges between the copied blocks, and an offset', () => {
+  it('pastes a copy with fresh ids and the edges between the copied blocks, offset and clear of every block', () => {
     const pasted = run(base, { type: 'select', nodes: ['conv1', 'bn1'] }, { type: 'copy' }, { type: 'paste' });
     expect(pasted.graph.nodes.map((n) => n.id)).toEqual(['input', 'conv1', 'bn1', 'conv2', 'bn2']);
     expect(pasted.graph.edges.map((e) => `${e.source}>${e.target}`)).toEqual(['input>conv1', 'conv1>bn1', 'conv2>bn2']);
-    expect(node(pasted, 'conv2').position).toEqual({ x: (node(base, 'conv1').position?.x ?? 0) + 40, y: (node(base, 'conv1').position?.y ?? 0) + 40 });
+    // Offset to the right, and on down past the original it would have covered.
+    expect(node(pasted, 'conv2').position!.x).toBe(node(base, 'conv1').position!.x + 40);
+    expect(node(pasted, 'conv2').position!.y).toBeGreaterThan(node(base, 'bn1').position!.y);
+    expect(overlappingPairs(sceneOf(pasted.graph, canvasView(pasted.graph), (card) => estimateCardSize(card), 'down'))).toEqual([]);
     expect([...pasted.selectedNodes]).toEqual(['conv2', 'bn2']);
   });
 
@@ -203,11 +209,15 @@ describe('files', () => {
     const bare = { ...graph, nodes: graph.nodes.map(({ position: _p, ...rest }) => rest as GraphNode) };
     const opened = initialState(bare, null);
     expect(opened.graph.nodes.every((n) => n.position !== undefined)).toBe(true);
-    // Rows go down in order, ten to a column, then the next column starts to the right.
-    const positions = opened.graph.nodes.map((n) => n.position!);
-    expect(positions.slice(0, 10).map((p) => p.y)).toEqual([...Array(10).keys()].map((i) => i * 110));
-    expect(positions[10]!.x).toBeGreaterThan(positions[9]!.x);
-    expect(positions[10]!.y).toBe(0);
+    // Until the canvas has measured the blocks: one column, in evaluation order.
+    const ys = analyzeGraph(opened.graph).order.map((id) => node(opened, id).position!.y);
+    expect(ys).toEqual([...ys].sort((a, b) => a - b));
+    expect(new Set(opened.graph.nodes.map((n) => n.position!.x)).size).toBe(1);
+    // The real layout arrives as part of opening: no undo step, and the design stays clean.
+    const laidOut = run(opened, { type: 'layoutOnOpen', positions: new Map([['conv1', { x: 500, y: 500 }]]), direction: 'down' });
+    expect(node(laidOut, 'conv1').position).toEqual({ x: 500, y: 500 });
+    expect(laidOut.history.past).toEqual([]);
+    expect(isDirty(laidOut)).toBe(false);
   });
 });
 

@@ -69,6 +69,11 @@ export function slide(p: Window, inputs: readonly Shape[], fields: readonly Rece
 
 export const conv2d: BlockSpec<'conv2d'> = {
   title: 'Conv2d',
+  doc: {
+    summary: 'F filters, each k_h×k_w×C_in, slide over the feature map: the workhorse of a CNN.',
+    shape: 'H_out = ⌊(H + p_top + p_bottom − d·(k_h − 1) − 1) / s⌋ + 1, W_out likewise; C_out = F',
+    params: 'k_h·k_w·C_in·F (+ F with bias); MACs H_out·W_out·F·k_h·k_w·C_in',
+  },
   inputs: { min: 1, max: 1 },
   checkParams: (p) => [...problems(wholeAtLeast('filters', p.filters, 1)), ...checkWindow(p)],
   outputShape: (p, [input], upstream): ShapeResult => {
@@ -85,6 +90,11 @@ export const conv2d: BlockSpec<'conv2d'> = {
 
 export const depthwiseConv2d: BlockSpec<'depthwiseConv2d'> = {
   title: 'DepthwiseConv2d',
+  doc: {
+    summary: 'One k_h×k_w filter (or m of them) per input channel; channels are not mixed. Follow it with a 1×1 Conv2d for a separable convolution.',
+    shape: 'H_out, W_out as for Conv2d; C_out = C_in·m',
+    params: 'k_h·k_w·C_in·m (+ C_in·m with bias); MACs H_out·W_out·C_out·k_h·k_w',
+  },
   inputs: { min: 1, max: 1 },
   checkParams: (p) => [
     ...problems(

@@ -5,6 +5,11 @@ import { isFeatureMap, type BlockSpec } from './spec.ts';
 
 export const flatten: BlockSpec<'flatten'> = {
   title: 'Flatten',
+  doc: {
+    summary: 'Lays a feature map out as one vector, for Dense.',
+    shape: 'H·W·C',
+    params: 'none',
+  },
   inputs: { min: 1, max: 1 },
   checkParams: () => [],
   outputShape: (_p, [input]) => ({ shape: [input!.reduce((a, b) => a * b, 1)] }),
@@ -14,6 +19,11 @@ export const flatten: BlockSpec<'flatten'> = {
 
 export const dense: BlockSpec<'dense'> = {
   title: 'Dense',
+  doc: {
+    summary: 'Fully connected: every output unit sees every input value.',
+    shape: 'units',
+    params: 'in·units (+ units with bias); MACs in·units',
+  },
   inputs: { min: 1, max: 1 },
   checkParams: (p) => problems(wholeAtLeast('units', p.units, 1)),
   outputShape: (p, [input], upstream) =>

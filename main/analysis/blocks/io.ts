@@ -3,6 +3,11 @@ import type { BlockSpec } from './spec.ts';
 
 export const input: BlockSpec<'input'> = {
   title: 'Input',
+  doc: {
+    summary: 'The image fed to the network.',
+    shape: 'H×W×C as set',
+    params: 'none',
+  },
   inputs: { min: 0, max: 0 },
   checkParams: (p) =>
     problems(
@@ -15,6 +20,11 @@ export const input: BlockSpec<'input'> = {
 
 export const output: BlockSpec<'output'> = {
   title: 'Output',
+  doc: {
+    summary: 'The class scores; softmax turns them into probabilities.',
+    shape: 'its input, a flat vector of classes',
+    params: 'none',
+  },
   inputs: { min: 1, max: 1 },
   checkParams: () => [],
   outputShape: (_p, [shape], upstream) =>

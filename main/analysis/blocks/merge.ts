@@ -12,6 +12,11 @@ function listShapes(inputs: readonly Shape[]): string {
 
 export const add: BlockSpec<'add'> = {
   title: 'Add',
+  doc: {
+    summary: 'Element-wise sum of two or more inputs of one shape: the join of a residual connection.',
+    shape: 'the inputs\' common shape',
+    params: 'none',
+  },
   inputs: { min: 2, max: Infinity },
   checkParams: () => [],
   outputShape: (_p, inputs): ShapeResult => {
@@ -35,6 +40,11 @@ export const add: BlockSpec<'add'> = {
 
 export const concat: BlockSpec<'concat'> = {
   title: 'Concat',
+  doc: {
+    summary: 'Joins two or more feature maps along the channels, in the order of their connections.',
+    shape: 'H×W×(C_1 + C_2 + …)',
+    params: 'none',
+  },
   inputs: { min: 2, max: Infinity },
   checkParams: () => [],
   outputShape: (_p, inputs): ShapeResult => {

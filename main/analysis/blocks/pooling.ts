@@ -11,9 +11,14 @@ function asWindow(p: PoolParams) {
   return { kernelSize: p.poolSize, strides: p.strides ?? p.poolSize, padding: p.padding, dilation: [1, 1] as [number, number] };
 }
 
-function pooling(title: string): BlockSpec<'maxPool2d' | 'avgPool2d'> {
+function pooling(title: string, summary: string): BlockSpec<'maxPool2d' | 'avgPool2d'> {
   return {
     title,
+    doc: {
+      summary,
+      shape: 'H_out = ⌊(H + pads − k_h) / s⌋ + 1 (s defaults to k), W_out likewise; C unchanged',
+      params: 'none',
+    },
     inputs: { min: 1, max: 1 },
     checkParams: (p) => problems(pairAtLeast('pool size', p.poolSize, 1), pairAtLeast('stride', p.strides ?? [1, 1], 1)),
     outputShape: (p, [input], upstream): ShapeResult => {
@@ -24,11 +29,16 @@ function pooling(title: string): BlockSpec<'maxPool2d' | 'avgPool2d'> {
   };
 }
 
-export const maxPool2d = pooling('MaxPool2d') as BlockSpec<'maxPool2d'>;
-export const avgPool2d = pooling('AvgPool2d') as BlockSpec<'avgPool2d'>;
+export const maxPool2d = pooling('MaxPool2d', 'Keeps the largest value of each k_h×k_w window, per channel.') as BlockSpec<'maxPool2d'>;
+export const avgPool2d = pooling('AvgPool2d', 'Averages each k_h×k_w window, per channel.') as BlockSpec<'avgPool2d'>;
 
 export const globalAvgPool: BlockSpec<'globalAvgPool'> = {
   title: 'GlobalAvgPool',
+  doc: {
+    summary: 'The mean of each channel over the whole map; its receptive field covers the map.',
+    shape: 'C (1×1×C with keep 1×1×C)',
+    params: 'none',
+  },
   inputs: { min: 1, max: 1 },
   checkParams: () => [],
   outputShape: (p, [input], upstream) => {

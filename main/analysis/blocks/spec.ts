@@ -21,9 +21,25 @@ export interface Upstream {
   mapInputMessage(kind: string, input: Shape): string;
 }
 
+/**
+ * What a block kind does and the arithmetic behind its counters, in words and formulas, for the
+ * palette's tooltips. Written beside the code that computes the same numbers, so they change
+ * together. Symbols: H, W, C for the input's height, width and channels; k kernel (or pool)
+ * size, s stride, d dilation, p padding, per axis.
+ */
+export interface BlockDoc {
+  /** One sentence on what the block does. */
+  summary: string;
+  /** How the output shape follows from the input shape and the settings. */
+  shape: string;
+  /** Trainable (and non-trainable) parameters; "none" for blocks without weights. */
+  params: string;
+}
+
 export interface BlockSpec<K extends BlockType> {
   /** Shown in messages and the palette. */
   title: string;
+  doc: BlockDoc;
   inputs: { min: number; max: number };
   /** Problems with the settings alone, one message each. */
   checkParams(params: BlockParams[K]): string[];

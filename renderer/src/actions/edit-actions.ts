@@ -8,7 +8,7 @@ const hasSelection = ({ editor }: ActionContext) => editor.state.selectedNodes.s
 /** Graph commands act on the design, which only the Design view shows. */
 const designing = ({ view }: ActionContext) => view.view === 'design';
 
-export const actionUndo = register({
+register({
   name: 'undo',
   label: 'Undo',
   group: 'edit',
@@ -18,7 +18,7 @@ export const actionUndo = register({
   perform: ({ editor }) => editor.dispatch({ type: 'undo' }),
 });
 
-export const actionRedo = register({
+register({
   name: 'redo',
   label: 'Redo',
   group: 'edit',
@@ -28,7 +28,7 @@ export const actionRedo = register({
   perform: ({ editor }) => editor.dispatch({ type: 'redo' }),
 });
 
-export const actionCut = register({
+register({
   name: 'cut',
   label: 'Cut',
   group: 'edit',
@@ -38,7 +38,7 @@ export const actionCut = register({
   perform: ({ editor }) => editor.dispatch({ type: 'cut' }),
 });
 
-export const actionCopy = register({
+register({
   name: 'copy',
   label: 'Copy',
   group: 'edit',
@@ -48,7 +48,7 @@ export const actionCopy = register({
   perform: ({ editor }) => editor.dispatch({ type: 'copy' }),
 });
 
-export const actionPaste = register({
+register({
   name: 'paste',
   label: 'Paste',
   group: 'edit',
@@ -58,7 +58,7 @@ export const actionPaste = register({
   perform: ({ editor }) => editor.dispatch({ type: 'paste' }),
 });
 
-export const actionDuplicate = register({
+register({
   name: 'duplicate',
   label: 'Duplicate',
   group: 'edit',
@@ -68,9 +68,10 @@ export const actionDuplicate = register({
   perform: ({ editor }) => editor.dispatch({ type: 'duplicate' }),
 });
 
-export const actionDelete = register({
+register({
   name: 'delete',
   label: 'Delete',
+  description: 'delete the selection; the blocks before and after a deleted block are joined when the shapes allow (Shift+Del leaves the gap)',
   group: 'edit',
   shortcuts: [parseShortcut('Delete'), parseShortcut('Backspace')],
   contexts: ['block', 'edge'],
@@ -78,7 +79,7 @@ export const actionDelete = register({
   perform: ({ editor }) => editor.dispatch({ type: 'delete' }),
 });
 
-export const actionSelectAll = register({
+register({
   name: 'selectAll',
   label: 'Select all',
   group: 'edit',
@@ -88,32 +89,22 @@ export const actionSelectAll = register({
   perform: ({ editor }) => editor.dispatch({ type: 'selectAll' }),
 });
 
-/** How far below the selected block a new one goes, in canvas units. */
-const ROW = 110;
-
-export const actionAddBlock = register({
+register({
   name: 'addBlock',
   label: 'Add block',
-  description: 'add a block below the selected one and connect it',
+  description: 'add a block after the selected one, into its chain (or into the selected connection)',
   group: 'edit',
   enabled: designing,
-  perform: ({ editor }, type) => {
-    const selected = [...editor.state.selectedNodes];
-    const from = selected.length === 1 ? editor.state.graph.nodes.find((n) => n.id === selected[0]) : undefined;
-    const position = from?.position ? { x: from.position.x, y: from.position.y + ROW } : { x: 0, y: editor.state.graph.nodes.length * ROW };
-    editor.dispatch({ type: 'add', blockType: type, position });
-    const added = [...editor.state.selectedNodes][0];
-    if (from && added && type !== 'input') editor.dispatch({ type: 'connect', source: from.id, target: added });
-  },
+  perform: ({ editor }, type) => editor.dispatch({ type: 'insert', blockType: type }),
 });
 
-export const actionAutoLayout = register({
+register({
   name: 'autoLayout',
   label: 'Auto-layout',
-  description: 'lay the graph out from top to bottom',
+  description: 'lay the graph out in layers, the output last, connections around the blocks',
   group: 'edit',
   shortcuts: [parseShortcut('Mod+L')],
   contexts: ['canvas'],
   enabled: (context) => designing(context) && context.editor.state.graph.nodes.length > 0,
-  perform: ({ editor }) => editor.dispatch({ type: 'autoLayout' }),
+  perform: ({ canvas }) => canvas.autoLayout(),
 });

@@ -7,7 +7,7 @@ const ready = ({ files }: ActionContext) => files.ready;
 /** Exports write code from the analysis, so the design must be valid first. */
 const exportable = (context: ActionContext) => context.files.ready && context.editor.analysis.valid;
 
-export const actionNew = register({
+register({
   name: 'new',
   label: 'New…',
   description: 'start from the gallery, an empty canvas or a recent file',
@@ -18,7 +18,7 @@ export const actionNew = register({
   perform: ({ files }) => files.newDesign(),
 });
 
-export const actionOpen = register({
+register({
   name: 'open',
   label: 'Open…',
   description: 'open a graph file',
@@ -29,7 +29,7 @@ export const actionOpen = register({
   perform: ({ files }) => files.open(),
 });
 
-export const actionOpenRecent = register({
+register({
   name: 'openRecent',
   label: 'Open recent',
   group: 'file',
@@ -37,7 +37,7 @@ export const actionOpenRecent = register({
   perform: ({ files }, path) => files.openRecent(path),
 });
 
-export const actionSave = register({
+register({
   name: 'save',
   label: 'Save',
   description: 'save the design to its file',
@@ -48,7 +48,7 @@ export const actionSave = register({
   perform: ({ files }) => files.save(),
 });
 
-export const actionSaveAs = register({
+register({
   name: 'saveAs',
   label: 'Save as…',
   description: 'save the design to a new file',
@@ -59,7 +59,7 @@ export const actionSaveAs = register({
   perform: ({ files }) => files.saveAs(),
 });
 
-export const actionExportPytorch = register({
+register({
   name: 'exportPytorch',
   label: 'Export as PyTorch…',
   description: 'write the design as a PyTorch nn.Module (.py)',
@@ -68,7 +68,7 @@ export const actionExportPytorch = register({
   perform: ({ files }) => files.exportAs('pytorch'),
 });
 
-export const actionExportKeras = register({
+register({
   name: 'exportKeras',
   label: 'Export as Keras…',
   description: 'write the design as Keras code (.py)',
@@ -77,7 +77,7 @@ export const actionExportKeras = register({
   perform: ({ files }) => files.exportAs('keras'),
 });
 
-export const actionExportKerasJson = register({
+register({
   name: 'exportKerasJson',
   label: 'Export as Keras JSON…',
   description: 'write the design as a Keras model config (.json)',
@@ -86,7 +86,7 @@ export const actionExportKerasJson = register({
   perform: ({ files }) => files.exportAs('keras-json'),
 });
 
-export const actionRenameModel = register({
+register({
   name: 'renameModel',
   label: 'Rename the model…',
   description: 'change the name saved in the design',

@@ -31,6 +31,17 @@ export type ActionName =
   | 'selectAll'
   | 'addBlock'
   | 'autoLayout'
+  // The canvas (canvas-actions.ts)
+  | 'deleteOnly'
+  | 'quickAdd'
+  | 'renameBlock'
+  | 'group'
+  | 'ungroup'
+  | 'toggleGroup'
+  | 'layoutDown'
+  | 'layoutRight'
+  | 'toggleCompact'
+  | 'toggleMinimap'
   // The window
   | 'zoomToFit'
   | 'showDesign'
@@ -79,9 +90,17 @@ export interface FileCommands {
   exportAs(format: ExportFormat): Promise<void>;
 }
 
-/** The canvas, for what only it can do (it knows the viewport). */
+/** The canvas, for what only it can do (it knows the viewport and the measured card sizes). */
 export interface CanvasCommands {
   zoomToFit(): void;
+  /** Auto-layout (elkjs) as one undo step; a direction or compact view given is kept with the design. */
+  autoLayout(options?: { direction?: 'down' | 'right'; compact?: boolean }): Promise<void>;
+  /** Opens quick add (search a block, Enter adds it) at the pointer. */
+  openQuickAdd(): void;
+  /** Puts the selected block's name into editing on its card. */
+  renameSelected(): void;
+  toggleMinimap(): void;
+  readonly minimapShown: boolean;
 }
 
 /** The shell around the editor: views, panels, theme, the model's title. */

@@ -2,7 +2,7 @@
 import { register } from './register.ts';
 import { parseShortcut } from './shortcut.ts';
 
-export const actionZoomToFit = register({
+register({
   name: 'zoomToFit',
   label: 'Zoom to fit',
   description: 'show the whole graph',
@@ -13,7 +13,7 @@ export const actionZoomToFit = register({
   perform: ({ canvas }) => canvas.zoomToFit(),
 });
 
-export const actionShowDesign = register({
+register({
   name: 'showDesign',
   label: 'Design',
   description: 'edit the graph',
@@ -23,7 +23,7 @@ export const actionShowDesign = register({
   perform: ({ view }) => view.show('design'),
 });
 
-export const actionShowTrain = register({
+register({
   name: 'showTrain',
   label: 'Train',
   description: 'train the design and watch its progress',
@@ -33,7 +33,7 @@ export const actionShowTrain = register({
   perform: ({ view }) => view.show('train'),
 });
 
-export const actionShowRuns = register({
+register({
   name: 'showRuns',
   label: 'Runs',
   description: 'compare and evaluate the runs so far',
@@ -43,7 +43,7 @@ export const actionShowRuns = register({
   perform: ({ view }) => view.show('runs'),
 });
 
-export const actionTogglePalette = register({
+register({
   name: 'togglePalette',
   label: 'Blocks panel',
   description: 'show or hide the palette of blocks',
@@ -54,7 +54,7 @@ export const actionTogglePalette = register({
   perform: ({ view }) => view.togglePanel('palette'),
 });
 
-export const actionToggleSidePanel = register({
+register({
   name: 'toggleSidePanel',
   label: 'Side panel',
   description: 'show or hide the inspector, problems and training panel',
@@ -65,7 +65,7 @@ export const actionToggleSidePanel = register({
   perform: ({ view }) => view.togglePanel('side'),
 });
 
-export const actionSetTheme = register({
+register({
   name: 'setTheme',
   label: 'Theme',
   description: 'follow the system, or always light or dark',

@@ -6,7 +6,9 @@ import type { BlockParams, BlockType, GraphDocument, GraphEdge, GraphNode } from
 import { MAX_ID_LENGTH } from '../../../main/graph/limits.ts';
 import { BLOCK_DEFAULTS, ID_PREFIX } from './block-defaults.ts';
 
-export type Position = { x: number; y: number };
+export type { Position } from './geometry.ts';
+import type { Direction, Position } from './geometry.ts';
+import type { BudgetKey } from '../../../main/analysis/budgets.ts';
 
 /** The name of a design nobody has named yet; saving it to a file names it after the file. */
 export const UNTITLED = 'Untitled';
@@ -66,8 +68,14 @@ export function connect(graph: GraphDocument, source: string, target: string): G
   return { ...graph, edges: [...graph.edges, edge] };
 }
 
+/** Moves blocks to `positions`; the same document when none of them moves (so a layout that changes nothing is no edit). */
 export function moveNodes(graph: GraphDocument, positions: ReadonlyMap<string, Position>): GraphDocument {
-  return { ...graph, nodes: graph.nodes.map((node) => (positions.has(node.id) ? { ...node, position: positions.get(node.id)! } : node)) };
+  const moves = (node: GraphNode) => {
+    const to = positions.get(node.id);
+    return to !== undefined && (node.position?.x !== to.x || node.position?.y !== to.y);
+  };
+  if (!graph.nodes.some(moves)) return graph;
+  return { ...graph, nodes: graph.nodes.map((node) => (moves(node) ? { ...node, position: positions.get(node.id)! } : node)) };
 }
 
 export function setParams<K extends BlockType>(graph: GraphDocument, id: string, params: BlockParams[K]): GraphDocument {
@@ -143,4 +151,31 @@ export function modelNameProblem(name: string): string | null {
   if (trimmed === '') return 'the model needs a name';
   if (trimmed.length > MAX_ID_LENGTH) return `a name may have at most ${MAX_ID_LENGTH} characters`;
   return null;
+}
+
+/** The way data flows on the canvas, as kept with the design. */
+export function directionOf(graph: GraphDocument): Direction {
+  return graph.layout?.direction ?? 'down';
+}
+
+/** The design drawn compact (conv units folded) or not. */
+export function withCompact(graph: GraphDocument, compact: boolean): GraphDocument {
+  if ((graph.layout?.compact ?? false) === compact) return graph;
+  const { compact: _old, ...layout } = graph.layout ?? {};
+  return { ...graph, layout: compact ? { ...layout, compact } : layout };
+}
+
+/** Sets budget `key`, or removes it (and `budgets` when it is the last) for `undefined`. */
+export function withBudget(graph: GraphDocument, key: BudgetKey, value: number | undefined): GraphDocument {
+  if (graph.budgets?.[key] === value) return graph;
+  const { [key]: _old, ...others } = graph.budgets ?? {};
+  const budgets = value === undefined ? others : { ...others, [key]: value };
+  const { budgets: _budgets, ...rest } = graph;
+  return Object.keys(budgets).length > 0 ? { ...rest, budgets } : rest;
+}
+
+/** The design drawn with data flowing `direction`; `down` is the default and needs no field. */
+export function withDirection(graph: GraphDocument, direction: Direction): GraphDocument {
+  if (directionOf(graph) === direction && (direction === 'down' || graph.layout?.direction === direction)) return graph;
+  return { ...graph, layout: { ...graph.layout, direction } };
 }

@@ -30,9 +30,17 @@ export class TrainingStore {
   /** The momentum (Adam's β1) of each reported batch while one-cycle cycles it: [batch in the run, momentum]. */
   batchMomentum: [number, number][] = $state.raw([]);
 
+  /**
+   * Events heard while startTraining has not answered yet, by run id: the training process speaks
+   * (phase events, or a failure to start) as soon as it is spawned, and nothing orders that
+   * against the reply. Kept until the reply says which run is ours; the rest are dropped.
+   */
+  private unclaimed = new Map<string, TrainingEvent[]>();
+
   constructor(private readonly api: StudioApi) {
     api.onTrainingEvent((runId, event) => {
       if (runId === this.runId) this.apply(event);
+      else if (this.status === 'starting' && this.runId === null) this.unclaimed.set(runId, [...(this.unclaimed.get(runId) ?? []), event]);
     });
     api.onConnection((state) => {
       if (state === 'lost' && this.active) {
@@ -76,9 +84,12 @@ export class TrainingStore {
     try {
       const { runId } = await this.api.startTraining(request);
       this.runId = runId;
+      for (const event of this.unclaimed.get(runId) ?? []) this.apply(event);
     } catch (error) {
       this.status = 'failed';
       this.message = (error as Error).message;
+    } finally {
+      this.unclaimed.clear();
     }
   }
 
