@@ -81,13 +81,20 @@ export class TrainingStore {
     this.status = 'starting';
     // The engine says what it loads next (phase events); until then, the process is starting.
     this.message = 'Starting the training process…';
+    await this.claim(() => this.api.startTraining(request));
+  }
+
+  /** Starts a run with `call` and makes it this store's, with whatever it said before the answer; false when it did not start. */
+  private async claim(call: () => Promise<{ runId: string }>): Promise<boolean> {
     try {
-      const { runId } = await this.api.startTraining(request);
+      const { runId } = await call();
       this.runId = runId;
       for (const event of this.unclaimed.get(runId) ?? []) this.apply(event);
+      return true;
     } catch (error) {
       this.status = 'failed';
       this.message = (error as Error).message;
+      return false;
     } finally {
       this.unclaimed.clear();
     }
@@ -101,18 +108,17 @@ export class TrainingStore {
     this.reset();
     this.status = 'starting';
     this.message = `Resuming ${name}…`;
+    if (!(await this.claim(() => this.api.resumeTraining(request)))) return;
+    const runId = this.runId;
     try {
-      const { runId } = await this.api.resumeTraining(request);
-      this.runId = runId;
       const details = await this.api.runDetails(request.runId);
       if (this.runId !== runId) return;
       // Events of the resumed run may have come in meanwhile: they win, and epochs past the checkpoint are trained again.
       const after = this.started?.resumedAfter ?? Infinity;
       const earlier = details.epochs.filter((e) => e.epoch <= after && !this.epochs.some((live) => live.epoch === e.epoch));
       this.epochs = [...earlier, ...this.epochs].sort((a, b) => a.epoch - b.epoch);
-    } catch (error) {
-      this.status = 'failed';
-      this.message = (error as Error).message;
+    } catch {
+      // The charts then start at the resumed epoch; the run itself goes on.
     }
   }
 
