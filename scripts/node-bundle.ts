@@ -6,12 +6,14 @@
  * needed to run; Node's built-ins always stay imports. Which runtime packages stay imports,
  * resolved from node_modules at run time, is the one choice a program makes (`keep`).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
   dependencies: Record<string, string>;
   optionalDependencies?: Record<string, string>;
 };
@@ -34,6 +36,21 @@ const REQUIRE_FOR_COMMONJS = "import { createRequire as __cnnStudioCreateRequire
 
 /** The repository root, which entry paths are relative to. */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * The version and commit built, which every run records (main/runs/environment.ts): the commit
+ * with "-dirty" when the checkout had changes; null where git or the repository is missing (a
+ * build from an unpacked package).
+ */
+function buildInfo(): { version: string; commit: string | null } {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    const commit = git('rev-parse', 'HEAD');
+    return { version: pkg.version, commit: git('status', '--porcelain', '--untracked-files=no') === '' ? commit : `${commit}-dirty` };
+  } catch {
+    return { version: pkg.version, commit: null };
+  }
+}
 
 export interface NodeBundle {
   /** Output name (no extension) → entry source file, relative to the repository root. */
@@ -79,6 +96,7 @@ function nodeBundleOptions(bundle: NodeBundle): BuildOptions {
     // Packages whose `main` is a UMD build that loads its own files with a computed `require`,
     // which a bundle cannot follow: their ES module build instead.
     alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+    define: { __CNN_STUDIO_BUILD__: JSON.stringify(buildInfo()) },
     sourcemap: bundle.sourcemap ?? false,
     // Readable output: a bug report can quote a line of it; minifying saved only ~5 % of start-up.
     minify: false,

@@ -4,6 +4,7 @@
  * round", for the run comparison and `cnn-studio diff`.
  */
 import { blockTitle, describeSettings } from './describe.ts';
+import { describeTrainingChange } from './training-words.ts';
 import type { GraphDocument, GraphNode } from '../graph/types.ts';
 
 export interface BlockRef {
@@ -25,7 +26,10 @@ export interface GraphDiff {
   changed: (BlockRef & { changes: SettingChange[] })[];
   edgesAdded: [source: string, target: string][];
   edgesRemoved: [source: string, target: string][];
-  /** Training settings that differ, by dotted key (`schedule.type`, `learningRate`). */
+  /**
+   * Training settings that differ, by dotted key (`learningRate`, `augment.rotate`); a schedule
+   * of another type is one change of the whole `schedule`, whose settings mean something else.
+   */
   training: SettingChange[];
 }
 
@@ -48,7 +52,7 @@ export function diffGraphs(before: GraphDocument, after: GraphDocument): GraphDi
     changed,
     edgesAdded: after.edges.filter((e) => !oldEdges.has(edgeKey(e))).map((e) => [e.source, e.target]),
     edgesRemoved: before.edges.filter((e) => !newEdges.has(edgeKey(e))).map((e) => [e.source, e.target]),
-    training: objectChanges(flatten(before.training ?? {}), flatten(after.training ?? {})),
+    training: trainingChanges(before.training, after.training),
   };
 }
 
@@ -58,17 +62,21 @@ export function isEmptyDiff(diff: GraphDiff): boolean {
   );
 }
 
-/** One line per change, for terminals and tooltips. */
+/** One line per change, for terminals and tooltips; the training settings in words (training-words.ts). */
 export function describeDiff(diff: GraphDiff): string[] {
   const show = (value: unknown) => (value === undefined ? 'none' : JSON.stringify(value));
   const settings = (changes: SettingChange[]) => changes.map((c) => `${c.key} ${show(c.before)} → ${show(c.after)}`).join(', ');
+  const training = diff.training.map((c) => {
+    const line = describeTrainingChange(c);
+    return `${line[0]!.toLowerCase()}${line.slice(1).replace(':', '')}`;
+  });
   const rewired = diff.edgesAdded.length + diff.edgesRemoved.length;
   return [
     ...diff.added.map((b) => `+ ${b.id}: ${b.description}`),
     ...diff.removed.map((b) => `- ${b.id}: ${b.description}`),
     ...diff.changed.map((b) => `~ ${b.id}: ${settings(b.changes)}`),
     ...(rewired > 0 ? [`  ${diff.edgesAdded.length} connection${diff.edgesAdded.length === 1 ? '' : 's'} added, ${diff.edgesRemoved.length} removed`] : []),
-    ...(diff.training.length > 0 ? [`~ training: ${settings(diff.training)}`] : []),
+    ...(training.length > 0 ? [`~ training: ${training.join('; ')}`] : []),
   ];
 }
 
@@ -125,11 +133,22 @@ function objectChanges(before: Record<string, unknown>, after: Record<string, un
   return changes;
 }
 
-/** `{ schedule: { type: 'step' } }` becomes `{ 'schedule.type': 'step' }`; arrays stay whole. */
-function flatten(value: object, prefix = ''): Record<string, unknown> {
+function trainingChanges(before: object | undefined, after: object | undefined): SettingChange[] {
+  const was = (before ?? {}) as { schedule?: { type?: string } };
+  const is = (after ?? {}) as { schedule?: { type?: string } };
+  const whole = was.schedule !== undefined && is.schedule !== undefined && was.schedule.type !== is.schedule.type;
+  return objectChanges(flatten(was, '', whole), flatten(is, '', whole));
+}
+
+/**
+ * `{ schedule: { type: 'step' } }` becomes `{ 'schedule.type': 'step' }`; arrays stay whole, and so
+ * does the schedule when `wholeSchedule` (two schedules of different types).
+ */
+function flatten(value: object, prefix = '', wholeSchedule = false): Record<string, unknown> {
   const flat: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    if (item !== null && typeof item === 'object' && !Array.isArray(item)) Object.assign(flat, flatten(item, `${prefix}${key}.`));
+    if (wholeSchedule && prefix === '' && key === 'schedule') flat[key] = item;
+    else if (item !== null && typeof item === 'object' && !Array.isArray(item)) Object.assign(flat, flatten(item, `${prefix}${key}.`));
     else flat[`${prefix}${key}`] = item;
   }
   return flat;

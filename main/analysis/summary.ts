@@ -2,6 +2,7 @@
  * A model summary in the spirit of Keras' `model.summary()` and torchsummary: one row per block in
  * evaluation order, plus totals. The CLI prints it as a table or as JSON; it is plain data.
  */
+import type { WeightInit } from '../graph/training-settings.ts';
 import type { GraphDocument } from '../graph/types.ts';
 import { blockTitle, describeSettings } from './describe.ts';
 import type { Coverage, Diagnostic, GraphAnalysis, Pair, Shape } from './types.ts';
@@ -44,6 +45,23 @@ export interface ModelSummary {
   /** Those blocks, by id. */
   unresolved: string[];
   diagnostics: Diagnostic[];
+  /**
+   * How training starts the kernels (the training section's `init`; `glorot`, Keras' default,
+   * when the design says nothing). Biases start at zero either way.
+   */
+  initialisation: WeightInit;
+}
+
+/** An initialisation in words, with what it is in PyTorch and whether it is the default. */
+export function describeInitialisation(init: WeightInit): string {
+  switch (init) {
+    case 'glorot':
+      return "Glorot uniform, the default (Keras' own; PyTorch's xavier_uniform_); biases zero";
+    case 'kaimingNormal':
+      return "Kaiming normal (PyTorch's kaiming_normal_, fan-in, ReLU gain); biases zero";
+    case 'kaimingUniform':
+      return "Kaiming uniform (PyTorch's kaiming_uniform_, fan-in, ReLU gain); biases zero";
+  }
 }
 
 export function summarize(graph: GraphDocument, analysis: GraphAnalysis): ModelSummary {
@@ -83,5 +101,6 @@ export function summarize(graph: GraphDocument, analysis: GraphAnalysis): ModelS
     partial: analysis.totals.unresolved.length > 0,
     unresolved: analysis.totals.unresolved,
     diagnostics: analysis.diagnostics,
+    initialisation: graph.training?.init ?? 'glorot',
   };
 }

@@ -44,29 +44,31 @@ export function inferenceBatch(widestStepBytes: number): number {
 }
 
 /**
- * Temporaries of the optimizer step, in values. TensorFlow.js' SGD and Momentum update one weight
- * at a time inside a tidy, so only the largest weight counts: SGD makes 2 temporaries of it,
- * Momentum 4 (Nesterov 6), and while the gradients are made one more is alive. Adam updates every
- * weight in one tidy, 14 temporaries each, all alive at its end.
+ * Temporaries of the optimizer step, in values. The optimizers (train/optimizers.ts) update one
+ * weight at a time inside a tidy, so only the largest weight counts: SGD makes 2 temporaries of
+ * it, with momentum 2 more (Nesterov 4), Adam and AdamW 13; weight decay adds 2; while the
+ * gradients are made one more is alive.
  */
-function updateTemporaries(settings: TrainingMemorySettings, trainable: number, largestWeight: number): number {
-  if (settings.optimizer === 'adam') return 14 * trainable;
-  if (settings.momentum === 0) return 3 * largestWeight;
-  return (settings.nesterov ? 7 : 5) * largestWeight;
+function updateTemporaries(settings: TrainingMemorySettings, _trainable: number, largestWeight: number): number {
+  const decay = settings.weightDecay ? 2 : 0;
+  if (settings.optimizer !== 'sgd') return (14 + decay) * largestWeight;
+  if (settings.momentum === 0) return (3 + decay) * largestWeight;
+  return (settings.nesterov ? 7 : 5) * largestWeight + decay * largestWeight;
 }
 
-/** Optimizer state per trainable value: Momentum keeps a velocity, Adam two moments. */
-export function optimizerSlots(settings: { optimizer: 'sgd' | 'adam'; momentum: number }): number {
-  if (settings.optimizer === 'adam') return 2;
+/** Optimizer state per trainable value: SGD with momentum keeps a velocity, Adam and AdamW two moments. */
+export function optimizerSlots(settings: { optimizer: 'sgd' | 'adam' | 'adamw'; momentum: number }): number {
+  if (settings.optimizer !== 'sgd') return 2;
   return settings.momentum === 0 ? 0 : 1;
 }
 
 /** The training settings the estimate depends on. */
 export interface TrainingMemorySettings {
   batchSize: number;
-  optimizer: 'sgd' | 'adam';
+  optimizer: 'sgd' | 'adam' | 'adamw';
   momentum: number;
   nesterov?: boolean;
+  weightDecay?: number;
 }
 
 export interface TrainingMemoryEstimate {

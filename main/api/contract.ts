@@ -107,6 +107,17 @@ export interface TrainingStart {
   threads?: number;
 }
 
+/** Carrying on a stopped or finished run from its checkpoint, with its own graph and settings. */
+export interface TrainingResume {
+  /** The run's folder name, as listRuns gives it. */
+  runId: string;
+  /** Epochs to reach in all; default the epochs it was to reach (a finished run needs more). */
+  epochs?: number;
+  backend: BackendName | 'auto';
+  /** Threads to train on; absent: those it trained on (the same seed and thread count repeat a run exactly). */
+  threads?: number;
+}
+
 /** A design's exports: code, architecture JSON, ONNX with the initial weights, and the PyTorch training script. */
 export const EXPORT_FORMATS = ['pytorch', 'keras', 'keras-json', 'onnx', 'pytorch-train'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -175,6 +186,8 @@ export interface StudioApi {
   /** Loads a dataset by name (mnist, idx:FOLDER, images:FOLDER?size=HxW&grayscale=1) and describes it. */
   previewDataset(name: string): Promise<DatasetPreview>;
   startTraining(request: TrainingStart): Promise<{ runId: string }>;
+  /** Resumes a run from its checkpoint; its events come as a new training's, under the runId returned. */
+  resumeTraining(request: TrainingResume): Promise<{ runId: string }>;
   stopTraining(runId: string): Promise<void>;
   /**
    * The runs this engine is training now, by the runId startTraining gave. A page that lost its
@@ -277,6 +290,7 @@ export const CALL_NAMES = [
   'listBackends',
   'previewDataset',
   'startTraining',
+  'resumeTraining',
   'stopTraining',
   'activeRuns',
   'listRuns',

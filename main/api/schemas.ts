@@ -10,6 +10,8 @@ import { EXPORT_FORMATS, FILE_KINDS, RUN_EXPORT_FORMATS, type CallName } from '.
 
 const path = z.string().min(1, onStrings({ error: 'a path is needed' })).max(4096, onStrings({ error: 'the path is too long' }));
 
+/** Threads to train on (wasm and cpu); absent: the run's own for a resumed run, else one per core. */
+const threads = z.number().int('threads must be a whole number').min(1, 'threads must be at least 1').max(MAX_THREADS, `threads must be at most ${MAX_THREADS}`).optional();
 /** A run folder's name: no path separators, so no call can reach outside the runs folder. */
 const runId = z.string().regex(/^[\w][\w.-]{0,199}$/, 'not a run id');
 
@@ -38,9 +40,10 @@ export const CALL_ARGUMENTS = {
       settings: z.record(z.string(), z.unknown()),
       backend: z.enum([...BACKENDS, 'auto']),
       initialWeights: path.optional(),
-      threads: z.number().int('threads must be a whole number').min(1, 'threads must be at least 1').max(MAX_THREADS, `threads must be at most ${MAX_THREADS}`).optional(),
+      threads,
     }),
   ]),
+  resumeTraining: z.tuple([z.strictObject({ runId, epochs: z.number().int().min(1).max(10_000).optional(), backend: z.enum([...BACKENDS, 'auto']), threads })]),
   stopTraining: z.tuple([z.string().min(1, onStrings()).max(100, onStrings())]),
   activeRuns: z.tuple([]),
   listRuns: z.tuple([]),

@@ -29,7 +29,8 @@ import { checkTrainingMemory } from '../train/memory-check.ts';
 import { countWeights } from '../weights/types.ts';
 import { defaultThreads } from '../train/threads.ts';
 import { startTrainingProcess, type TrainingHandle } from '../train/worker/controller.ts';
-import { FILE_KIND_INFO, OPENED_EXTENSIONS, type FileKind, type HostInfo, type StudioCalls, type TrainingStart } from './contract.ts';
+import { openRunForResume } from '../runs/resume-run.ts';
+import { FILE_KIND_INFO, OPENED_EXTENSIONS, type FileKind, type HostInfo, type StudioCalls, type TrainingResume, type TrainingStart } from './contract.ts';
 import { datasetAccess } from './dataset-access.ts';
 import { engineTasks, type EngineTasks } from './engine-tasks/engine-client.ts';
 import type { EngineTask } from './engine-tasks/protocol.ts';
@@ -71,6 +72,14 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
   const runs = new Map<string, TrainingHandle>();
   const recentPath = join(options.stateDir, 'recent-files.json');
   const start = options.startTraining ?? startTrainingProcess;
+  /** Starts a training process and follows it under a new runId until it ends. */
+  const follow = (message: Parameters<typeof startTrainingProcess>[0]): string => {
+    const runId = randomUUID();
+    const handle = start(message, (event) => options.emitTrainingEvent(runId, event));
+    runs.set(runId, handle);
+    void handle.done.finally(() => runs.delete(runId));
+    return runId;
+  };
   const recovery = recoveryStore(options.stateDir, options.workspace);
 
   const paths = pathPolicy(options.kind, options.workspace, () => readRecent(recentPath));
@@ -211,14 +220,25 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
       // Fine-tuning: the model file is confined like any path, and checked against the design before a process starts.
       const initialWeights = request.initialWeights === undefined ? undefined : await resolvePath(request.initialWeights);
       if (initialWeights !== undefined) await readInitialWeights(graph.graph, initialWeights);
-      const runId = randomUUID();
-      const handle = start(
-        { graph: graph.graph, settings: settings.data, backend: request.backend, runsRoot: await runsRoot(), ...(initialWeights ? { initialWeights } : {}), ...(request.threads === undefined ? {} : { threads: request.threads }) },
-        (event) => options.emitTrainingEvent(runId, event),
-      );
-      runs.set(runId, handle);
-      void handle.done.finally(() => runs.delete(runId));
-      return { runId };
+      return {
+        runId: follow({
+          graph: graph.graph,
+          settings: settings.data,
+          backend: request.backend,
+          runsRoot: await runsRoot(),
+          ...(initialWeights ? { initialWeights } : {}),
+          ...(request.threads === undefined ? {} : { threads: request.threads }),
+        }),
+      };
+    },
+
+    async resumeTraining(request: TrainingResume) {
+      // Refused here, in one line, before any process starts: a run still training, no checkpoint, nothing left to train.
+      const run = await openRunForResume(await runFolder(request.runId), request.epochs);
+      // The threads it trained on, unless asked otherwise: the same seed and thread count repeat a run exactly.
+      const threads = request.threads ?? run.record.threads ?? defaultThreads();
+      checkTrainingMemory(analyzeGraph(run.graph), run.settings, request.backend, { threads });
+      return { runId: follow({ graph: null, settings: null, backend: request.backend, runsRoot: null, threads, resume: { runDir: run.dir, epochs: run.epochs } }) };
     },
 
     async stopTraining(runId) {

@@ -4,7 +4,7 @@
  */
 
 /** `cnn-studio runs --sort`. */
-export const RUN_SORTS = ['started', 'test', 'train', 'gap', 'params', 'macs', 'time', 'name'] as const;
+export const RUN_SORTS = ['started', 'validation', 'test', 'train', 'gap', 'params', 'macs', 'time', 'name'] as const;
 export type RunSort = (typeof RUN_SORTS)[number];
 
 /** `cnn-studio export --format`: the design exports, ONNX and the training script, plus `tfjs` for a run's trained model. */

@@ -12,7 +12,7 @@ import type { ExportOptions } from './export-command.ts';
 import { EXIT_OK, EXIT_UNREADABLE, type Output } from './output.ts';
 import type { TrainCommandOptions } from './train-command.ts';
 import type { EvalOptions } from './eval-command.ts';
-import { parseAugment, parseInteger, parseNumber, parseThreads, SCHEDULE_CHOICES } from './flag-parsers.ts';
+import { parseAugment, parseInteger, parseMilestones, parseNumber, parseThreads, parseValidation, SCHEDULE_CHOICES } from './flag-parsers.ts';
 import { MAX_THREADS } from '../train/thread-count.ts';
 
 const io: Output = {
@@ -31,8 +31,8 @@ export function buildProgram(): Command {
 
   program
     .command('summary')
-    .description('print per-layer output shapes, parameters, receptive fields and MACs of a graph, Keras, TensorFlow.js or ONNX model file')
-    .argument('<file>', 'a CNN Studio graph (.json), a Keras model.to_json() file, a TensorFlow.js model.json or an ONNX model (.onnx)')
+    .description("print per-layer output shapes, parameters, receptive fields and MACs of a graph, Keras, TensorFlow.js or ONNX model file, or of a run's graph with the run's result")
+    .argument('<file>', 'a CNN Studio graph (.json), a Keras model.to_json() file, a TensorFlow.js model.json, an ONNX model (.onnx), or a run folder')
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, options: { json?: boolean }) => {
       const { runSummary } = await import('./summary-command.ts');
@@ -41,21 +41,44 @@ export function buildProgram(): Command {
 
   program
     .command('train')
-    .description("train a graph on its dataset (MNIST by default), starting from the graph file's own training settings")
-    .argument('<graph>', 'a CNN Studio graph, Keras or TensorFlow.js model file')
-    .option('--epochs <n>', 'number of epochs', parseInteger('--epochs'))
+    .description("train a graph on its dataset (MNIST by default), starting from the graph file's own training settings; or carry on a run with --resume")
+    .argument('[graph]', 'a CNN Studio graph, Keras or TensorFlow.js model file (not with --resume)')
+    .option('--resume <run-dir>', 'carry on a stopped or finished run from its last epoch, with its own graph and settings (only --epochs may change)')
+    .option('--epochs <n>', 'number of epochs (with --resume: in all, counting those done)', parseInteger('--epochs'))
     .option('--batch <n>', 'batch size', parseInteger('--batch'))
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adam']))
-    .option('--lr <rate>', 'learning rate (the peak rate for onecycle)', parseNumber('--lr'))
+    .option('--validation <n>', 'images held out of the training set to choose the best epoch on: auto (a twelfth, at most 5,000), a number, or none (choose on the test set)', parseValidation)
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adam', 'adamw']))
+    .option('--lr <rate>', 'learning rate: where every schedule starts, the peak for onecycle', parseNumber('--lr'))
     .option('--momentum <m>', 'SGD momentum', parseNumber('--momentum'))
     .option('--nesterov', 'Nesterov momentum (SGD)')
+    .option('--beta1 <b>', 'Adam/AdamW: decay of the gradient mean', parseNumber('--beta1'))
+    .option('--beta2 <b>', 'Adam/AdamW: decay of the squared gradient mean', parseNumber('--beta2'))
+    .option('--eps <e>', 'Adam/AdamW: added to the root of the squared mean', parseNumber('--eps'))
+    .option('--weight-decay <wd>', 'L2 penalty for sgd and adam (added to the gradient), decoupled decay for adamw', parseNumber('--weight-decay'))
+    .option('--label-smoothing <e>', 'cross-entropy against (1 - e)·one-hot + e / classes', parseNumber('--label-smoothing'))
+    .addOption(new Option('--init <name>', 'initial kernels (biases start at zero)').choices(['glorot', 'kaimingNormal', 'kaimingUniform']))
     .addOption(new Option('--schedule <type>', 'learning-rate schedule').choices(SCHEDULE_CHOICES))
     .option('--step-size <epochs>', 'step schedule: epochs between decays', parseInteger('--step-size'))
-    .option('--gamma <g>', 'step schedule: factor at each decay', parseNumber('--gamma'))
-    .option('--max-lr <rate>', 'onecycle schedule: peak learning rate', parseNumber('--max-lr'))
+    .option('--gamma <g>', 'step and multistep schedules: factor at each decay', parseNumber('--gamma'))
+    .option('--milestones <epochs>', 'multistep schedule: the epochs to decay at, "10,15"', parseMilestones)
+    .option('--min-lr <rate>', 'cosine schedule: the rate it ends at; plateau schedule: the lowest rate', parseNumber('--min-lr'))
+    .option('--max-lr <rate>', 'onecycle schedule: the peak learning rate (the same setting as --lr)', parseNumber('--max-lr'))
+    .option('--pct-start <share>', 'onecycle schedule: share of the run spent rising to the peak', parseNumber('--pct-start'))
+    .option('--div-factor <d>', 'onecycle schedule: the rate starts at the peak / d', parseNumber('--div-factor'))
+    .option('--final-div-factor <d>', 'onecycle schedule: the rate ends at the start / d', parseNumber('--final-div-factor'))
+    .option('--cycle-momentum', 'onecycle schedule: cycle the momentum (Adam: beta1) against the rate, as PyTorch does by default')
+    .option('--no-cycle-momentum', 'onecycle schedule: keep the momentum fixed')
+    .option('--base-momentum <m>', 'onecycle schedule with cycling: the momentum at the peak rate', parseNumber('--base-momentum'))
+    .option('--max-momentum <m>', 'onecycle schedule with cycling: the momentum at the start and the end', parseNumber('--max-momentum'))
     .option('--factor <f>', 'plateau schedule: factor at each decay', parseNumber('--factor'))
-    .option('--patience <epochs>', 'plateau schedule: epochs without improvement before a decay', parseInteger('--patience'))
-    .option('--augment <spec>', 'random augmentation of training images: "rotate=DEGREES,shift=PIXELS" or "none"', parseAugment)
+    .option('--patience <epochs>', 'plateau schedule: epochs without a better validation loss before a decay', parseInteger('--patience'))
+    .option('--warmup <epochs>', 'linear warm-up before the schedule, in epochs (may be fractional)', parseNumber('--warmup'))
+    .option('--warmup-start-factor <f>', 'the warm-up starts at f × the rate', parseNumber('--warmup-start-factor'))
+    .option(
+      '--augment <spec>',
+      'random augmentation of training images, replacing the file\'s: "rotate=DEGREES,shift=PIXELS,scale=SHARE,shear=DEGREES,erase=PROBABILITY,erase-area=LOW:HIGH,erase-ratio=LOW:HIGH" (any of them) or "none"',
+      parseAugment,
+    )
     .option('--seed <n>', 'seed for initialisation, shuffling, augmentation and dropout', parseInteger('--seed'))
     .option('--limit <n>', 'use only the first N training and test images', parseInteger('--limit'))
     .option('--dataset <name>', 'dataset to train on')
@@ -65,7 +88,7 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'folder for run folders', 'runs')
     .option('--no-save', 'do not write a run folder')
     .option('--json', 'print the event stream as JSON lines instead of progress bars')
-    .action(async (file: string, options: TrainCommandOptions) => {
+    .action(async (file: string | undefined, options: TrainCommandOptions) => {
       const { runTrain } = await import('./train-command.ts');
       process.exitCode = await runTrain(file, options, io);
     });

@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import { describeCoverage } from '../analysis/coverage.ts';
 import { formatAtLeast, formatBytes, formatCount, formatPair, formatShape, formatTotal } from '../analysis/format.ts';
-import type { ModelSummary } from '../analysis/summary.ts';
+import { describeInitialisation, type ModelSummary } from '../analysis/summary.ts';
 import type { Diagnostic } from '../analysis/types.ts';
 
 export function renderSummary(summary: ModelSummary): string {
@@ -34,6 +34,7 @@ export function renderSummary(summary: ModelSummary): string {
     ['MACs per sample', formatAtLeast(summary.macs, known)],
     ['Output receptive field', summary.receptiveField ? `${formatPair(summary.receptiveField)}${summary.coverage ? ` (${describeCoverage(summary.coverage)})` : ''}` : 'unknown'],
     ['Activations per sample', formatAtLeast(summary.activationBytes, known, formatBytes)],
+    ['Initialisation', describeInitialisation(summary.initialisation)],
   ];
   if (summary.partial) totals.push(['Unresolved blocks', summary.unresolved.join(', ')]);
   const width = Math.max(...totals.map(([label]) => label.length)) + 2;

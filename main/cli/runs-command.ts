@@ -10,6 +10,7 @@ import type { RunSort } from './choices.ts';
 
 const SORTERS: Record<RunSort, (a: RunSummary, b: RunSummary) => number> = {
   started: (a, b) => b.startedAt.localeCompare(a.startedAt),
+  validation: (a, b) => (b.bestValidationAccuracy ?? -1) - (a.bestValidationAccuracy ?? -1),
   test: (a, b) => (b.bestTestAccuracy ?? -1) - (a.bestTestAccuracy ?? -1),
   train: (a, b) => (b.bestTrainAccuracy ?? -1) - (a.bestTrainAccuracy ?? -1),
   gap: (a, b) => (a.gap ?? Infinity) - (b.gap ?? Infinity),
@@ -33,34 +34,50 @@ export async function runRuns(dir: string, options: { sort: RunSort; json?: bool
     return EXIT_OK;
   }
   const table = new Table({
-    head: ['Run', 'Name', 'Status', 'Params', 'MACs', 'Best train', 'Best test', 'Gap', 'At epoch', 'Time', 'Backend', 'Model'],
-    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
+    head: ['Run', 'Name', 'Status', 'Params', 'MACs', 'Epochs', 'Best epoch', 'Validation', 'Test', 'Train', 'Gap', 'Time', 'Backend', 'Model'],
+    colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
     style: { head: [], border: [], compact: true },
   });
   const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(2)} %`);
+  let trainWhileTraining = false;
   for (const run of runs) {
+    const old = run.trainMeasured === 'while training';
+    trainWhileTraining ||= old;
     table.push([
       run.id,
       run.name,
       run.status,
       formatCount(run.trainableParams),
       formatCount(run.macs),
-      percent(run.bestTrainAccuracy),
+      epochsCell(run),
+      run.bestEpoch === null ? '–' : `${run.bestEpoch} by ${run.selectedBy === 'validation' ? 'val.' : 'test'}`,
+      percent(run.bestValidationAccuracy),
       percent(run.bestTestAccuracy),
+      `${percent(run.bestTrainAccuracy)}${old ? '*' : ''}`,
       run.gap === null ? '–' : `${(run.gap * 100).toFixed(2)} pt`,
-      run.bestEpoch === null ? '–' : `${run.bestEpoch} of ${run.epochs}`,
       run.seconds === null ? '–' : formatDuration(run.seconds),
       backendLabel(run),
       savedModelsCell(run.models),
     ]);
   }
   io.out(table.toString());
+  io.out(
+    'Validation, Test and Train are the best epoch\'s, which the validation accuracy chose ("by val.") or, for a run without a validation split, the test accuracy ("by test"); ' +
+      'Train is measured in a clean pass (no dropout, no augmentation) and Gap is Train minus Validation (minus Test without a split).',
+  );
+  if (trainWhileTraining) io.out('* measured while dropout and augmentation acted (a run from before the clean pass): it reads low.');
   // Why runs ended early, and why one has no model to evaluate, under the table: too long for a column.
   for (const run of runs) {
     if (run.error) io.out(`${run.id} ${run.status}: ${run.error}`);
     else if (!run.models.best) io.out(`${run.id} has no saved model: ${run.models.missing}`);
   }
   return EXIT_OK;
+}
+
+/** "15"; "epoch 4 of 15" while the run trains (epochs done + 1); "3 of 15" for a run that stopped early. */
+export function epochsCell(run: Pick<RunSummary, 'status' | 'epochs' | 'plannedEpochs'>): string {
+  if (run.status === 'running') return run.plannedEpochs === null ? `epoch ${run.epochs + 1}` : `epoch ${Math.min(run.epochs + 1, run.plannedEpochs)} of ${run.plannedEpochs}`;
+  return run.plannedEpochs !== null && run.plannedEpochs !== run.epochs ? `${run.epochs} of ${run.plannedEpochs}` : String(run.epochs);
 }
 
 /** `best, last` as `cnn-studio eval --model` names them, or `none`. */

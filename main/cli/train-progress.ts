@@ -33,9 +33,10 @@ export function createProgressPrinter(output: ProgressOutput): (event: TrainingE
         epochs = event.epochs;
         runDir = event.runDir;
         output.out(
-          `Training on ${event.backend} (${event.threads} thread${event.threads === 1 ? '' : 's'}): ${formatCount(event.params.trainable)} trainable parameters, ` +
-            `${formatCount(event.trainImages)} training and ${formatCount(event.testImages)} test images, ` +
+          `${event.resumedAfter > 0 ? `Resuming after epoch ${event.resumedAfter}` : 'Training'} on ${event.backend} (${event.threads} thread${event.threads === 1 ? '' : 's'}): ${formatCount(event.params.trainable)} trainable parameters, ` +
+            `${formatCount(event.trainImages)} training, ${event.validationImages > 0 ? `${formatCount(event.validationImages)} validation` : 'no validation'} and ${formatCount(event.testImages)} test images, ` +
             `${event.epochs} epoch${event.epochs === 1 ? '' : 's'} of ${formatCount(event.batchesPerEpoch)} batches` +
+            (event.validationImages === 0 ? '; the best epoch is chosen on the test set' : '') +
             (runDir ? `\nRun folder: ${runDir}` : ''),
         );
         return;
@@ -65,17 +66,15 @@ export function createProgressPrinter(output: ProgressOutput): (event: TrainingE
       case 'epoch':
         stopBar();
         output.out(
-          `Epoch ${event.epoch}/${epochs}: train loss ${event.trainLoss.toFixed(4)}, accuracy ${percent(event.trainAccuracy)} | ` +
-            `test loss ${event.testLoss.toFixed(4)}, accuracy ${percent(event.testAccuracy)} ` +
-            `(best ${percent(event.bestTestAccuracy)} at epoch ${event.bestEpoch}) | lr ${formatRate(event.learningRate)} | ` +
+          `Epoch ${event.epoch}/${epochs}: train loss ${event.trainLoss.toFixed(4)}, accuracy ${percent(event.trainAccuracy)} while training` +
+            (event.cleanTrainAccuracy !== null ? `, ${percent(event.cleanTrainAccuracy)} clean` : '') +
+            (event.validationAccuracy !== null ? ` | validation loss ${event.validationLoss!.toFixed(4)}, accuracy ${percent(event.validationAccuracy)}` : '') +
+            ` | test loss ${event.testLoss.toFixed(4)}, accuracy ${percent(event.testAccuracy)} | best: ${describeBest(event)} | lr ${formatRate(event.learningRate)} | ` +
             `${event.seconds.toFixed(1)} s, ${formatCount(event.imagesPerSecond)} img/s`,
         );
         return;
       case 'finished':
-        output.out(
-          `Finished: best test accuracy ${percent(event.bestTestAccuracy)} at epoch ${event.bestEpoch} of ${event.epochs}, ` +
-            `in ${formatDuration(event.seconds)}${runDir ? `; models in ${runDir}/models` : ''}`,
-        );
+        output.out(`Finished: best ${describeBest(event)} of ${event.epochs}, in ${formatDuration(event.seconds)}${runDir ? `; models in ${runDir}/models` : ''}`);
         return;
       case 'cancelled':
         stopBar();
@@ -91,6 +90,12 @@ export function createProgressPrinter(output: ProgressOutput): (event: TrainingE
         return;
     }
   };
+}
+
+/** "epoch 7 by validation 99.40 %, test 99.41 %", or "epoch 7 by test 99.41 %" for a run without a validation split. */
+export function describeBest(best: { bestEpoch: number; selectedBy: 'validation' | 'test'; bestValidationAccuracy: number | null; bestTestAccuracy: number }): string {
+  if (best.selectedBy === 'test') return `epoch ${best.bestEpoch} by test ${percent(best.bestTestAccuracy)}`;
+  return `epoch ${best.bestEpoch} by validation ${percent(best.bestValidationAccuracy ?? NaN)}, test ${percent(best.bestTestAccuracy)}`;
 }
 
 function percent(value: number): string {

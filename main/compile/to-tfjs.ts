@@ -6,6 +6,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze.ts';
 import type { Diagnostic, GraphAnalysis } from '../analysis/types.ts';
 import { StudioError } from '../errors.ts';
+import type { WeightInit } from '../graph/training-settings.ts';
 import type { GraphDocument, GraphNode } from '../graph/types.ts';
 import { installBatchNormAsKeras } from './batch-norm-layer.ts';
 import { keepDimsPoolNames, layerNames, modelName, paddingLayerNames } from './layer-names.ts';
@@ -25,7 +26,16 @@ export interface CompileOptions {
   analysis?: GraphAnalysis;
   /** Seeds the weight initialisation, so that a run can be repeated. */
   seed?: number;
+  /** How kernels start (biases start at zero); default `glorot`, Keras' own. */
+  init?: WeightInit;
 }
+
+/**
+ * Glorot (Xavier) uniform is Keras' default; the Kaiming (He) initialisations are what PyTorch
+ * recipes for ReLU networks call: kaiming_normal_ and kaiming_uniform_ with mode "fan_in" and
+ * nonlinearity "relu", std √(2 / fan_in), the uniform bound √3 times that.
+ */
+export type { WeightInit };
 
 /** Builds the model; throws GraphNotCompilableError when the analysis reports an error. */
 export function compileGraph(tf: TensorFlow, graph: GraphDocument, options: CompileOptions = {}): tfjs.LayersModel {
@@ -44,7 +54,7 @@ export function compileGraph(tf: TensorFlow, graph: GraphDocument, options: Comp
   const tensors = new Map<string, Symbolic>();
   let input: Symbolic | undefined;
   let output: Symbolic | undefined;
-  const context: LayerContext = { tf, analysis, seed: options.seed, layerIndex: 0, padNames, poolNames };
+  const context: LayerContext = { tf, analysis, seed: options.seed, init: options.init ?? 'glorot', layerIndex: 0, padNames, poolNames };
   for (const id of analysis.order) {
     const node = byId.get(id)!;
     const inputs = sources.get(id)!.map((source) => tensors.get(source)!);
@@ -61,6 +71,7 @@ interface LayerContext {
   tf: TensorFlow;
   analysis: GraphAnalysis;
   seed: number | undefined;
+  init: WeightInit;
   layerIndex: number;
   /** The ZeroPadding2D layer's name, per node with explicit padding. */
   padNames: Map<string, string>;
@@ -68,10 +79,21 @@ interface LayerContext {
   poolNames: Map<string, string>;
 }
 
-/** Keras' default initialiser, seeded per layer when the run has a seed. */
-function kernelInitializer({ tf, seed, layerIndex }: LayerContext) {
-  return tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed * 1000 + layerIndex });
+/**
+ * The kernel initialiser the run asks for, seeded per layer when the run has a seed. `fanIn` is
+ * PyTorch's fan-in of the weight: inputs per output (kernel height × width × input channels for a
+ * convolution, × 1 for a depthwise one, whose groups see one channel each; inputs for Dense).
+ */
+function kernelInitializer({ tf, seed, init, layerIndex }: LayerContext, fanIn: number) {
+  const seeded = seed === undefined ? {} : { seed: seed * 1000 + layerIndex };
+  if (init === 'glorot') return tf.initializers.glorotUniform(seeded);
+  const std = Math.sqrt(2 / fanIn);
+  if (init === 'kaimingNormal') return tf.initializers.randomNormal({ mean: 0, stddev: std, ...seeded });
+  return tf.initializers.randomUniform({ minval: -Math.sqrt(3) * std, maxval: Math.sqrt(3) * std, ...seeded });
 }
+
+/** Height × width of a kernel size (a number or a pair). */
+const kernelArea = (size: number | readonly number[]) => (typeof size === 'number' ? size * size : size[0]! * size[1]!);
 
 function buildLayer(context: LayerContext, node: GraphNode, name: string, inputs: Symbolic[]): Symbolic {
   const { tf, analysis } = context;
@@ -87,13 +109,13 @@ function buildLayer(context: LayerContext, node: GraphNode, name: string, inputs
     case 'conv2d': {
       const p = node.params;
       return tf.layers
-        .conv2d({ name, trainable, kernelInitializer: kernelInitializer(context), filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
+        .conv2d({ name, trainable, kernelInitializer: kernelInitializer(context, kernelArea(p.kernelSize) * x.shape[3]!), filters: p.filters, kernelSize: p.kernelSize, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
         .apply(padExplicitly(tf, x, p.padding, context.padNames.get(node.id))) as Symbolic;
     }
     case 'depthwiseConv2d': {
       const p = node.params;
       return tf.layers
-        .depthwiseConv2d({ name, trainable, depthwiseInitializer: kernelInitializer(context), kernelSize: p.kernelSize, depthMultiplier: p.depthMultiplier, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
+        .depthwiseConv2d({ name, trainable, depthwiseInitializer: kernelInitializer(context, kernelArea(p.kernelSize)), kernelSize: p.kernelSize, depthMultiplier: p.depthMultiplier, strides: p.strides, dilationRate: p.dilation, useBias: p.useBias, padding: layerPadding(p.padding) })
         .apply(padExplicitly(tf, x, p.padding, context.padNames.get(node.id))) as Symbolic;
     }
     case 'batchNorm': {
@@ -130,7 +152,7 @@ function buildLayer(context: LayerContext, node: GraphNode, name: string, inputs
       if (x.shape.length <= 2) return tf.layers.reshape({ name, trainable, targetShape: [x.shape[1]!] }).apply(x) as Symbolic;
       return tf.layers.flatten({ name, trainable }).apply(x) as Symbolic;
     case 'dense':
-      return tf.layers.dense({ name, trainable, kernelInitializer: kernelInitializer(context), units: node.params.units, useBias: node.params.useBias }).apply(x) as Symbolic;
+      return tf.layers.dense({ name, trainable, kernelInitializer: kernelInitializer(context, x.shape[1]!), units: node.params.units, useBias: node.params.useBias }).apply(x) as Symbolic;
     case 'add':
       return tf.layers.add({ name, trainable }).apply(inputs) as Symbolic;
     case 'concat':

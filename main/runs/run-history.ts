@@ -1,6 +1,7 @@
 /**
  * The runs of a project, read back from their folders: one summary per run with what the runs
- * table shows (parameters, MACs, best accuracies, the train-test gap, wall time, backend), plus
+ * table shows (parameters, MACs, the best epoch with what chose it and its validation, test and
+ * clean train accuracy, the over-fitting gap, wall time, backend), plus
  * renaming, notes and deletion.
  */
 import { readdir, rm, stat } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import type { GraphDocument } from '../graph/types.ts';
 import { readEpochMetrics, readRunRecord, RUN_FILES, writeRunRecord } from './run-folder.ts';
 import { INTERRUPTED_MESSAGE, liveStatus } from './run-liveness.ts';
 import { savedModels } from './saved-models.ts';
+import type { EpochEvent } from '../train/events.ts';
 import type { RanOn, RunSummary } from './types.ts';
 
 export type { RunSummary };
@@ -83,9 +85,10 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
   const epochs = await readEpochMetrics(dir);
   const graph = await readRunGraph(dir);
   const analysis = analyzeGraph(graph);
-  const bestTrain = epochs.length > 0 ? Math.max(...epochs.map((e) => e.trainAccuracy)) : null;
-  const bestTest = epochs.length > 0 ? Math.max(...epochs.map((e) => e.testAccuracy)) : null;
   const status = liveStatus(record);
+  const best = bestEpochOf(epochs);
+  const train = best?.cleanTrainAccuracy ?? best?.trainAccuracy ?? null;
+  const chosenOn = best ? (best.selectedBy === 'validation' ? best.validationAccuracy : best.testAccuracy) : null;
   return {
     id: dir.split(/[\\/]/).filter(Boolean).at(-1)!,
     dir,
@@ -100,17 +103,32 @@ export async function summarizeRun(dir: string): Promise<RunSummary> {
     trainableParams: analysis.totals.params.trainable,
     macs: analysis.totals.macs,
     epochs: epochs.length,
-    plannedEpochs: graph.training?.epochs ?? null,
+    plannedEpochs: record.epochsPlanned ?? graph.training?.epochs ?? null,
     dataset: graph.training?.dataset ?? null,
     limit: graph.training?.limit ?? null,
-    bestTrainAccuracy: bestTrain,
-    bestTestAccuracy: bestTest,
-    gap: bestTrain !== null && bestTest !== null ? bestTrain - bestTest : null,
-    bestEpoch: record.bestEpoch,
+    bestEpoch: best?.epoch ?? null,
+    selectedBy: best?.selectedBy ?? null,
+    bestValidationAccuracy: best?.validationAccuracy ?? null,
+    bestTestAccuracy: best?.testAccuracy ?? null,
+    bestTrainAccuracy: train,
+    trainMeasured: best ? (best.cleanTrainAccuracy !== null ? 'clean' : 'while training') : null,
+    gap: train !== null && chosenOn !== null ? train - chosenOn : null,
     seconds: record.seconds,
     ranOn: ranOnOf(record.ranOn),
+    resumable: status !== 'running' && (await fileExists(join(dir, RUN_FILES.checkpoint))),
     models: await savedModels(dir, record, status),
   };
+}
+
+/** The epoch the run chose as its best (as its last epoch line says), or null before any epoch ended. */
+function bestEpochOf(epochs: EpochEvent[]): EpochEvent | null {
+  const last = epochs.at(-1);
+  if (!last) return null;
+  return epochs.find((e) => e.epoch === last.bestEpoch) ?? null;
+}
+
+async function fileExists(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isFile(), () => false);
 }
 
 /** The graph a run trained, with the settings it actually used as its training section. */

@@ -8,8 +8,10 @@ import type { DivergedEvent } from './events.ts';
 export interface DivergencePoint {
   /** Counted from 1. */
   epoch: number;
-  /** Counted from 1; null for the test evaluation after the epoch. */
+  /** Counted from 1; null for an evaluation after the epoch. */
   batch: number | null;
+  /** Which evaluation, when `batch` is null; default the test split. */
+  split?: 'validation' | 'test';
   batches: number;
   /** The learning rate the diverging step used. */
   learningRate: number;
@@ -19,7 +21,7 @@ export interface DivergencePoint {
 export function divergence(loss: number, at: DivergencePoint): DivergedEvent | null {
   if (Number.isFinite(loss)) return null;
   const spelled = Number.isNaN(loss) ? 'NaN' : loss > 0 ? 'Infinity' : '-Infinity';
-  const where = at.batch === null ? `the test loss after epoch ${at.epoch}` : `the training loss in epoch ${at.epoch}, batch ${at.batch} of ${at.batches},`;
+  const where = at.batch === null ? `the ${at.split ?? 'test'} loss after epoch ${at.epoch}` : `the training loss in epoch ${at.epoch}, batch ${at.batch} of ${at.batches},`;
   const rate = Number(at.learningRate.toPrecision(3));
   return {
     type: 'diverged',

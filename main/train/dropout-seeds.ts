@@ -15,16 +15,22 @@ interface SeededLayer {
   seed?: number;
 }
 
+/** Call before each batch; `state()` is where the seed stream stands, for a resumed run. */
+export interface DropoutReseeder {
+  (): void;
+  state(): number;
+}
+
 /**
  * Returns a function to call before each batch; a model without dropout gets one that does
  * nothing. The stream is the run's seed mixed with a constant, so it does not repeat the
- * shuffling stream that starts from the same seed.
+ * shuffling stream that starts from the same seed; `resumeAt` continues a stream from its state.
  */
-export function dropoutReseeder(model: tfjs.LayersModel, runSeed: number): () => void {
+export function dropoutReseeder(model: tfjs.LayersModel, runSeed: number, resumeAt?: number): DropoutReseeder {
   const layers = model.layers.filter((layer) => layer.getClassName() === 'Dropout') as unknown as SeededLayer[];
-  if (layers.length === 0) return () => {};
-  const random = seededRandom((runSeed ^ 0x5bd1e995) >>> 0);
-  return () => {
+  const random = seededRandom(resumeAt ?? (runSeed ^ 0x5bd1e995) >>> 0);
+  const reseed = () => {
     for (const layer of layers) layer.seed = Math.floor(random() * 4294967296);
   };
+  return Object.assign(reseed, { state: () => random.state() });
 }

@@ -26,8 +26,13 @@ export const startedEvent = z.strictObject({
   params: z.strictObject({ trainable: count, nonTrainable: count }),
   epochs: count,
   batchesPerEpoch: count,
+  /** Training images the batches come from, after the validation split is held out. */
   trainImages: count,
+  /** Images held out of the training set to choose the best epoch on; 0 without a split. */
+  validationImages: count,
   testImages: count,
+  /** The epoch a resumed run continues after; 0 for a new run. */
+  resumedAfter: count,
 });
 
 /** At most about ten a second. Epochs count from 1. */
@@ -41,25 +46,43 @@ export const batchEvent = z.strictObject({
   loss: z.number(),
   accuracy: z.number(),
   learningRate: z.number(),
+  /** SGD's momentum or Adam's β1 for this batch, when one-cycle cycles it; null otherwise. */
+  momentum: z.number().nullable(),
   imagesPerSecond: z.number(),
   /** Seconds left in this epoch and in the whole run. */
   epochEtaSeconds: z.number(),
   runEtaSeconds: z.number(),
 });
 
+/** Which split chose the best epoch: the validation split, or the test set for a run without one. */
+export const selectedBy = z.enum(['validation', 'test']);
+
 export const epochEvent = z.strictObject({
   type: z.literal('epoch'),
   epoch: count,
+  /** Running means over the epoch's batches, measured while dropout and augmentation act on them. */
   trainLoss: z.number(),
   trainAccuracy: z.number(),
+  /**
+   * A clean pass after the epoch (no dropout, no augmentation, BatchNorm's moving statistics) over
+   * a fixed sample of the training images: the figure to compare with validation and test.
+   */
+  cleanTrainLoss: z.number().nullable(),
+  cleanTrainAccuracy: z.number().nullable(),
+  /** On the validation split; null for a run without one. */
+  validationLoss: z.number().nullable(),
+  validationAccuracy: z.number().nullable(),
   testLoss: z.number(),
   testAccuracy: z.number(),
   /** The rate the last batch of the epoch used. */
   learningRate: z.number(),
   seconds: z.number(),
   imagesPerSecond: z.number(),
-  bestTestAccuracy: z.number(),
+  /** The best epoch so far, chosen on `selectedBy`'s accuracy, and its validation and test accuracy. */
+  selectedBy,
   bestEpoch: count,
+  bestValidationAccuracy: z.number().nullable(),
+  bestTestAccuracy: z.number(),
   /** Live tensors after the epoch; flat from epoch to epoch when nothing leaks. */
   tensors: count,
 });
@@ -67,8 +90,11 @@ export const epochEvent = z.strictObject({
 export const finishedEvent = z.strictObject({
   type: z.literal('finished'),
   epochs: count,
-  bestTestAccuracy: z.number(),
+  /** As in the epoch event: the best epoch, what chose it, and its validation and test accuracy. */
+  selectedBy,
   bestEpoch: count,
+  bestValidationAccuracy: z.number().nullable(),
+  bestTestAccuracy: z.number(),
   seconds: z.number(),
 });
 
@@ -107,3 +133,4 @@ export type TrainingEvent = z.output<typeof trainingEventSchema>;
 export type EpochEvent = z.output<typeof epochEvent>;
 export type BatchEvent = z.output<typeof batchEvent>;
 export type DivergedEvent = z.output<typeof divergedEvent>;
+export type SelectedBy = z.output<typeof selectedBy>;

@@ -3,7 +3,7 @@ import { formatCount, formatShape } from '../analysis/format.ts';
 import type { GraphAnalysis } from '../analysis/types.ts';
 import type { ImageDataset } from '../data/dataset.ts';
 import { StudioError } from '../errors.ts';
-import type { TrainingSettings } from '../graph/training-settings.ts';
+import { validationCount, type TrainingSettings } from '../graph/training-settings.ts';
 
 export class TrainingSetupError extends StudioError {
   override name = 'TrainingSetupError';
@@ -32,8 +32,16 @@ export function checkTrainingSetup(analysis: GraphAnalysis, dataset: ImageDatase
   if (classes !== dataset.classNames.length) {
     throw new TrainingSetupError(`the graph ends in ${classes} class scores but ${dataset.name} has ${dataset.classNames.length} classes; change the last layer to ${dataset.classNames.length} outputs`);
   }
-  if (settings.batchSize > dataset.train.count) {
-    throw new TrainingSetupError(`the batch size ${formatCount(settings.batchSize)} is larger than the ${formatCount(dataset.train.count)} training images`);
+  const validation = validationCount(settings.validation, dataset.train.count);
+  const training = dataset.train.count - validation;
+  if (validation > 0 && training < 1) {
+    throw new TrainingSetupError(
+      `the validation split of ${formatCount(validation)} image${validation === 1 ? '' : 's'} leaves no images to train on (${dataset.name} has ${formatCount(dataset.train.count)} training images${settings.limit !== undefined ? ` within the limit of ${formatCount(settings.limit)}` : ''}); hold out fewer, or set validation to none`,
+    );
+  }
+  if (settings.batchSize > training) {
+    const held = validation > 0 ? ` left after holding out ${formatCount(validation)} for validation` : '';
+    throw new TrainingSetupError(`the batch size ${formatCount(settings.batchSize)} is larger than the ${formatCount(training)} training images${held}`);
   }
   if (dataset.test.count === 0) throw new TrainingSetupError(`${dataset.name} has no test images to evaluate on`);
 }

@@ -8,37 +8,45 @@ import type { GraphAnalysis } from '../analysis/types.ts';
 import { compileGraph, type TensorFlow } from '../compile/to-tfjs.ts';
 import type { TrainingSettings } from '../graph/training-settings.ts';
 import type { GraphDocument } from '../graph/types.ts';
-import { createOptimizer } from './optimizers.ts';
+import { trainingLoss } from './loss.ts';
+import { createOptimizer, type StudioOptimizer } from './optimizers.ts';
+
+/** A softmax cross-entropy compiled here: over logits or over the softmax output, with its label smoothing. */
+export interface CrossEntropy {
+  fromLogits: boolean;
+  labelSmoothing: number;
+}
 
 /** The losses buildTrainingModel compiles with, by function: what a training program may compute itself. */
-const crossEntropies = new WeakMap<object, { fromLogits: boolean }>();
+const crossEntropies = new WeakMap<object, CrossEntropy>();
 
 /**
- * The model's loss when it is one of the two softmax cross-entropies compiled here (over the
- * softmax output, or over logits), null for any other loss: training programs (backends/wasm/
- * program/) compute these two themselves and leave every other loss to TensorFlow.js.
+ * The model's loss when it is the softmax cross-entropy compiled here, null for any other loss:
+ * training programs (backends/wasm/program/) compute it themselves (smoothing the targets) and
+ * leave every other loss to TensorFlow.js.
  */
-export function crossEntropyOf(model: tfjs.LayersModel): { fromLogits: boolean } | null {
+export function crossEntropyOf(model: tfjs.LayersModel): CrossEntropy | null {
   const loss = model.lossFunctions?.[0];
   return (loss && crossEntropies.get(loss)) ?? null;
 }
 
 export interface TrainingModel {
   model: tfjs.LayersModel;
-  optimizer: tfjs.Optimizer;
+  optimizer: StudioOptimizer;
   /** The output block has no activation: the model gives logits, and the loss applies softmax itself. */
   logits: boolean;
 }
 
-/** Compiles `graph` with weights seeded by the run's seed, its optimizer at `learningRate` and its loss. */
+/**
+ * Compiles `graph` with weights initialised as the settings say (`init`) from the run's seed, its
+ * optimizer at `learningRate` and its loss (label smoothing included).
+ */
 export function buildTrainingModel(tf: TensorFlow, graph: GraphDocument, analysis: GraphAnalysis, settings: TrainingSettings, learningRate: number): TrainingModel {
-  const model = compileGraph(tf, graph, { analysis, seed: settings.seed });
+  const model = compileGraph(tf, graph, { analysis, seed: settings.seed, init: settings.init });
   const logits = graph.nodes.some((n) => n.type === 'output' && n.params.activation === 'none');
   const optimizer = createOptimizer(tf, settings, learningRate);
-  const loss = logits
-    ? (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred)
-    : (yTrue: tfjs.Tensor, yPred: tfjs.Tensor) => tf.metrics.categoricalCrossentropy(yTrue, yPred);
-  crossEntropies.set(loss, { fromLogits: logits });
+  const loss = trainingLoss(tf, logits, settings.labelSmoothing);
+  crossEntropies.set(loss, { fromLogits: logits, labelSmoothing: settings.labelSmoothing });
   model.compile({ optimizer, loss, metrics: ['accuracy'] });
   return { model, optimizer, logits };
 }

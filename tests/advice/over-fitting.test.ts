@@ -14,7 +14,7 @@ describe('over-fitting', () => {
     expect(advice[0]).toMatchObject({ rule: 'over-fitting', severity: 'warning' });
     expect(advice[0]!.nodeId).toBeUndefined();
     expect(advice[0]!.message).toBe(
-      'Over the last 3 epochs train accuracy averages 99.50 % and test accuracy 97.50 %, a gap of 2.00 percentage points ' +
+      'Over the last 3 epochs train accuracy (measured while dropout and augmentation act) averages 99.50 % and test accuracy 97.50 %, a gap of 2.00 percentage points ' +
         '(5.0× as many test errors as training errors): the network learns the training images by heart. ' +
         "Add Dropout (about 0.1) after every block, or augment the training images (random rotation of ±7°), as the journey's rounds 8–9 did.",
     );
@@ -43,7 +43,21 @@ describe('over-fitting', () => {
 
   it('averages over the epochs there are when the run is shorter than 3', () => {
     const advice = overFitting(runContext([epoch(1, { trainAccuracy: 0.99, testAccuracy: 0.97 })], plain), OPTIONS);
-    expect(advice[0]!.message).toContain('Over the last epoch train accuracy averages 99.00 %');
+    expect(advice[0]!.message).toContain('Over the last epoch train accuracy (measured while dropout and augmentation act) averages 99.00 %');
+  });
+
+  it('judges the clean train accuracy against validation, not the figure measured under dropout and augmentation against test', () => {
+    // While training, dropout and augmentation hold the train figure below the held-out ones (a "negative gap");
+    // the clean pass shows the network fits its training images far better than the validation images.
+    const epochs = [1, 2, 3].map((n) => epoch(n, { trainAccuracy: 0.97, cleanTrainAccuracy: 0.999, validationAccuracy: 0.985, testAccuracy: 0.986 }));
+    const advice = overFitting(runContext(epochs, plain), OPTIONS);
+    expect(advice).toHaveLength(1);
+    expect(advice[0]!.message).toMatch(
+      /^Over the last 3 epochs train accuracy \(clean pass\) averages 99\.90 % and validation accuracy 98\.50 %, a gap of 1\.40 percentage points \(15\.0× as many validation errors as training errors\)/,
+    );
+    // And a clean figure at the validation accuracy is no over-fitting, whatever the test set says.
+    const fitting = [1, 2, 3].map((n) => epoch(n, { trainAccuracy: 0.999, cleanTrainAccuracy: 0.99, validationAccuracy: 0.99, testAccuracy: 0.97 }));
+    expect(overFitting(runContext(fitting, plain), OPTIONS)).toEqual([]);
   });
 
   it('suggests stronger augmentation when the run already augments', () => {

@@ -14,11 +14,34 @@ describe('what changed between two rounds of the journey', () => {
     expect(diff.training).toEqual([{ key: 'augment.rotate', before: 0, after: 7 }]);
   });
 
-  it('round 9 → 10: the same blocks, a new learning rate and schedule', () => {
+  it('round 9 → 10: the same blocks, a new learning rate and schedule, said in words', () => {
     const diff = diffGraphs(round(9), round(10));
     expect(diff.added).toEqual([]);
     expect(diff.changed).toEqual([]);
-    expect(describeDiff(diff)).toEqual(['~ training: learningRate 0.01 → 0.05, schedule.type "constant" → "step", schedule.stepSize none → 6, schedule.gamma none → 0.1']);
+    expect(describeDiff(diff)).toEqual(['~ training: learning rate 0.01 → 0.05; schedule constant → step (StepLR): ×0.1 every 6 epochs']);
+  });
+
+  it('says every new training setting in its unit', () => {
+    const before = round(10);
+    const after = {
+      ...before,
+      training: {
+        ...before.training!,
+        optimizer: 'adamw' as const,
+        weightDecay: 0.05,
+        labelSmoothing: 0.1,
+        init: 'kaimingNormal' as const,
+        validation: 'none' as const,
+        warmup: { epochs: 2, startFactor: 0.1 },
+        augment: { ...before.training!.augment, scale: 0.1, shear: 5, erase: 0.5, eraseArea: [0.02, 0.2] as [number, number] },
+        schedule: { type: 'oneCycle' as const, pctStart: 0.3, divFactor: 25, finalDivFactor: 1e4, cycleMomentum: true, baseMomentum: 0.85, maxMomentum: 0.95 },
+      },
+    };
+    expect(describeDiff(diffGraphs(before, after))).toEqual([
+      '~ training: validation split auto (a twelfth, at most 5,000) → none (best epoch on the test set); optimizer SGD → AdamW; weight decay none → 0.05; ' +
+        'label smoothing none → 0.1; initialisation Glorot uniform → Kaiming normal; schedule step (StepLR): ×0.1 every 6 epochs → one-cycle: 30 % rising from the rate / 25, ending at that / 10,000, momentum cycled 0.95–0.85; ' +
+        'warm-up none → 2 epochs; warm-up start 0.333333 × the rate → 0.1 × the rate; scale ±0 % → ±10 %; shear ±0° → ±5°; random erasing off → 50 % of images; erased area 2 %–33 % of the image → 2 %–20 % of the image',
+    ]);
   });
 
   it('round 5 → 6: the 7×7 conv replaced by average pooling, and a conv made narrower', () => {

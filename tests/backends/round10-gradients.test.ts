@@ -16,6 +16,7 @@ import { compileGraph } from '../../main/compile/to-tfjs.ts';
 import type { ImageDataset } from '../../main/data/dataset.ts';
 import { parseGraphJson } from '../../main/graph/load.ts';
 import { trainingSettingsSchema } from '../../main/graph/training-settings.ts';
+import { createOptimizer } from '../../main/train/optimizers.ts';
 import type { GraphDocument } from '../../main/graph/types.ts';
 import { ReplicaPool } from '../../main/train/parallel/replica-pool.ts';
 import { programFor, setTrainingProgramsAllowed, sliceGradients } from '../../main/train/parallel/slice-gradients.ts';
@@ -159,16 +160,18 @@ describe('round 10 trained on wasm matches the cpu backend', () => {
     const before = model.getWeights().map((w) => w.dataSync().slice() as Float32Array);
     // Plain SGD at rate 1 and the gradient it was given, recorded as it arrives.
     const received: Float32Array[] = [];
-    const optimizer = new (class extends tf.SGDOptimizer {
-      override applyGradients(grads: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): void {
-        received.splice(0, received.length, ...(grads as { tensor: tf.Tensor }[]).map((g) => g.tensor.dataSync().slice() as Float32Array));
-        super.applyGradients(grads);
-      }
-    })(1);
+    const optimizer = createOptimizer(tf, trainingSettingsSchema.parse({ optimizer: 'sgd', momentum: 0 }), 1);
+    const apply = optimizer.applyGradients.bind(optimizer);
+    // Through applyGradients, not in place, so that the gradient can be seen.
+    optimizer.sgdUpdate = () => null;
+    optimizer.applyGradients = (grads) => {
+      received.splice(0, received.length, ...(grads as { tensor: tf.Tensor }[]).map((g) => g.tensor.dataSync().slice() as Float32Array));
+      apply(grads);
+    };
     const dataset = { name: 'test', shape: SHAPE, classNames: Array.from({ length: 10 }, String), normalization: { mean: 0, std: 1 } } as unknown as ImageDataset;
     const pool = await ReplicaPool.start({ tf, backend: 'wasm', replicas: 2, model, optimizer, graph, settings, dataset, learningRate: 1 });
     try {
-      const { loss } = await pool.step({ images, labels: targets, size: BATCH }, 1);
+      const { loss } = await pool.step({ images, labels: targets, size: BATCH }, { learningRate: 1, momentum: null });
       expect(Math.abs(loss - (halves[0]!.loss + halves[1]!.loss) / 2)).toBeLessThan(1e-4);
       expectedGrads.forEach((grad, i) => {
         const largest = grad.reduce((m, v) => Math.max(m, Math.abs(v)), 0);

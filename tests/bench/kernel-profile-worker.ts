@@ -49,14 +49,14 @@ async function profile(): Promise<KernelProfile> {
   const stepper = new LocalStepper(tf, model, optimizer, mnist);
   const random = seededRandom(1);
   const batches = Array.from({ length: 8 }, (_, b) => fillBatch(mnist, mnist.train, Uint32Array.from({ length: BATCH }, (_, i) => b * BATCH + i), { rotate: 0, shift: 0 }, random));
-  for (let step = 0; step < WARM_UP; step++) await stepper.step(batches[step % 8]!, settings.learningRate);
+  for (let step = 0; step < WARM_UP; step++) await stepper.step(batches[step % 8]!, { learningRate: settings.learningRate, momentum: null });
   const program = programFor(tf, model);
   if (!program) throw new Error('round 10 does not run as a training program');
   program.timings = new Map();
   let stepMs = 0;
   for (let step = 0; step < STEPS; step++) {
     const started = performance.now();
-    await stepper.step(batches[step % 8]!, settings.learningRate);
+    await stepper.step(batches[step % 8]!, { learningRate: settings.learningRate, momentum: null });
     stepMs += performance.now() - started;
   }
   const kernels = [...program.timings].map(([name, ms]) => ({ name, calls: 1, ms: ms / STEPS }));

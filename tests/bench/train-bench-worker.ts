@@ -72,7 +72,7 @@ async function measure(backendName: BackendName, threads: number): Promise<Train
   const stepTimes: number[] = [];
   for (let step = 0; step < warmUp + timed; step++) {
     const start = performance.now();
-    await stepper.step(batches[step % batches.length]!, settings.learningRate);
+    await stepper.step(batches[step % batches.length]!, { learningRate: settings.learningRate, momentum: null });
     if (step >= warmUp) stepTimes.push(performance.now() - start);
   }
   row.trainStepMs = median(stepTimes);

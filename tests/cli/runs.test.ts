@@ -2,14 +2,18 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { trainingSettingsSchema } from '../../main/graph/training-settings.ts';
+import { appendMetricLines, createRunFolder, writeRunRecord } from '../../main/runs/run-folder.ts';
+import { newRunRecord } from '../../main/runs/run-recorder.ts';
 import { runCli } from '../support/cli.ts';
+import { journeyPath, loadPreset } from '../support/presets.ts';
 
 describe('cnn-studio diff and runs', () => {
   it('names what changed between two rounds, blocks and training settings', async () => {
     const result = await runCli(['diff', 'resources/journey/round-07.json', 'resources/journey/round-09.json']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('+ dropout1: Dropout rate 0.1');
-    expect(result.stdout).toContain('~ training: augment.rotate 0 → 7');
+    expect(result.stdout).toContain('~ training: rotation ±0° → ±7°');
     expect(result.stdout).toContain('Trainable parameters: 9,896 → 9,896 (+0)');
   });
 
@@ -25,8 +29,25 @@ describe('cnn-studio diff and runs', () => {
     const diff = await runCli(['diff', run.dir, 'resources/journey/round-07.json']);
     expect(diff.code).toBe(0);
     expect(diff.stdout).toContain('Trainable parameters: 5,688 → 9,896 (+4,208)');
-    expect(diff.stdout).toMatch(/~ training: epochs 1 → 20, batchSize 32 → 128, limit 64 → none/);
+    // The run recorded its validation split as the 5 images auto held out of 64.
+    expect(diff.stdout).toContain('~ training: validation split 5 images → auto (a twelfth, at most 5,000); epochs 1 → 20; batch size 32 → 128; images 64 → all');
   }, 120_000);
+
+  it('says "epoch 4 of 15" for a run in its fourth epoch, and which split chose each best epoch', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cli-runs-progress-'));
+    const dir = await createRunFolder(root, loadPreset(journeyPath(10)), trainingSettingsSchema.parse({ epochs: 15 }));
+    // This process stands in for the training process: alive, on this host, three epochs done.
+    await writeRunRecord(dir, { ...newRunRecord('in progress', 'wasm'), pid: process.pid, epochsDone: 3, epochsPlanned: 15 });
+    for (const n of [1, 2, 3]) {
+      await appendMetricLines(dir, [
+        { type: 'epoch', epoch: n, trainLoss: 0.1, trainAccuracy: 0.98, cleanTrainLoss: 0.05, cleanTrainAccuracy: 0.99, validationLoss: 0.06, validationAccuracy: 0.985 + n / 1000, testLoss: 0.06, testAccuracy: 0.984, learningRate: 0.05, seconds: 30, imagesPerSecond: 2000, selectedBy: 'validation', bestEpoch: n, bestValidationAccuracy: 0.985 + n / 1000, bestTestAccuracy: 0.984, tensors: 50 },
+      ]);
+    }
+    const table = await runCli(['runs', root]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/│ in progress +│ running +│ +9,896 │ +1,295,552 │ epoch 4 of 15 │ +3 by val\. │ +98\.80 % │ +98\.40 % │ +99\.00 % │ +0\.20 pt │/);
+    expect(table.stdout).toContain('"by val."');
+  });
 
   it('says so when there are no runs yet', async () => {
     const result = await runCli(['runs', join(tmpdir(), 'no-runs-here')]);

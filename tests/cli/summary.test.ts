@@ -1,8 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { trainingSettingsSchema } from '../../main/graph/training-settings.ts';
+import { appendMetricLines, createRunFolder, writeRunRecord } from '../../main/runs/run-folder.ts';
+import { newRunRecord } from '../../main/runs/run-recorder.ts';
 import { hasStackTrace, runCli } from '../support/cli.ts';
+import { journeyPath, loadPreset } from '../support/presets.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'cnn-studio-summary-'));
 function scratchFile(name: string, content: string): string {
@@ -25,6 +29,44 @@ describe('cnn-studio summary', () => {
     expect(result.stdout).toMatch(/Non-trainable params:\s+192/);
     expect(result.stdout).toMatch(/Output receptive field:\s+28×28 \(covers the whole input\)/);
     expect(result.stdout).toMatch(/│ conv4\s+│ Conv2d\s+│ 3×3, 32 filters, no bias\s+│ 8×8×32\s+│\s+4,608 │\s+46.6 %/);
+    // Round 10 says nothing of initialisation: the summary states the default.
+    expect(result.stdout).toMatch(/^Initialisation:\s+Glorot uniform, the default \(Keras' own; PyTorch's xavier_uniform_\); biases zero$/m);
+  });
+
+  it('states the initialisation a design asks for', async () => {
+    const graph = JSON.parse(readFileSync('resources/journey/round-10.json', 'utf8'));
+    graph.training.init = 'kaimingNormal';
+    const result = await runCli(['summary', scratchFile('kaiming.json', JSON.stringify(graph))]);
+    expect(result.stdout).toMatch(/^Initialisation:\s+Kaiming normal \(PyTorch's kaiming_normal_, fan-in, ReLU gain\); biases zero$/m);
+    expect(JSON.parse((await runCli(['summary', scratchFile('kaiming.json', JSON.stringify(graph)), '--json'])).stdout).initialisation).toBe('kaimingNormal');
+  });
+
+  it("summarises a run folder: its graph, then the best epoch, what chose it, and its validation, test and clean train accuracy", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cnn-studio-summary-run-'));
+    const dir = await createRunFolder(root, loadPreset(journeyPath(10)), trainingSettingsSchema.parse({ epochs: 2, validation: 5000 }));
+    await writeRunRecord(dir, { ...newRunRecord('round 10', 'wasm'), status: 'finished', epochsDone: 2, epochsPlanned: 2 });
+    const best = { selectedBy: 'validation', bestEpoch: 1, bestValidationAccuracy: 0.9912, bestTestAccuracy: 0.9905 };
+    await appendMetricLines(dir, [
+      { type: 'epoch', epoch: 1, trainLoss: 0.1, trainAccuracy: 0.98, cleanTrainLoss: 0.03, cleanTrainAccuracy: 0.9931, validationLoss: 0.03, validationAccuracy: 0.9912, testLoss: 0.03, testAccuracy: 0.9905, learningRate: 0.05, seconds: 30, imagesPerSecond: 2000, ...best, tensors: 50 },
+      { type: 'epoch', epoch: 2, trainLoss: 0.1, trainAccuracy: 0.981, cleanTrainLoss: 0.03, cleanTrainAccuracy: 0.994, validationLoss: 0.03, validationAccuracy: 0.9908, testLoss: 0.03, testAccuracy: 0.9921, learningRate: 0.05, seconds: 30, imagesPerSecond: 2000, ...best, tensors: 50 },
+    ]);
+    const result = await runCli(['summary', dir]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Trainable params:\s+9,896/);
+    expect(result.stdout).toContain(
+      [
+        `Run:                    round 10 (${dir.split('/').pop()}), finished, 2 epochs`,
+        'Best epoch:             1, chosen on validation accuracy',
+        'Validation accuracy:    99.12 %',
+        'Test accuracy:          99.05 %',
+        'Train accuracy:         99.31 % (clean pass)',
+      ].join('\n'),
+    );
+    const json = JSON.parse((await runCli(['summary', dir, '--json'])).stdout);
+    expect(json.run).toMatchObject({ bestEpoch: 1, selectedBy: 'validation', bestValidationAccuracy: 0.9912, bestTestAccuracy: 0.9905 });
+
+    const old = await runCli(['summary', 'tests/fixtures/runs/without-checkpoint']);
+    expect(old.stdout).toContain('Best epoch:             2, chosen on test accuracy (the run has no validation split)\nValidation accuracy:    –\nTest accuracy:          35.94 %\nTrain accuracy:         28.13 % (measured while dropout and augmentation acted)');
   });
 
   it('prints the same as JSON with --json', async () => {

@@ -13,22 +13,26 @@ describe('cnn-studio train, eval and backends', () => {
     expect(result.code).toBe(0);
     const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(events.slice(0, 3).map((e) => e.phase)).toEqual(['backend', 'data', 'model']);
-    expect(events[3]).toMatchObject({ type: 'started', params: { trainable: 9896 }, epochs: 2, trainImages: 256 });
+    expect(events[3]).toMatchObject({ type: 'started', params: { trainable: 9896 }, epochs: 2, trainImages: 235, validationImages: 21, testImages: 256 });
     expect(events.filter((e) => e.type === 'epoch').map((e) => e.epoch)).toEqual([1, 2]);
     expect(events.at(-1)).toMatchObject({ type: 'finished', epochs: 2 });
   }, 120_000);
 
   it('prints an epoch line in the journey style without a terminal, then evaluates the saved model', async () => {
-    const train = await runCli(['train', 'resources/journey/round-09.json', '--epochs', '1', '--limit', '128', '--threads', '2', '--out', out]);
+    const train = await runCli(['train', 'resources/journey/round-09.json', '--epochs', '1', '--limit', '160', '--threads', '2', '--out', out]);
     expect(train.code).toBe(0);
-    expect(train.stdout).toMatch(/^Training on wasm \(2 threads\): 9,896 trainable parameters, 128 training and 128 test images, 1 epoch of 1 batches/m);
-    expect(train.stdout).toMatch(/^Epoch 1\/1: train loss \d\.\d{4}, accuracy [\d.]+ % \| test loss \d\.\d{4}, accuracy [\d.]+ % \(best [\d.]+ % at epoch 1\) \| lr 0\.01 \|/m);
+    expect(train.stdout).toMatch(/^Training on wasm \(2 threads\): 9,896 trainable parameters, 147 training, 13 validation and 160 test images, 1 epoch of 2 batches/m);
+    expect(train.stdout).toMatch(
+      /^Epoch 1\/1: train loss \d\.\d{4}, accuracy [\d.]+ % while training, [\d.]+ % clean \| validation loss \d\.\d{4}, accuracy [\d.]+ % \| test loss \d\.\d{4}, accuracy [\d.]+ % \| best: epoch 1 by validation [\d.]+ %, test [\d.]+ % \| lr 0\.01 \|/m,
+    );
+    expect(train.stdout).toMatch(/^Finished: best epoch 1 by validation [\d.]+ %, test [\d.]+ % of 1, in /m);
     const runDir = join(out, readdirSync(out).find((name) => name.includes('round-9'))!);
     const evaluation = await runCli(['eval', runDir, '--json']);
     expect(evaluation.code).toBe(0);
     const result = JSON.parse(evaluation.stdout);
-    expect(result).toMatchObject({ model: 'best', images: 128, dataset: 'MNIST' });
-    const epoch = JSON.parse(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim());
+    expect(result).toMatchObject({ model: 'best', images: 160, dataset: 'MNIST' });
+    const epoch = JSON.parse(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').at(-1)!);
+    expect(epoch.type).toBe('epoch');
     expect(result.accuracy).toBeCloseTo(epoch.testAccuracy, 6);
   }, 120_000);
 
@@ -77,10 +81,13 @@ describe('cnn-studio train, eval and backends', () => {
     ['an unknown option', ['train', 'resources/journey/round-10.json', '--speed', 'max'], 2, /unknown option '--speed'/],
     ['a non-number', ['train', 'resources/journey/round-10.json', '--epochs', 'ten'], 2, /--epochs takes a whole number, not "ten"/],
     ['an impossible batch size', ['train', 'resources/journey/round-10.json', '--batch', '0'], 2, /batch size must be at least 1/],
-    ['a batch larger than the data', ['train', 'resources/journey/round-10.json', '--batch', '500', '--limit', '100', '--no-save'], 1, /the batch size 500 is larger than the 100 training images/],
+    ['a batch larger than the data', ['train', 'resources/journey/round-10.json', '--batch', '500', '--limit', '100', '--no-save'], 1, /the batch size 500 is larger than the 92 training images left after holding out 8 for validation/],
     ['an unknown backend', ['train', 'resources/journey/round-10.json', '--backend', 'tpu'], 2, /argument 'tpu' is invalid/],
     ['a backend that is not installed', ['train', 'resources/journey/round-10.json', '--backend', 'node', '--no-save'], 1, /not installed: the optional package @tensorflow\/tfjs-node is missing/],
-    ['a bad augmentation', ['train', 'resources/journey/round-10.json', '--augment', 'flip'], 2, /--augment takes "rotate=DEGREES,shift=PIXELS" or "none"/],
+    ['a bad augmentation', ['train', 'resources/journey/round-10.json', '--augment', 'flip'], 2, /--augment takes "rotate=DEGREES,shift=PIXELS,scale=SHARE,shear=DEGREES,erase=PROBABILITY,erase-area=LOW:HIGH,erase-ratio=LOW:HIGH" \(any of them\) or "none", not "flip"/],
+    ['a train with no graph', ['train', '--epochs', '2'], 2, /^error: train needs a graph file, or --resume RUN to carry on a run\n$/],
+    ['a flag that does not apply to the optimizer', ['train', 'resources/journey/round-10.json', '--beta1', '0.8'], 2, /^error: --beta1 does not apply to sgd \(Adam and AdamW take betas; SGD has --momentum\)\n$/],
+    ['a schedule flag of another schedule', ['train', 'resources/journey/round-10.json', '--pct-start', '0.2'], 2, /^error: --pct-start applies to the oneCycle schedule, but the schedule is step; add --schedule onecycle\n$/],
     ['an eval of a folder that is no run', ['eval', 'resources'], 2, /resources is not a run folder/],
   ])('refuses %s in one line', async (_what, args, code, message) => {
     const result = await runCli(args);

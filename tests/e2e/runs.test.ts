@@ -109,4 +109,38 @@ describe('comparing runs', () => {
     await question.locator('button', { hasText: 'Delete the run' }).click();
     await expect.poll(() => rows.count()).toBe(1);
   }, 240_000);
+
+  it('trains a finished run one epoch further from the runs view, the table saying which split chose its best epoch', async () => {
+    const { page } = studio();
+    await openPreset(page, 'journey/round-09');
+    await page.click('[data-testid=view-train]');
+    await page.waitForSelector('[data-testid=train-backend] option[value=wasm]', { state: 'attached' });
+    await page.fill('[data-testid=train-epochs]', '1');
+    await page.fill('[data-testid=train-batchSize]', '32');
+    await page.fill('[data-testid=train-limit]', '128');
+    await page.click('[data-testid=train-start]');
+    await expect.poll(() => page.getAttribute('[data-testid=train-status]', 'data-status'), { timeout: 90_000 }).toBe('finished');
+    // The status names the split that chose the best epoch.
+    expect(await page.textContent('[data-testid=train-status]')).toMatch(/^Finished: best epoch 1 by validation accuracy [\d.]+ % \(test [\d.]+ %\)$/);
+
+    await page.click('[data-testid=view-runs]');
+    const row = page.locator('[data-testid=run-row]').first();
+    await row.waitFor();
+    expect(await row.locator('[data-testid=run-best-epoch]').textContent()).toBe('1 by val.');
+    expect(await row.locator('[data-testid=run-best-validation]').textContent()).toMatch(/^[\d.]+ %$/);
+
+    await row.locator('[data-testid=run-actions]').click();
+    await page.click('[data-testid=run-resume]');
+    expect(await page.inputValue('[data-testid=run-resume-epochs]')).toBe('6');
+    await page.fill('[data-testid=run-resume-epochs]', '2');
+    await page.click('[data-testid=run-resume-start]');
+    // It trains in the training view, its first epoch already on the charts.
+    await expect.poll(() => page.getAttribute('[data-testid=train-status]', 'data-status'), { timeout: 90_000 }).toBe('finished');
+    // Two epochs of train (while training and clean), validation and test accuracy.
+    expect(await page.getAttribute('[data-testid=chart-accuracy]', 'data-points')).toBe('8');
+
+    await page.click('[data-testid=view-runs]');
+    await expect.poll(() => row.locator('[data-testid=run-epochs]').textContent()).toBe('2');
+    expect(await page.locator('[data-testid=run-row]').count()).toBe(1);
+  }, 240_000);
 });

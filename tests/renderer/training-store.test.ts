@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StudioApi } from '../../main/api/contract.ts';
-import type { TrainingEvent } from '../../main/train/events.ts';
+import type { EpochEvent, TrainingEvent } from '../../main/train/events.ts';
 import { TrainingStore } from '../../renderer/src/training/training.svelte.ts';
 
 /** An engine whose startTraining sends `early` (for `runId`, and for another run) before it answers. */
@@ -64,10 +64,31 @@ describe('the training store', () => {
       params: { trainable: 9896, nonTrainable: 192 },
       epochs: 1,
       batchesPerEpoch: 20,
-      trainImages: 640,
+      trainImages: 587,
+      validationImages: 53,
       testImages: 640,
+      resumedAfter: 0,
     });
     expect(store.status).toBe('running');
     expect(store.message).toBe('Training on wasm');
+  });
+
+  it('resumes a run with the epochs its folder kept on the charts, up to the checkpoint it carries on from', async () => {
+    const { api, send } = eagerEngine('run-4', []);
+    const epoch = (n: number) => ({ type: 'epoch', epoch: n, testAccuracy: 0.9 + n / 100 }) as unknown as EpochEvent;
+    Object.assign(api, {
+      resumeTraining: async () => ({ runId: 'run-4' }),
+      runDetails: async () => ({ epochs: [epoch(1), epoch(2), epoch(3)] }),
+    });
+    const store = new TrainingStore(api);
+    const resumed = store.resume({ runId: 'folder', backend: 'auto' }, 'round 10');
+    expect(store.message).toBe('Resuming round 10…');
+    await resumed;
+    send('run-4', { type: 'started', backend: 'wasm', threads: 2, runDir: '/runs/folder', params: { trainable: 9896, nonTrainable: 192 }, epochs: 5, batchesPerEpoch: 20, trainImages: 587, validationImages: 53, testImages: 640, resumedAfter: 2 });
+    expect(store.message).toBe('Resumed after epoch 2, training on wasm, 2 threads');
+    // Epoch 3 of the folder was lost with the kill before its checkpoint: it is trained again.
+    expect(store.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    send('run-4', epoch(3));
+    expect(store.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
   });
 });

@@ -26,6 +26,7 @@ export function fakeService(): StudioCalls & { received: [string, unknown[]][] }
     listBackends: () => record('listBackends', [], []),
     previewDataset: (name) => Promise.reject(new StudioError(`unknown dataset "${name}"`)),
     startTraining: (request) => record('startTraining', [request], { runId: 'run-1' }),
+    resumeTraining: (request) => record('resumeTraining', [request], { runId: 'run-2' }),
     stopTraining: (runId) => record('stopTraining', [runId], undefined),
     activeRuns: () => record('activeRuns', [], []),
     listRuns: () => record('listRuns', [], { runs: [], skipped: [] }),

@@ -47,7 +47,9 @@ describe('cnn-studio train at a learning rate of 1e30', () => {
     expect(hasStackTrace(result.stderr)).toBe(false);
     const record = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
     expect(record).toMatchObject({ status: 'diverged', epochsDone: 0, error: expect.stringMatching(/^the training loss in epoch 1, batch 2 of 4, became NaN/) });
-    expect(readdirSync(runDir)).not.toContain('metrics.jsonl');
+    // No epoch ended; the batches before the one that diverged are kept, with their rates, and no NaN.
+    const metrics = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(metrics.map((line) => [line.type, line.epoch, Number.isFinite(line.loss), line.learningRate])).toEqual([['batch', 1, true, 1e30]]);
 
     const table = await runCli(['runs', out]);
     expect(table.stdout).toMatch(/│ diverged │/);
@@ -62,7 +64,12 @@ describe('cnn-studio train at a learning rate of 1e30', () => {
     expect(events.filter((e) => e.type === 'epoch' || e.type === 'finished')).toEqual([]);
     const runDir = runOf('round-10-learning-rate-schedule');
     const record = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
-    expect(record).toMatchObject({ status: 'diverged', error: 'the test loss after epoch 1 became NaN at learning rate 1e+30; lower the learning rate (try 1e+29) and train again' });
+    // The validation split is measured first, and its loss is the first to say so.
+    expect(record).toMatchObject({ status: 'diverged', error: 'the validation loss after epoch 1 became NaN at learning rate 1e+30; lower the learning rate (try 1e+29) and train again' });
+    // The batches of epoch 1 are kept; none of their figures is missing (JSON writes NaN as null).
+    const lines = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect([line.type, ...[line.loss, line.accuracy, line.learningRate].map(Number.isFinite)]).toEqual(['batch', true, true, true]);
     const listed = JSON.parse((await runCli(['runs', out, '--json'])).stdout);
     expect(listed.find((run: { dir: string }) => run.dir === runDir)).toMatchObject({ status: 'diverged', error: record.error, bestTestAccuracy: null });
   }, 120_000);

@@ -83,7 +83,7 @@ describe('the replicas of a pool', () => {
       const random = seededRandom(5);
       for (let step = 0; step < 4; step++) {
         const indices = Uint32Array.from({ length: 32 }, (_, i) => step * 32 + i);
-        await pool.step(fillBatch(dataset, dataset.train, indices, { rotate: 0, shift: 0 }, random), settings.learningRate);
+        await pool.step(fillBatch(dataset, dataset.train, indices, { rotate: 0, shift: 0 }, random), { learningRate: settings.learningRate, momentum: null });
       }
       const split = await pool.evaluate(dataset.test, { logits });
       const alone = await evaluateModel(tf, model, dataset, dataset.test, { logits });

@@ -18,7 +18,10 @@ describe('learning-rate schedules', () => {
   });
 
   it('one-cycle warms up to the peak, then anneals far below the start', () => {
-    const s = createSchedule(schedule({ type: 'oneCycle', maxLr: 0.1 }), 0.01, 10, 100);
+    // An older file's maxLr is the learning rate the schedule peaks at.
+    const settings = trainingSettingsSchema.parse({ learningRate: 0.01, schedule: { type: 'oneCycle', maxLr: 0.1 } });
+    expect(settings.learningRate).toBe(0.1);
+    const s = createSchedule(settings.schedule, settings.learningRate, 10, 100);
     const first = s.rate(0, 0);
     const peak = s.rate(2, 99); // 30 % of 1,000 steps
     const last = s.rate(9, 99);

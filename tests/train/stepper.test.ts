@@ -39,7 +39,7 @@ describe('the one-thread stepper', () => {
     const losses: [number, number][] = [];
     for (let step = 0; step < 40; step++) {
       const batch = fillBatch(mnist, mnist.train, Uint32Array.from({ length: 32 }, (_, i) => (step * 32 + i) % mnist.train.count), { rotate: 0, shift: 0 }, random);
-      const mine = await stepper.step(batch, settings.learningRate);
+      const mine = await stepper.step(batch, { learningRate: settings.learningRate, momentum: null });
       const x = tf.tensor4d(batch.images, [32, 28, 28, 1]);
       const y = tf.tensor2d(batch.labels, [32, 10]);
       const [loss] = (await theirs.model.trainOnBatch(x, y)) as number[];

@@ -67,7 +67,8 @@ describe('training round 10 on 640 MNIST images', () => {
 
   it('reports building the model, started, batches, one epoch event per epoch, then finished', () => {
     expect(events[0]).toEqual({ type: 'phase', phase: 'model', message: 'Building the model…' });
-    expect(events[1]).toMatchObject({ type: 'started', backend: 'wasm', params: { trainable: 9896, nonTrainable: 192 }, batchesPerEpoch: 20, trainImages: 640 });
+    // auto holds out a twelfth of the 640 images (53) for validation: 587 to train on, in 19 batches of 32.
+    expect(events[1]).toMatchObject({ type: 'started', backend: 'wasm', params: { trainable: 9896, nonTrainable: 192 }, batchesPerEpoch: 19, trainImages: 587, validationImages: 53, testImages: 640 });
     expect(events.some((e) => e.type === 'batch')).toBe(true);
     expect(epochs().map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5]);
     expect(events.at(-1)).toMatchObject({ type: 'finished', epochs: 5 });
@@ -79,9 +80,19 @@ describe('training round 10 on 640 MNIST images', () => {
     expect(last!.bestTestAccuracy).toBeGreaterThan(0.5);
   });
 
-  it('tracks the best test accuracy and its epoch', () => {
-    const best = epochs().reduce((a, b) => (b.testAccuracy > a.testAccuracy ? b : a));
-    expect(events.at(-1)).toMatchObject({ bestTestAccuracy: best.testAccuracy, bestEpoch: best.epoch });
+  it('chooses the best epoch on validation accuracy, and reports that epoch\'s test accuracy', () => {
+    const best = epochs().reduce((a, b) => (b.validationAccuracy! > a.validationAccuracy! ? b : a));
+    expect(events.at(-1)).toMatchObject({ selectedBy: 'validation', bestEpoch: best.epoch, bestValidationAccuracy: best.validationAccuracy, bestTestAccuracy: best.testAccuracy });
+    for (const e of epochs()) expect(e.validationAccuracy! * 53).toBeCloseTo(Math.round(e.validationAccuracy! * 53), 6);
+  });
+
+  it('measures train accuracy twice: while dropout and augmentation act, and in a clean pass', () => {
+    for (const e of epochs()) {
+      expect(e.cleanTrainAccuracy).not.toBeNull();
+      // The clean pass counts whole images out of the 587.
+      expect(e.cleanTrainAccuracy! * 587).toBeCloseTo(Math.round(e.cleanTrainAccuracy! * 587), 6);
+    }
+    expect(epochs().map((e) => e.cleanTrainAccuracy)).not.toEqual(epochs().map((e) => e.trainAccuracy));
   });
 
   it('leaks no tensors from epoch to epoch', () => {
@@ -106,7 +117,7 @@ describe('training round 10 on 640 MNIST images', () => {
 
   it('reports progress with images per second, ETA and the learning rate', () => {
     const batch = events.find((e) => e.type === 'batch')!;
-    expect(batch).toMatchObject({ epoch: 1, batches: 20, learningRate: 0.05 });
+    expect(batch).toMatchObject({ epoch: 1, batches: 19, learningRate: 0.05, momentum: null });
     if (batch.type !== 'batch') return;
     expect(batch.imagesPerSecond).toBeGreaterThan(0);
     expect(batch.runEtaSeconds).toBeGreaterThan(batch.epochEtaSeconds);
@@ -133,7 +144,9 @@ describe('cancelling', () => {
 
 describe('refusing a run that cannot work', () => {
   it.each([
-    ['a batch larger than the data', { batchSize: 1000, limit: 100 }, 'the batch size 1,000 is larger than the 100 training images'],
+    ['a batch larger than the data', { batchSize: 1000, limit: 100, validation: 'none' as const }, 'the batch size 1,000 is larger than the 100 training images'],
+    ['a batch larger than what the validation split leaves', { batchSize: 95, limit: 100 }, 'the batch size 95 is larger than the 92 training images left after holding out 8 for validation'],
+    ['a validation split that leaves nothing to train on', { validation: 100, limit: 100 }, 'the validation split of 100 images leaves no images to train on (MNIST has 100 training images within the limit of 100); hold out fewer, or set validation to none'],
   ])('refuses %s', async (_what, overrides, message) => {
     await expect(run(quickSettings(overrides))).rejects.toThrow(message);
   });

@@ -73,7 +73,9 @@ describe('the training-memory estimate', () => {
     ['plain SGD', { optimizer: 'sgd', momentum: 0 }, 3 * 4_608],
     ['Momentum', { optimizer: 'sgd', momentum: 0.9 }, 9_896 + 5 * 4_608],
     ['Nesterov', { optimizer: 'sgd', momentum: 0.9, nesterov: true }, 9_896 + 7 * 4_608],
-    ['Adam', { optimizer: 'adam', momentum: 0 }, 2 * 9_896 + 14 * 9_896],
+    ['Adam', { optimizer: 'adam', momentum: 0 }, 2 * 9_896 + 14 * 4_608],
+    ['AdamW with weight decay', { optimizer: 'adamw', momentum: 0, weightDecay: 0.01 }, 2 * 9_896 + 16 * 4_608],
+    ['Momentum with weight decay', { optimizer: 'sgd', momentum: 0.9, weightDecay: 5e-4 }, 9_896 + 7 * 4_608],
   ] as const)('keeps the optimizer state and update temporaries of %s', (_name, optimizer, values) => {
     expect(estimateTrainingMemory(analysis, { batchSize: 1, ...optimizer })!.optimizerBytes).toBe(values * 4);
   });

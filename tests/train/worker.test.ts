@@ -1,11 +1,13 @@
 /** Training in a separate process: events arrive, cancel stops it, and a bad request fails cleanly. */
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../main/runs/model-files.ts';
-import { readEpochMetrics, readRunRecord, RUN_FILES } from '../../main/runs/run-folder.ts';
+import { readBatchMetrics, readEpochMetrics, readRunRecord, RUN_FILES } from '../../main/runs/run-folder.ts';
+import { createSchedule } from '../../main/train/schedules.ts';
 import type { BatchEvent } from '../../main/train/events.ts';
 import { startTrainingProcess } from '../../main/train/worker/controller.ts';
 import { onlyRun, quickSettings, startWorker as start } from '../support/training.ts';
@@ -20,13 +22,39 @@ describe('the training process', () => {
     expect(events[3]).toMatchObject({ type: 'started', backend: 'wasm' });
 
     const dir = onlyRun(runsRoot);
-    expect(readdirSync(dir).sort()).toEqual([RUN_FILES.graph, RUN_FILES.metrics, 'models', RUN_FILES.record, RUN_FILES.settings].sort());
+    expect(readdirSync(dir).sort()).toEqual([RUN_FILES.checkpoint, RUN_FILES.graph, RUN_FILES.metrics, 'models', RUN_FILES.record, RUN_FILES.settings].sort());
     expect((await readEpochMetrics(dir)).map((m) => m.epoch)).toEqual([1, 2]);
+    // settings.json records the split as the number of images it held out: auto took 21 of 256.
+    expect(JSON.parse(readFileSync(join(dir, RUN_FILES.settings), 'utf8'))).toMatchObject({ validation: 21, epochs: 2 });
     expect(await readRunRecord(dir)).toMatchObject({ status: 'finished', epochsDone: 2, backend: 'wasm', params: { trainable: 9896 }, pid: expect.any(Number), host: hostname() });
     await tf.setBackend('cpu');
     const model = await loadModel(tf, join(dir, RUN_FILES.bestModel));
     expect(model.countParams()).toBe(10_088);
     model.dispose();
+  }, 120_000);
+
+  it('records where the run trained and the learning rate of the batches it reported', async () => {
+    const settings = quickSettings({ epochs: 2, limit: 256, batchSize: 16, schedule: { type: 'oneCycle' } });
+    const { handle, runsRoot } = start(settings);
+    expect((await handle.done).type).toBe('finished');
+    const dir = onlyRun(runsRoot);
+    const record = await readRunRecord(dir);
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    expect(record.environment).toMatchObject({ studio: pkg.version, node: process.version, backend: 'wasm', cpu: cpus()[0]!.model.trim(), cores: cpus().length });
+    expect(record.environment!.commit).toMatch(new RegExp(`^${head}(-dirty)?$`));
+    expect(record.environment!.backendDetail).toMatch(/^(no )?SIMD, \d+ threads?$/);
+
+    // The batch lines of both epochs, each with the one-cycle rate of its batch (235 images: 15 batches of 16).
+    const lines = await readBatchMetrics(dir);
+    expect(new Set(lines.map((line) => line.epoch))).toEqual(new Set([1, 2]));
+    expect(lines.every((line) => line.batch >= 1 && line.batch <= 15)).toBe(true);
+    const schedule = createSchedule(settings.schedule, settings.learningRate, 2, 15);
+    for (const line of lines) expect(line.learningRate).toBe(schedule.rate(line.epoch - 1, line.batch - 1));
+    expect(new Set(lines.map((line) => line.learningRate)).size).toBeGreaterThan(2);
+    // Each epoch's lines come before its epoch line.
+    const text = readFileSync(join(dir, RUN_FILES.metrics), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; epoch: number });
+    expect(text.findIndex((line) => line.type === 'epoch')).toBeGreaterThan(text.findIndex((line) => line.type === 'batch'));
   }, 120_000);
 
   // Three moments to stop at; 5,000 test images make the evaluation after an epoch outlast the

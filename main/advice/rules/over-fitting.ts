@@ -1,5 +1,8 @@
 /**
- * over-fitting: at the end of a run, train accuracy is well above test accuracy.
+ * over-fitting: at the end of a run, train accuracy is well above validation accuracy. The train
+ * figure is the clean pass after each epoch (no dropout, no augmentation); runs older than that
+ * pass have only the figure measured while those acted, and the note says which it used. Without
+ * a validation split the test accuracy stands in for it.
  *
  * Journey, rounds 7 → 8–9: "a large gap between train and test accuracy means over-fitting, and
  * dropout after every block closed it"; round 9 adds random rotation of ±7°. Averaged over the
@@ -22,7 +25,7 @@
 import { analyzeGraph } from '../../analysis/analyze.ts';
 import type { GraphDocument } from '../../graph/types.ts';
 import type { TrainingSettings } from '../../graph/training-settings.ts';
-import { describeWindow, lastFinite, mean } from '../epochs.ts';
+import { describeWindow, figureNames, heldOutFigure, lastFinite, mean, trainFigure } from '../epochs.ts';
 import { formatAccuracy, formatCount, formatNumber, formatPoints } from '../format.ts';
 import { dropoutCoverage } from '../graph-walk.ts';
 import type { AdviceOptions, RunContext, RunRule } from '../types.ts';
@@ -31,14 +34,16 @@ export const overFitting: RunRule = (run, options) => {
   const finding = overFitFinding(run, options);
   if (!finding) return [];
   const { window, train, test, gap, trainErrors, testErrors } = finding;
-  const errors = trainErrors > 0 ? `${(testErrors / trainErrors).toFixed(1)}× as many test errors as training errors` : 'with no training image wrong';
+  const names = figureNames(window.at(-1)!);
+  const split = names.heldOut.replace(' accuracy', '');
+  const errors = trainErrors > 0 ? `${(testErrors / trainErrors).toFixed(1)}× as many ${split} errors as training errors` : 'with no training image wrong';
   return [
     {
       rule: 'over-fitting',
       severity: 'warning',
       title: 'Over-fitting',
       message:
-        `Over ${describeWindow(window.length)} train accuracy averages ${formatAccuracy(train)} and test accuracy ${formatAccuracy(test)}, ` +
+        `Over ${describeWindow(window.length)} ${names.train} averages ${formatAccuracy(train)} and ${names.heldOut} ${formatAccuracy(test)}, ` +
         `a gap of ${formatPoints(gap)} (${errors}): the network learns the training images by heart. ${remedy(run.settings, run.graph)}`,
     },
   ];
@@ -49,11 +54,11 @@ export const overFitting: RunRule = (run, options) => {
  * comment for the premises). under-fitting asks too: a run that over-fits is not also under-fitting.
  */
 export function overFitFinding({ epochs, graph }: RunContext, options: AdviceOptions) {
-  const window = lastFinite(epochs, options.lastEpochs, (e) => [e.trainAccuracy, e.testAccuracy]);
+  const window = lastFinite(epochs, options.lastEpochs, (e) => [trainFigure(e), heldOutFigure(e)]);
   if (window.length === 0) return null;
-  if (window.some((e) => e.testAccuracy >= e.trainAccuracy)) return null;
-  const train = mean(window.map((e) => e.trainAccuracy));
-  const test = mean(window.map((e) => e.testAccuracy));
+  if (window.some((e) => heldOutFigure(e) >= trainFigure(e))) return null;
+  const train = mean(window.map(trainFigure));
+  const test = mean(window.map(heldOutFigure));
   const chance = chanceAccuracy(graph);
   if (train < (1 + chance) / 2 || test <= chance) return null;
   const gap = train - test;

@@ -8,17 +8,19 @@
  * epoch to the last. A loss that became NaN or rose is a learning rate too high, not too little
  * capacity, and the note says so.
  *
- * Premise, checked against the run: the test images are not fitted either. Train accuracy is
- * measured while dropout and augmentation act on the training images, so a network with heavy
- * dropout can report a low train figure while it classifies the test images well; when the test
- * accuracy reaches `underfitAccuracy`, the network has capacity enough and nothing is said. Nor is
+ * The train figure is the clean pass after each epoch where the run measured one (runs older than
+ * it: the running figure, measured while dropout and augmentation acted).
+ * Premise, checked against the run: the held-out images (validation, else test) are not fitted
+ * either. A train figure measured under heavy dropout can read low while the network classifies
+ * the held-out images well; when their accuracy reaches `underfitAccuracy`, the network has
+ * capacity enough and nothing is said. Nor is
  * a run that over-fits also under-fitting: a real run of round 10 on 64 images read 92.7 % train
  * (measured under dropout) and 64 % test, and was called both. The cure is checked against the
  * graph: heavy Dropout (rate 0.3 or more) is named as a likely cause.
  */
 import type { GraphDocument } from '../../graph/types.ts';
 import type { EpochEvent } from '../../train/events.ts';
-import { describeWindow, lastFinite, mean } from '../epochs.ts';
+import { describeWindow, heldOutFigure, lastFinite, mean, trainFigure } from '../epochs.ts';
 import { formatAccuracy, formatNumber, plural } from '../format.ts';
 import type { Advice, RunRule } from '../types.ts';
 import { overFitFinding } from './over-fitting.ts';
@@ -51,8 +53,8 @@ export const underFitting: RunRule = (run, options) => {
 
   const low = lowAccuracy(epochs, options.lastEpochs, options.underfitMinEpochs, options.underfitAccuracy);
   if (lossFell && low === undefined) return [];
-  const tested = lastFinite(epochs, options.lastEpochs, (e) => [e.testAccuracy]);
-  if (tested.length > 0 && mean(tested.map((e) => e.testAccuracy)) >= options.underfitAccuracy) return [];
+  const tested = lastFinite(epochs, options.lastEpochs, (e) => [heldOutFigure(e)]);
+  if (tested.length > 0 && mean(tested.map(heldOutFigure)) >= options.underfitAccuracy) return [];
   if (overFitFinding(run, options)) return [];
   const finding = !lossFell
     ? `The train loss did not fall over the run (${losses})`
@@ -73,8 +75,8 @@ function heavyDropout(graph: GraphDocument): string {
 
 function lowAccuracy(epochs: readonly EpochEvent[], count: number, minEpochs: number, threshold: number) {
   if (epochs.length < minEpochs) return undefined;
-  const window = lastFinite(epochs, count, (e) => [e.trainAccuracy]);
+  const window = lastFinite(epochs, count, (e) => [trainFigure(e)]);
   if (window.length === 0) return undefined;
-  const accuracy = mean(window.map((e) => e.trainAccuracy));
+  const accuracy = mean(window.map(trainFigure));
   return accuracy < threshold ? { accuracy, epochs: window.length } : undefined;
 }

@@ -5,6 +5,7 @@
  * replica waits with Atomics.wait and hears no events meanwhile. Bulk data (the batch, gradients,
  * images to evaluate, predictions) lies in SharedArrayBuffers.
  */
+import type { OptimizerState } from '../optimizers.ts';
 import type { MessagePort } from 'node:worker_threads';
 import type { ImageDataset, ImageSplit } from '../../data/dataset.ts';
 import type { SplitPredictions } from '../../evaluate/evaluate-model.ts';
@@ -25,7 +26,7 @@ export interface ReplicaInit {
   learningRate: number;
   /** Replica 0's weights (LayersModel.getWeights order) and optimizer state, which every replica starts from. */
   weights: Float32Array[];
-  optimizerWeights: { name: string; values: Float32Array; shape: number[] }[];
+  optimizerState: OptimizerState;
   dataset: Pick<ImageDataset, 'name' | 'shape' | 'classNames' | 'normalization'>;
   buffers: SharedStepBuffers;
   commands: MessagePort;

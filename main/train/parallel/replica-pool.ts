@@ -23,7 +23,9 @@ import type { GraphDocument } from '../../graph/types.ts';
 import { predictionsOf, shareSplit, sharePredictions, type ReplicaBackend, type ReplicaCommand, type ReplicaInit, type ReplicaMessage } from './protocol.ts';
 import { dropoutLayers, Replica, sliceStarts, type StepCommand } from './replica.ts';
 import { SharedStep } from './shared-step.ts';
-import type { BatchStepper, StepOutcome } from './stepper.ts';
+import type { StudioOptimizer } from '../optimizers.ts';
+import { trainableVariables } from './slice-gradients.ts';
+import type { BatchStepper, StepOutcome, StepRates } from './stepper.ts';
 
 /** How long a replica thread may take to load its backend and build its model. */
 const START_TIMEOUT_MS = 120_000;
@@ -59,7 +61,7 @@ export interface PoolOptions {
   backend: ReplicaBackend;
   replicas: number;
   model: tfjs.LayersModel;
-  optimizer: tfjs.Optimizer;
+  optimizer: StudioOptimizer;
   graph: GraphDocument;
   settings: TrainingSettings;
   dataset: ImageDataset;
@@ -117,9 +119,7 @@ export class ReplicaPool implements BatchStepper {
   private async startThreads(): Promise<void> {
     const { model, optimizer, dataset } = this.options;
     const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
-    const optimizerWeights = await Promise.all(
-      (await optimizer.getWeights()).map(async ({ name, tensor }) => ({ name, values: (await tensor.data()) as Float32Array, shape: tensor.shape as number[] })),
-    );
+    const optimizerState = optimizer.exportState(trainableVariables(model));
     const ready: Promise<void>[] = [];
     for (let index = 1; index < this.options.replicas; index++) {
       const channel = new MessageChannel();
@@ -131,7 +131,7 @@ export class ReplicaPool implements BatchStepper {
         settings: this.options.settings,
         learningRate: this.options.learningRate,
         weights,
-        optimizerWeights,
+        optimizerState,
         dataset: { name: dataset.name, shape: dataset.shape, classNames: dataset.classNames, normalization: dataset.normalization },
         buffers: this.shared.buffers,
         commands: channel.port2,
@@ -195,7 +195,7 @@ export class ReplicaPool implements BatchStepper {
     }
   }
 
-  async step(batch: BatchArrays, learningRate: number): Promise<StepOutcome> {
+  async step(batch: BatchArrays, rates: StepRates): Promise<StepOutcome> {
     if (this.failureMessage !== null) await this.failure;
     const set = this.steps++ & 1;
     const { shared } = this;
@@ -206,7 +206,7 @@ export class ReplicaPool implements BatchStepper {
       set,
       batch: batch.size,
       starts: sliceStarts(batch.size, this.threads),
-      learningRate,
+      rates,
       dropoutSeeds: dropoutLayers(this.options.model).map((layer) => layer.seed ?? null),
     };
     this.command(command);

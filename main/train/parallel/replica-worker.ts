@@ -16,6 +16,7 @@ import { describeError } from '../../errors.ts';
 import { predictRange } from '../../evaluate/evaluate-model.ts';
 import { watchWasmHeap } from '../out-of-memory.ts';
 import { buildTrainingModel } from '../training-model.ts';
+import { trainableVariables } from './slice-gradients.ts';
 import { predictionsOf, splitOf, type EvaluateCommand, type ReplicaCommand, type ReplicaInit, type ReplicaMessage } from './protocol.ts';
 import { Replica } from './replica.ts';
 import { SharedStep } from './shared-step.ts';
@@ -51,9 +52,7 @@ async function start(): Promise<Replica> {
   const weights = init.weights.map((values, i) => tf.tensor(values, model.weights[i]!.shape as number[]));
   model.setWeights(weights);
   tf.dispose(weights);
-  if (init.optimizerWeights.length > 0) {
-    await optimizer.setWeights(init.optimizerWeights.map(({ name, values, shape }) => ({ name, tensor: tf.tensor(values, shape) })));
-  }
+  optimizer.importState(trainableVariables(model), init.optimizerState);
   return new Replica(tf, init.index, model, optimizer, shared);
 }
 

@@ -18,7 +18,9 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TensorFlow } from '../../compile/to-tfjs.ts';
+import type { StudioOptimizer } from '../optimizers.ts';
 import { updateInPlace } from './in-place-update.ts';
+import { setRates, type StepRates } from './stepper.ts';
 import { sliceGradients, trainableVariables } from './slice-gradients.ts';
 import type { SharedStep } from './shared-step.ts';
 
@@ -31,7 +33,7 @@ export interface StepCommand {
   batch: number;
   /** Replica r trains on images [starts[r], starts[r + 1]) of the batch; replicas with an empty slice sit the step out. */
   starts: number[];
-  learningRate: number;
+  rates: StepRates;
   /** The seed of each Dropout layer for this batch (replica 0's; the others derive theirs), null without. */
   dropoutSeeds: (number | null)[];
 }
@@ -66,7 +68,7 @@ export class Replica {
     private readonly tf: TensorFlow,
     readonly index: number,
     readonly model: tfjs.LayersModel,
-    readonly optimizer: tfjs.Optimizer,
+    readonly optimizer: StudioOptimizer,
     private readonly shared: SharedStep,
   ) {
     this.variables = trainableVariables(model);
@@ -125,7 +127,7 @@ export class Replica {
     const active = activeReplicas(command);
     const gradient = addUp(active.map((r) => shared.gradientSlot(command.set, r)), 1);
     const state = addUp(active.map((r) => shared.stateSlot(command.set, r)), active.length);
-    this.setLearningRate(command.learningRate);
+    setRates(this.optimizer, command.rates);
     const offsets: number[] = [];
     let at = 0;
     for (const variable of this.variables) {
@@ -154,13 +156,6 @@ export class Replica {
       correct += result.correct;
     }
     return { loss, correct };
-  }
-
-  private setLearningRate(rate: number): void {
-    const settable = this.optimizer as unknown as { setLearningRate?: (rate: number) => void; learningRate: number };
-    if (settable.learningRate === rate) return;
-    if (typeof settable.setLearningRate === 'function') settable.setLearningRate(rate);
-    else settable.learningRate = rate;
   }
 }
 

@@ -16,6 +16,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { TrainingProgram } from '../../backends/wasm/program/training-program.ts';
 import type { TensorFlow } from '../../compile/to-tfjs.ts';
+import { smoothTargets } from '../loss.ts';
 import { crossEntropyOf } from '../training-model.ts';
 
 export interface SliceGradients {
@@ -27,7 +28,7 @@ export interface SliceGradients {
   correct: number;
 }
 
-/** A slice of a batch: normalised images and one-hot (or smoothed) targets, rows of `classes`. */
+/** A slice of a batch: normalised images and one-hot targets, rows of `classes`. */
 export interface Slice {
   images: Float32Array;
   targets: Float32Array;
@@ -70,7 +71,9 @@ export function sliceGradients(tf: TensorFlow, model: tfjs.LayersModel, slice: S
   try {
     const program = programFor(tf, model);
     if (program) {
-      const step = program.run({ dataId: x.dataId, shape: x.shape, dtype: x.dtype }, slice.targets, share);
+      const { labelSmoothing } = crossEntropyOf(model)!;
+      const targets = labelSmoothing === 0 ? slice.targets : smoothTargets(slice.targets, slice.classes, labelSmoothing);
+      const step = program.run({ dataId: x.dataId, shape: x.shape, dtype: x.dtype }, targets, share);
       return { grads: step.grads.map((g) => tf.engine().makeTensorFromTensorInfo(g)), loss: step.loss, correct: step.correct };
     }
     return throughTensorFlow(tf, model, x, slice, share, penalties);

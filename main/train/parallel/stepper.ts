@@ -11,6 +11,7 @@ import { evaluateModel } from '../../evaluate/evaluate-model.ts';
 import type { Evaluation } from '../../evaluate/types.ts';
 import type { TrainingSettings } from '../../graph/training-settings.ts';
 import type { GraphDocument } from '../../graph/types.ts';
+import type { StudioOptimizer } from '../optimizers.ts';
 import { threadsFor } from '../thread-count.ts';
 import { updateInPlace } from './in-place-update.ts';
 import { ReplicaPool } from './replica-pool.ts';
@@ -22,11 +23,24 @@ export interface StepOutcome {
   accuracy: number;
 }
 
+/** What the schedule sets for one step. */
+export interface StepRates {
+  learningRate: number;
+  /** SGD's momentum or Adam's β1 as one-cycle cycles it; null: the optimizer's own. */
+  momentum: number | null;
+}
+
+/** Sets a step's rates on an optimizer. */
+export function setRates(optimizer: StudioOptimizer, rates: StepRates): void {
+  optimizer.setLearningRate(rates.learningRate);
+  if (rates.momentum !== null) optimizer.setMomentum(rates.momentum);
+}
+
 export interface BatchStepper {
   /** Threads (replicas) the steps run on. */
   readonly threads: number;
-  /** One optimizer step on a batch of normalised images and one-hot labels, at this learning rate. */
-  step(batch: BatchArrays, learningRate: number): Promise<StepOutcome>;
+  /** One optimizer step on a batch of normalised images and one-hot labels, at these rates. */
+  step(batch: BatchArrays, rates: StepRates): Promise<StepOutcome>;
   /** The model on a split, every image predicted once. */
   evaluate(split: ImageSplit, options: { logits: boolean; maxMisclassified?: number }): Promise<Evaluation>;
   /** Live tensors in every replica (as of the last evaluation for the replica threads). */
@@ -41,13 +55,13 @@ export class LocalStepper implements BatchStepper {
   constructor(
     private readonly tf: TensorFlow,
     private readonly model: tfjs.LayersModel,
-    private readonly optimizer: tfjs.Optimizer,
+    private readonly optimizer: StudioOptimizer,
     private readonly dataset: ImageDataset,
   ) {}
 
-  async step(batch: BatchArrays, learningRate: number): Promise<StepOutcome> {
+  async step(batch: BatchArrays, rates: StepRates): Promise<StepOutcome> {
     const { tf, dataset } = this;
-    void learningRate; // the trainer sets it on the optimizer
+    setRates(this.optimizer, rates);
     const classes = dataset.classNames.length;
     const imageSize = dataset.shape[0] * dataset.shape[1] * dataset.shape[2];
     const slice = { images: batch.images.subarray(0, batch.size * imageSize), targets: batch.labels.subarray(0, batch.size * classes), size: batch.size, imageShape: dataset.shape, classes };
@@ -77,7 +91,7 @@ export interface StepperOptions {
   backend: string;
   threads: number;
   model: tfjs.LayersModel;
-  optimizer: tfjs.Optimizer;
+  optimizer: StudioOptimizer;
   graph: GraphDocument;
   settings: TrainingSettings;
   dataset: ImageDataset;

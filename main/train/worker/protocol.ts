@@ -15,6 +15,11 @@ export const startMessage = z.strictObject({
   initialWeights: z.string().optional(),
   /** Threads to train on; absent: one per core (train/threads.ts). */
   threads: z.number().int().min(1).max(MAX_THREADS).optional(),
+  /**
+   * Carry on the run in `runDir` from its checkpoint, to `epochs` in all (default: those it was to
+   * reach); the graph and settings are then the run's own, and `graph`, `settings` and `runsRoot` unused.
+   */
+  resume: z.strictObject({ runDir: z.string(), epochs: z.number().int().min(1).max(10_000).optional() }).optional(),
 });
 
 export const cancelMessage = z.strictObject({ type: z.literal('cancel') });

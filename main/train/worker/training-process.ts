@@ -84,6 +84,12 @@ function receive(raw: unknown): void {
 }
 
 async function start(message: StartMessage): Promise<void> {
+  if (message.resume) {
+    const { runDir, epochs } = message.resume;
+    const threads = message.threads === undefined ? {} : { threads: message.threads };
+    await runTraining({ backend: message.backend, ...threads, resume: { runDir, ...(epochs !== undefined ? { epochs } : {}) } }, send, () => stop);
+    return;
+  }
   const graph = parseGraphDocument(message.graph);
   if (!graph.ok) {
     send({ type: 'failed', error: `the graph does not load: ${graph.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}` });

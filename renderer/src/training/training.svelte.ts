@@ -27,6 +27,8 @@ export class TrainingStore {
   batchLoss: [number, number][] = $state.raw([]);
   /** The learning rate each reported batch used: [batch in the run, rate]. */
   batchRate: [number, number][] = $state.raw([]);
+  /** The momentum (Adam's β1) of each reported batch while one-cycle cycles it: [batch in the run, momentum]. */
+  batchMomentum: [number, number][] = $state.raw([]);
 
   /**
    * Events heard while startTraining has not answered yet, by run id: the training process speaks
@@ -79,15 +81,44 @@ export class TrainingStore {
     this.status = 'starting';
     // The engine says what it loads next (phase events); until then, the process is starting.
     this.message = 'Starting the training process…';
+    await this.claim(() => this.api.startTraining(request));
+  }
+
+  /** Starts a run with `call` and makes it this store's, with whatever it said before the answer; false when it did not start. */
+  private async claim(call: () => Promise<{ runId: string }>): Promise<boolean> {
     try {
-      const { runId } = await this.api.startTraining(request);
+      const { runId } = await call();
       this.runId = runId;
       for (const event of this.unclaimed.get(runId) ?? []) this.apply(event);
+      return true;
     } catch (error) {
       this.status = 'failed';
       this.message = (error as Error).message;
+      return false;
     } finally {
       this.unclaimed.clear();
+    }
+  }
+
+  /**
+   * Carries on a run from its checkpoint. The epochs it trained before are shown at once (from its
+   * folder), so the charts read as one run.
+   */
+  async resume(request: Parameters<StudioApi['resumeTraining']>[0], name: string): Promise<void> {
+    this.reset();
+    this.status = 'starting';
+    this.message = `Resuming ${name}…`;
+    if (!(await this.claim(() => this.api.resumeTraining(request)))) return;
+    const runId = this.runId;
+    try {
+      const details = await this.api.runDetails(request.runId);
+      if (this.runId !== runId) return;
+      // Events of the resumed run may have come in meanwhile: they win, and epochs past the checkpoint are trained again.
+      const after = this.started?.resumedAfter ?? Infinity;
+      const earlier = details.epochs.filter((e) => e.epoch <= after && !this.epochs.some((live) => live.epoch === e.epoch));
+      this.epochs = [...earlier, ...this.epochs].sort((a, b) => a.epoch - b.epoch);
+    } catch {
+      // The charts then start at the resumed epoch; the run itself goes on.
     }
   }
 
@@ -108,6 +139,7 @@ export class TrainingStore {
     this.epochs = [];
     this.batchLoss = [];
     this.batchRate = [];
+    this.batchMomentum = [];
   }
 
   private apply(event: TrainingEvent): void {
@@ -118,12 +150,16 @@ export class TrainingStore {
       case 'started':
         this.started = event;
         this.status = 'running';
-        this.message = `Training on ${event.backend}, ${event.threads} thread${event.threads === 1 ? '' : 's'}`;
+        const where = `${event.backend}, ${event.threads} thread${event.threads === 1 ? '' : 's'}`;
+        this.message = event.resumedAfter > 0 ? `Resumed after epoch ${event.resumedAfter}, training on ${where}` : `Training on ${where}`;
+        // Only the epochs up to the checkpoint are kept; the resumed run trains the rest again.
+        this.epochs = this.epochs.filter((e) => e.epoch <= event.resumedAfter);
         return;
       case 'batch': {
         const step = globalBatch(event);
         this.batchLoss = [...this.batchLoss, [step, lossSincePrevious(this.progress, event)]];
         this.batchRate = [...this.batchRate, [step, event.learningRate]];
+        if (event.momentum !== null) this.batchMomentum = [...this.batchMomentum, [step, event.momentum]];
         this.progress = event;
         return;
       }
@@ -132,7 +168,7 @@ export class TrainingStore {
         return;
       case 'finished':
         this.status = 'finished';
-        this.message = `Finished: best test accuracy ${(event.bestTestAccuracy * 100).toFixed(2)} % at epoch ${event.bestEpoch}`;
+        this.message = `Finished: ${describeBest(event)}`;
         return;
       case 'cancelled':
         this.status = 'cancelled';
@@ -148,6 +184,13 @@ export class TrainingStore {
         return;
     }
   }
+}
+
+/** "best epoch 7 by validation accuracy 99.40 % (test 99.41 %)", or by test accuracy for a run without a validation split. */
+export function describeBest(best: { bestEpoch: number; selectedBy: 'validation' | 'test'; bestValidationAccuracy: number | null; bestTestAccuracy: number }): string {
+  const percent = (value: number) => `${(value * 100).toFixed(2)} %`;
+  if (best.selectedBy === 'test') return `best epoch ${best.bestEpoch} by test accuracy ${percent(best.bestTestAccuracy)} (no validation split)`;
+  return `best epoch ${best.bestEpoch} by validation accuracy ${percent(best.bestValidationAccuracy ?? NaN)} (test ${percent(best.bestTestAccuracy)})`;
 }
 
 const STATUS_WORDS: Record<FolderStatus | 'disconnected' | 'idle' | 'starting', string> = {
