@@ -70,7 +70,7 @@ describe('the training store', () => {
       resumedAfter: 0,
     });
     expect(store.status).toBe('running');
-    expect(store.message).toBe('Training on wasm');
+    expect(store.message).toBe('Training on wasm, 1 thread');
   });
 
   it('resumes a run with the epochs its folder kept on the charts, up to the checkpoint it carries on from', async () => {

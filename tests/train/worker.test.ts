@@ -14,10 +14,10 @@ import { onlyRun, quickSettings, startWorker as start } from '../support/trainin
 
 describe('the training process', () => {
   it('trains and writes a run folder: graph, settings, one metrics line per epoch, reloadable models', async () => {
-    const { handle, events, runsRoot } = start(quickSettings({ epochs: 2, limit: 256 }));
+    const { handle, events, runsRoot } = start(quickSettings({ epochs: 2, limit: 256 }), undefined, undefined, undefined, 1);
     const final = await handle.done;
     expect(final).toMatchObject({ type: 'finished', epochs: 2 });
-    // What the studio's status line says before the first batch.
+    // What the studio's status line says before the first batch (one thread: no threads to start).
     expect(events.slice(0, 4).map((e) => (e.type === 'phase' ? e.message : e.type))).toEqual(['Starting the wasm backend…', 'Loading MNIST…', 'Building the model…', 'started']);
     expect(events[3]).toMatchObject({ type: 'started', backend: 'wasm' });
 
@@ -43,7 +43,7 @@ describe('the training process', () => {
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
     expect(record.environment).toMatchObject({ studio: pkg.version, node: process.version, backend: 'wasm', cpu: cpus()[0]!.model.trim(), cores: cpus().length });
     expect(record.environment!.commit).toMatch(new RegExp(`^${head}(-dirty)?$`));
-    expect(record.environment!.backendDetail).toMatch(/^(no )?SIMD, \d+ threads?$/);
+    expect(record.environment!.backendDetail).toMatch(/^(no )?SIMD(, FMA)?, \d+ threads?$/);
 
     // The batch lines of both epochs, each with the one-cycle rate of its batch (235 images: 15 batches of 16).
     const lines = await readBatchMetrics(dir);
