@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { layerNames } from '../../main/compile/layer-names.ts';
 import { runFeatureMaps } from '../../main/evaluate/evaluate-run.ts';
 import { loadModel } from '../../main/runs/model-files.ts';
+import { readEpochMetrics } from '../../main/runs/run-folder.ts';
 import { hasStackTrace, runCli } from '../support/cli.ts';
 import { graphOf, type RawNode } from '../support/graphs.ts';
 
@@ -66,8 +67,8 @@ describe('block ids that are names of Object.prototype members', () => {
     const evaluation = await runCli(['eval', runDir, '--json']);
     expect(evaluation.stderr).toBe('');
     expect(evaluation.code).toBe(0);
-    const epoch = JSON.parse(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim());
-    expect(JSON.parse(evaluation.stdout).accuracy).toBeCloseTo(epoch.testAccuracy, 6);
+    const [epoch] = await readEpochMetrics(runDir);
+    expect(JSON.parse(evaluation.stdout).accuracy).toBeCloseTo(epoch!.testAccuracy, 6);
     expect((await runCli(['eval', runDir, '--model', 'last'])).code).toBe(0);
 
     // The studio finds each block's layer in the reloaded model.

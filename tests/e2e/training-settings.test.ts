@@ -30,10 +30,10 @@ const RECIPE = {
   epochs: 2,
   batchSize: 8,
   optimizer: 'sgd',
-  learningRate: 0.02,
+  learningRate: 0.1,
   momentum: 0.8,
   nesterov: true,
-  schedule: { type: 'oneCycle', maxLr: 0.1, pctStart: 0.25, divFactor: 10, finalDivFactor: 100 },
+  schedule: { type: 'oneCycle', pctStart: 0.25, divFactor: 10, finalDivFactor: 100 },
   augment: { rotate: 5, shift: 1 },
   seed: 7,
   limit: 24,
@@ -57,7 +57,7 @@ describe('the training recipe of a design', () => {
     expect(await shown('limit')).toBe('24');
     expect(await page.isChecked('[data-testid=train-nesterov]')).toBe(true);
     expect(await shown('schedule')).toBe('oneCycle');
-    expect(await shown('schedule-maxLr')).toBe('0.1');
+    expect(await shown('learningRate')).toBe('0.1');
     expect(await shown('schedule-pctStart')).toBe('0.25');
     expect(await shown('augment-rotate')).toBe('5');
     // Opening the design and looking at its recipe changes nothing.
@@ -67,8 +67,9 @@ describe('the training recipe of a design', () => {
     await expect.poll(() => page.getAttribute('[data-testid=train-status]', 'data-status'), { timeout: 60_000 }).toBe('finished');
     const runs = join(workspace, 'runs');
     const settings = JSON.parse(readFileSync(join(runs, readdirSync(runs)[0]!, 'settings.json'), 'utf8'));
-    // The server resolves the folder against the workspace; everything else arrives as the file says.
-    expect(settings).toEqual({ ...RECIPE, dataset: `idx:${join(workspace, 'digits')}` });
+    // The server resolves the folder against the workspace; everything else arrives as the file
+    // says, with the defaults of what it leaves out (the validation split as the images it held out).
+    expect(settings).toMatchObject({ ...RECIPE, dataset: `idx:${join(workspace, 'digits')}`, validation: 2 });
 
     // An edit in the panel is an edit of the design: refused values stay out, accepted ones are saved.
     await page.fill('[data-testid=train-seed]', '-3');
@@ -83,6 +84,7 @@ describe('the training recipe of a design', () => {
     await expect.poll(() => page.textContent('[data-testid=notice]')).toContain('Saved');
     const saved = JSON.parse(readFileSync(file, 'utf8')).training;
     const { limit: _limit, ...unlimited } = RECIPE;
-    expect(saved).toEqual({ ...unlimited, seed: 9, schedule: { type: 'plateau', factor: 0.1, patience: 4, minLr: 0 } });
+    // The panel writes the whole recipe, defaults included, so the file says what the run will do.
+    expect(saved).toMatchObject({ ...unlimited, seed: 9, schedule: { type: 'plateau', factor: 0.1, patience: 4, minLr: 0 } });
   }, 120_000);
 });

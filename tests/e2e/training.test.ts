@@ -2,6 +2,7 @@
  * Training from the studio in Chromium: progress and charts move while it runs, and Stop stops
  * it. Each test starts from a fresh studio.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -48,7 +49,13 @@ describe('the training panel', () => {
     await expect.poll(() => page.textContent('[data-testid=train-progress]'), { timeout: 30_000 }).not.toBe(first);
     expect(await page.textContent('[data-testid=train-status]')).toContain('Training on wasm');
     const statuses = await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses);
-    expect(statuses.slice(0, statuses.findIndex((s) => s.startsWith('Training on')))).toEqual(['Starting the training process…', 'Starting the fastest backend…', 'Loading MNIST…', 'Building the model…']);
+    expect(statuses.slice(0, statuses.findIndex((s) => s.startsWith('Training on')))).toEqual([
+      'Starting the training process…',
+      'Starting the fastest backend…',
+      'Loading MNIST…',
+      'Building the model…',
+      ...(availableParallelism() > 1 ? [`Starting ${availableParallelism()} training threads…`] : []),
+    ]);
     // The batch chart is the batches' own loss, and the epoch charts tick at whole epochs.
     expect((await page.getAttribute('[data-testid=chart-loss]', 'data-x-ticks'))!.split(' ').every((tick) => Number.isInteger(Number(tick)))).toBe(true);
     expect(Number(await page.getAttribute('[data-testid=chart-accuracy]', 'data-y-max'))).toBeGreaterThan(1);

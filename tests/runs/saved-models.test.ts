@@ -34,7 +34,7 @@ describe('a run with no saved model', () => {
     const [summary] = await listRuns(join(runDir, '..'));
     expect(summary).toMatchObject({ status: 'cancelled', models: { best: false, last: false, missing: why } });
     const table = await runCli(['runs', join(runDir, '..')]);
-    expect(table.stdout).toMatch(/│ wasm +│ none +│/);
+    expect(table.stdout).toMatch(/│ wasm( × \d+)? +│ none +│/);
     expect(table.stdout).toContain(`${basename(runDir)} has no saved model: ${why}`);
   });
 
