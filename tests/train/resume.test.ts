@@ -43,9 +43,9 @@ function measured({ seconds: _s, imagesPerSecond: _i, tensors: _t, ...rest }: Ep
   return rest;
 }
 
-/** Trains to the end in a real training process; the run folder. */
-async function trainToTheEnd(settings: TrainingSettings): Promise<string> {
-  const { handle, runsRoot } = startWorker(settings);
+/** Trains to the end in a real training process (on `threads`, default one per core); the run folder. */
+async function trainToTheEnd(settings: TrainingSettings, threads?: number): Promise<string> {
+  const { handle, runsRoot } = startWorker(settings, undefined, undefined, undefined, threads);
   const final = await handle.done;
   expect(final.type).toBe('finished');
   return onlyRun(runsRoot);
@@ -106,11 +106,27 @@ describe('training a finished run further', () => {
   }, 180_000);
 });
 
+describe('the threads of a resumed run', () => {
+  it("are the run's own unless --threads says otherwise: the same seed and thread count repeat a run", async () => {
+    const dir = await trainToTheEnd(quickSettings({ epochs: 1, limit: 200 }), 3);
+    const started = async (extra: string[], epochs: string) => {
+      const result = await runCli(['train', '--resume', dir, '--epochs', epochs, '--json', ...extra], { timeoutMs: 120_000 });
+      expect(result.code).toBe(0);
+      return result.stdout.trim().split('\n').map((line) => JSON.parse(line)).find((event) => event.type === 'started');
+    };
+    expect(await started([], '2')).toMatchObject({ threads: 3, resumedAfter: 1 });
+    expect(await readRunRecord(dir)).toMatchObject({ threads: 3 });
+    expect(await started(['--threads', '1'], '3')).toMatchObject({ threads: 1, resumedAfter: 2 });
+    expect(await readRunRecord(dir)).toMatchObject({ threads: 1, epochsDone: 3 });
+  }, 240_000);
+});
+
 describe('a run that cannot be resumed says why, in one line', () => {
   it.each([
     [['--lr', '0.5', '--seed', '4'], '--lr, --seed cannot change a resumed run: it carries on with the settings it trained with (its settings.json); start a new run to change them'],
     [['resources/journey/round-10.json'], "--resume carries on the run's own graph; leave out resources/journey/round-10.json"],
     [['--no-save'], '--no-save cannot go with --resume: a resumed run carries on in its own folder'],
+    [['--weights', 'model.onnx'], '--weights cannot go with --resume: a resumed run carries on from its own checkpoint'],
   ])('refuses the flags %j', async (extra, message) => {
     const result = await runCli(['train', '--resume', 'runs/whatever', ...extra]);
     expect(result.code).toBe(2);
