@@ -24,7 +24,7 @@ export const AUGMENT_PY = String.raw`
 
 def augment(images, settings, generator):
     """Randomly transformed and erased copies of a batch (N, C, H, W) of values in [0, 1]."""
-    rotate, shift, scale, shear, erase = (settings[k] for k in ("rotate", "shift", "scale", "shear", "erase"))
+    rotate, shift, scale, shear = (settings[k] for k in ("rotate", "shift", "scale", "shear"))
     n = images.shape[0]
     uniform = lambda low, high, *shape: torch.rand(n, *shape, generator=generator, dtype=torch.float64) * (high - low) + low
     if rotate or shift or scale or shear:
@@ -32,13 +32,9 @@ def augment(images, settings, generator):
         factor = uniform(1 - scale, 1 + scale) if scale else torch.ones(n, dtype=torch.float64)
         skew = uniform(-shear, shear) if shear else torch.zeros(n, dtype=torch.float64)
         images = transform(images, angle, dx, dy, factor, skew)
-    if erase:
-        (area_low, area_high), (ratio_low, ratio_high) = settings["eraseArea"], settings["eraseRatio"]
-        boxes = erasures(
-            images.shape[2], images.shape[3], erase, uniform(0, 1), uniform(area_low, area_high, 10),
-            torch.exp(uniform(math.log(ratio_low), math.log(ratio_high), 10)), uniform(0, 1), uniform(0, 1),
-        )
-        images = erased(images, boxes)
+    if settings["erase"]:
+        draw = lambda *shape: torch.rand(n, *shape, generator=generator, dtype=torch.float64)
+        images = erased(images, erasures(images.shape[2], images.shape[3], settings, draw(), draw(10), draw(10), draw(), draw()))
     return images
 
 
@@ -65,15 +61,20 @@ def transform(images, angle, dx, dy, scale=None, shear=None):
     return F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
 
 
-def erasures(height, width, chance, coin, area_share, ratio, top_draw, left_draw):
-    """RandomErasing's rectangles (top, left, height, width), one row per image, height 0 for none: from a coin in [0, 1) per image, ten tries' area shares and ratios each, and a draw in [0, 1) each for the top and left."""
-    erased_area = height * width * area_share
+def erasures(height, width, settings, coin, area_draw, ratio_draw, top_draw, left_draw):
+    """RandomErasing's rectangles (top, left, height, width), one row per image, height 0 for none, from uniform
+    draws in [0, 1): a coin per image, ten tries' area and ratio draws each, one draw each for the top and left."""
+    (area_low, area_high), (ratio_low, ratio_high) = settings["eraseArea"], settings["eraseRatio"]
+    erased_area = height * width * (area_low + (area_high - area_low) * area_draw)
+    log_low, log_high = math.log(ratio_low), math.log(ratio_high)
+    ratio = torch.exp(log_low + (log_high - log_low) * ratio_draw)
+    # torch.round rounds halves to even, as Python's round() in torchvision does.
     heights = torch.round(torch.sqrt(erased_area * ratio))
     widths = torch.round(torch.sqrt(erased_area / ratio))
     fits = (heights < height) & (widths < width)
     first = torch.argmax(fits.to(torch.int64), dim=1)
     rows = torch.arange(len(coin))
-    chosen = fits[rows, first] & (coin < chance)
+    chosen = fits[rows, first] & (coin < settings["erase"])
     h = torch.where(chosen, heights[rows, first], torch.zeros_like(coin))
     w = torch.where(chosen, widths[rows, first], torch.zeros_like(coin))
     top = torch.floor(top_draw * (height - h + 1))
