@@ -459,8 +459,9 @@ describe.skipIf(!runTorch)('the exported training script\'s runs', () => {
     const one = await run(PYTHON, [join(exported, 'train.py'), ...args], folder);
     expect(one.code, one.output).toBe(0);
     // Debian 12's PyTorch 1.13 on Python 3.11 cannot parse torchrun's default --redirects 0 and --tee 0
-    // (an IntFlag change in 3.11); any other value works.
-    const two = await run(PYTHON, ['-m', 'torch.distributed.run', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', join(exported, 'train.py'), ...args], folder);
+    // (an IntFlag change in 3.11); any other value works. --standalone takes a free port: the
+    // default 29500 may be another test's on a shared machine.
+    const two = await run(PYTHON, ['-m', 'torch.distributed.run', '--standalone', '--nproc_per_node=2', '--redirects', '1', '--tee', '1', join(exported, 'train.py'), ...args], folder);
     expect(two.code, two.output).toBe(0);
     const folders = readdirSync(runs).filter((name) => name !== 'studio-run').sort();
     expect(folders).toHaveLength(2);
