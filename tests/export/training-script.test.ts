@@ -449,6 +449,11 @@ describe.skipIf(!runTorch)('the exported training script computes what the studi
 
 // ── training, and its runs in the studio ─────────────────────────────────────
 
+/** The lines of a run's metrics.jsonl. */
+function metricLines(dir: string): Record<string, unknown>[] {
+  return readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 describe.skipIf(!runTorch)('the exported training script\'s runs', () => {
   const data = mnistFolder();
   let single: string;
@@ -486,14 +491,18 @@ describe.skipIf(!runTorch)('the exported training script\'s runs', () => {
     expect(readdirSync(pair).sort()).toEqual(['graph.json', 'metrics.jsonl', 'models', 'run.json', 'settings.json']);
     // The split as the studio records it: a twelfth of the 1,000 images, rounded.
     expect(JSON.parse(readFileSync(join(pair, 'settings.json'), 'utf8'))).toMatchObject({ epochs: 1, limit: 1000, batchSize: 128, learningRate: 0.05, validation: 83 });
-    const epoch = JSON.parse(readFileSync(join(pair, 'metrics.jsonl'), 'utf8').trim().split('\n')[0]!) as Record<string, unknown>;
+    const lines = metricLines(pair);
+    const epoch = lines.at(-1)!;
+    // The batch lines before it, as the studio writes them: the rate and (without cycling) no momentum.
+    expect(lines.slice(0, -1).length).toBeGreaterThan(0);
+    expect(lines[0]).toMatchObject({ type: 'batch', epoch: 1, batch: 1, learningRate: 0.05, momentum: null, loss: expect.any(Number), accuracy: expect.any(Number) });
     expect(epoch).toMatchObject({ cleanTrainAccuracy: expect.any(Number), validationAccuracy: expect.any(Number), validationLoss: expect.any(Number), selectedBy: 'validation', bestEpoch: 1 });
     expect(JSON.parse(readFileSync(join(pair, 'run.json'), 'utf8'))).toMatchObject({ selectedBy: 'validation', bestValidationAccuracy: epoch.validationAccuracy, epochsPlanned: 1 });
   });
 
   it('evaluate in the studio to the test accuracy they recorded', async () => {
     for (const dir of [single, pair]) {
-      const recorded = JSON.parse(readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n')[0]!) as { testAccuracy: number; testLoss: number };
+      const recorded = metricLines(dir).find((line) => line.type === 'epoch') as { testAccuracy: number; testLoss: number };
       const result = await runCli(['eval', dir, '--json']);
       expect(result.code, result.stderr).toBe(0);
       const evaluation = JSON.parse(result.stdout) as { accuracy: number; images: number; loss: number };

@@ -93,6 +93,8 @@ def train(args, settings, processes, run, data, mean, std):
         sampler.set_epoch(epoch)
         order = torch.tensor(list(sampler))
         loss_sum, correct, seen, rate = 0.0, 0, 0, None
+        # The studio's batch lines, about ten a second: process 0's running loss and accuracy, the rate and momentum.
+        batch_lines, reported = [], 0.0
         net.train()
         for b in range(batches):
             indices = order[b * per_process:(b + 1) * per_process]
@@ -111,6 +113,9 @@ def train(args, settings, processes, run, data, mean, std):
             loss_sum += value * len(indices)
             correct += int((output.argmax(1) == truth).sum())
             seen += len(indices)
+            if run and (time.monotonic() - reported >= 0.1 or b == batches - 1):
+                reported = time.monotonic()
+                batch_lines.append({"type": "batch", "epoch": epoch + 1, "batch": b + 1, "loss": loss_sum / seen, "accuracy": correct / seen, "learningRate": rate, "momentum": momentum})
             if processes.main and sys.stdout.isatty() and (b % 20 == 0 or b == batches - 1):
                 print(f"\r  epoch {epoch + 1}/{settings['epochs']}  batch {b + 1}/{batches}  loss {loss_sum / seen:.4f}  lr {rate:.3g}", end="", flush=True)
         loss_sum, correct, seen = processes.sum(loss_sum, correct, seen)
@@ -143,7 +148,7 @@ def train(args, settings, processes, run, data, mean, std):
             run.save_model("last", model, example)
             if improved:
                 run.save_model("best", model, example)
-            run.epoch_ended(event)
+            run.epoch_ended(event, batch_lines)
         if processes.main:
             checked_words = f"validation loss {event['validationLoss']:.4f}, accuracy {100 * event['validationAccuracy']:.2f} %; " if checked else ""
             print(("\r" if sys.stdout.isatty() else "") + f"epoch {epoch + 1}/{settings['epochs']}: train loss {event['trainLoss']:.4f}, accuracy {100 * event['trainAccuracy']:.2f} %; "

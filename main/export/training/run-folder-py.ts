@@ -11,6 +11,8 @@
  *                   (framework, host, device, number of processes)
  *   metrics.jsonl   one line per epoch, the studio's epoch event (train, clean train, validation and
  *                   test loss and accuracy, the rate, the best epoch so far), appended as each ends
+ *                   after its batch lines (type "batch", about ten a second: process 0's running
+ *                   loss and accuracy, the learning rate and the cycled momentum)
  *   models/best/model.onnx, models/last/model.onnx
  *                   the model of the best epoch (on validation accuracy; test accuracy without a
  *                   validation split) and after the last epoch, as ONNX written
@@ -72,9 +74,10 @@ class RunFolder:
     def write_record(self):
         write_whole(self.dir / "run.json", json.dumps(self.record, indent=2, ensure_ascii=False) + "\n")
 
-    def epoch_ended(self, event):
+    def epoch_ended(self, event, batch_lines=()):
+        """The epoch's batch lines and then its event, in one write, as the studio appends them."""
         with open(self.dir / "metrics.jsonl", "a", encoding="utf-8") as f:
-            f.write(json.dumps(event) + "\n")
+            f.write("".join(json.dumps(line) + "\n" for line in [*batch_lines, event]))
         self.record.update(
             epochsDone=event["epoch"], bestEpoch=event["bestEpoch"], selectedBy=event["selectedBy"],
             bestValidationAccuracy=event["bestValidationAccuracy"], bestTestAccuracy=event["bestTestAccuracy"],
