@@ -31,11 +31,11 @@ import { loadIdxFolder } from '../../main/data/idx-folder.ts';
 import { mnistFolder } from '../../main/data/mnist.ts';
 import { seededRandom, uniform } from '../../main/data/random.ts';
 import { cleanTrainSample, holdOut } from '../../main/data/validation-split.ts';
-import type { ScheduleSettings, TrainingSettingsInput, ValidationSetting, WarmupSettings } from '../../main/graph/training-settings.ts';
+import type { ScheduleSettings, TrainingSettingsInput, ValidationSetting } from '../../main/graph/training-settings.ts';
 import { trainingSettingsSchema, validationCount } from '../../main/graph/training-settings.ts';
 import { trainingLoss } from '../../main/train/loss.ts';
 import { createOptimizer } from '../../main/train/optimizers.ts';
-import { createSchedule } from '../../main/train/schedules.ts';
+import { createSchedule, type WarmupSettings } from '../../main/train/schedules.ts';
 import { runCli } from '../support/cli.ts';
 import { journeyPath, loadPreset } from '../support/presets.ts';
 import { hasPythonModules, PYTHON, PYTHON_REQUIRED } from '../support/python.ts';
@@ -523,6 +523,34 @@ describe.skipIf(!runTorch)('the exported training script\'s runs', () => {
     expect(evaluation.accuracy).toBe(torchRun.bestTestAccuracy);
     const diff = await runCli(['diff', single, pair]);
     expect(diff.code, diff.stderr).toBe(0);
+  }, 120_000);
+
+  it('train with every recipe setting at once: AdamW, label smoothing, Kaiming, warm-up and cycled one-cycle, affine and erasing, a numbered split', async () => {
+    const design = {
+      ...loadPreset(journeyPath(10)),
+      training: trainingSettingsSchema.parse({
+        optimizer: 'adamw', weightDecay: 0.01, labelSmoothing: 0.1, init: 'kaimingUniform', learningRate: 0.01, batchSize: 64, validation: 50,
+        schedule: { type: 'oneCycle', cycleMomentum: true }, warmup: { epochs: 0.5 },
+        augment: { rotate: 10, shift: 2, scale: 0.1, shear: 8, erase: 0.5 },
+      }),
+    };
+    writeFileSync(join(folder, 'recipes-design.json'), JSON.stringify(design));
+    const exportedRecipes = join(folder, 'exported-recipes');
+    const result = await runCli(['export', join(folder, 'recipes-design.json'), '--format', 'pytorch-train', '--out', exportedRecipes]);
+    expect(result.code, result.stderr).toBe(0);
+    const out = join(folder, 'recipe-runs');
+    const trained = await run(PYTHON, [join(exportedRecipes, 'train.py'), '--data', data, '--epochs', '2', '--limit', '400', '--out', out], folder);
+    expect(trained.code, trained.output).toBe(0);
+    const [dir] = readdirSync(out).map((name) => join(out, name));
+    const lines = metricLines(dir!);
+    const epochs = lines.filter((line) => line.type === 'epoch');
+    expect(epochs).toHaveLength(2);
+    expect(epochs[1]).toMatchObject({ selectedBy: 'validation', validationAccuracy: expect.any(Number) });
+    // One-cycle cycles the momentum between its base and max, from max during the warm-up.
+    const momenta = lines.filter((line) => line.type === 'batch').map((line) => line.momentum as number);
+    expect(momenta.every((m) => m >= 0.85 && m <= 0.95)).toBe(true);
+    const listed = await runCli(['runs', out, '--json']);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ status: 'finished', selectedBy: 'validation', epochs: 2 }]);
   }, 120_000);
 
   it('export to ONNX and PyTorch like the studio\'s runs', async () => {
