@@ -126,6 +126,11 @@ const OPTIMIZER_STEPS: { label: string; settings: TrainingSettingsInput; steps: 
     settings: { optimizer: 'sgd', momentum: 0.9, weightDecay: 5e-4, schedule: { type: 'oneCycle', cycleMomentum: true } },
     steps: [{ lr: 0.01, momentum: 0.95 }, { lr: 0.05, momentum: 0.9 }, { lr: 0.1, momentum: 0.85 }],
   },
+  {
+    label: 'SGD, Nesterov, momentum cycled down to 0 and back',
+    settings: { optimizer: 'sgd', momentum: 0, nesterov: true, schedule: { type: 'oneCycle', cycleMomentum: true, baseMomentum: 0, maxMomentum: 0.9 } },
+    steps: [{ lr: 0.01, momentum: 0 }, { lr: 0.05, momentum: 0.9 }, { lr: 0.1, momentum: 0 }, { lr: 0.05, momentum: 0.5 }],
+  },
   { label: 'Adam, L2 decay, own betas and epsilon', settings: { optimizer: 'adam', weightDecay: 1e-3, beta1: 0.8, beta2: 0.99, epsilon: 1e-6 }, steps: [{ lr: 1e-2 }, { lr: 1e-2 }, { lr: 5e-3 }] },
   { label: 'AdamW, decoupled decay', settings: { optimizer: 'adamw', weightDecay: 0.05 }, steps: [{ lr: 1e-2 }, { lr: 1e-2 }, { lr: 5e-3 }] },
   {

@@ -19,8 +19,9 @@ def make_optimizer(model, settings, learning_rate, momentum=None):
         betas = (settings["beta1"] if momentum is None else momentum, settings["beta2"])
         kind = torch.optim.Adam if settings["optimizer"] == "adam" else torch.optim.AdamW
         return kind(parameters, lr=learning_rate, betas=betas, eps=settings["epsilon"], weight_decay=decay)
-    momentum = settings["momentum"] if momentum is None else momentum
-    # PyTorch keeps no momentum buffer at momentum 0 (nor may Nesterov be asked for there); the studio neither.
+    # Without cycling, PyTorch keeps no momentum buffer at momentum 0 (nor may Nesterov be asked for there), the
+    # studio neither; while one-cycle cycles it, both keep one (see set_rates for the 0).
+    momentum = settings["momentum"] if momentum is None else momentum or 5e-324
     return torch.optim.SGD(parameters, lr=learning_rate, momentum=momentum, nesterov=settings["nesterov"] and momentum > 0, weight_decay=decay)
 
 
@@ -33,5 +34,7 @@ def set_rates(optimizer, rate, momentum=None):
         if "betas" in group:
             group["betas"] = (momentum, group["betas"][1])
         else:
-            group["momentum"] = momentum
+            # At momentum 0 PyTorch's SGD leaves its buffer alone, where the studio's (which keeps one
+            # while it cycles) becomes the step: the smallest double, 0 once in float32, does that.
+            group["momentum"] = momentum or 5e-324
 `;
