@@ -3,13 +3,19 @@
  * runs`, the Runs view, Compare, Evaluate and `eval` read it like a local run:
  *
  *   graph.json      the design, as exported
- *   settings.json   the studio's training settings, with the command line's changes
- *   run.json        status, timings, best result, the process's pid and host (so a killed run
+ *   settings.json   the studio's training settings, with the command line's changes and the
+ *                   validation split as the number of images held out (as a studio run records it)
+ *   run.json        status, timings, epochs planned, the best epoch with the split that chose it
+ *                   and its validation and test accuracy, the process's pid and host (so a killed run
  *                   reads as interrupted, runs/run-liveness.ts), and `ranOn`: where it ran
  *                   (framework, host, device, number of processes)
- *   metrics.jsonl   one line per epoch, the studio's epoch event, appended as each ends
+ *   metrics.jsonl   one line per epoch, the studio's epoch event (train, clean train, validation and
+ *                   test loss and accuracy, the rate, the best epoch so far), appended as each ends
+ *                   after its batch lines (type "batch", about ten a second: process 0's running
+ *                   loss and accuracy, the learning rate and the cycled momentum)
  *   models/best/model.onnx, models/last/model.onnx
- *                   the model at the best test accuracy and after the last epoch, as ONNX written
+ *                   the model of the best epoch (on validation accuracy; test accuracy without a
+ *                   validation split) and after the last epoch, as ONNX written
  *                   by torch.onnx.export in PRESERVE mode (an eval-mode export would fold
  *                   BatchNorm into the convolutions and lose the design's blocks); the studio
  *                   reads the weights back by their state-dict names.
@@ -54,6 +60,7 @@ class RunFolder:
             "backend": f"pytorch-{ran_on['deviceType']}",
             "params": {"trainable": PARAMS["trainable"], "nonTrainable": PARAMS["nonTrainable"]},
             "epochsDone": 0,
+            "epochsPlanned": settings["epochs"],
             "bestTestAccuracy": None,
             "bestEpoch": None,
             "seconds": None,
@@ -67,10 +74,14 @@ class RunFolder:
     def write_record(self):
         write_whole(self.dir / "run.json", json.dumps(self.record, indent=2, ensure_ascii=False) + "\n")
 
-    def epoch_ended(self, event):
+    def epoch_ended(self, event, batch_lines=()):
+        """The epoch's batch lines and then its event, in one write, as the studio appends them."""
         with open(self.dir / "metrics.jsonl", "a", encoding="utf-8") as f:
-            f.write(json.dumps(event) + "\n")
-        self.record.update(epochsDone=event["epoch"], bestTestAccuracy=event["bestTestAccuracy"], bestEpoch=event["bestEpoch"])
+            f.write("".join(json.dumps(line) + "\n" for line in [*batch_lines, event]))
+        self.record.update(
+            epochsDone=event["epoch"], bestEpoch=event["bestEpoch"], selectedBy=event["selectedBy"],
+            bestValidationAccuracy=event["bestValidationAccuracy"], bestTestAccuracy=event["bestTestAccuracy"],
+        )
         self.write_record()
 
     def save_model(self, which, model, example):

@@ -2,7 +2,7 @@
  * A self-contained PyTorch training script (train.py) that trains a design the way the studio
  * does, for machines the studio does not run on: a GPU, several GPUs or machines with torchrun.
  * It needs PyTorch and NumPy only. The script is assembled from one Python section per concern,
- * each in its own module here (data, augmentation, initialisation, optimizer, schedule,
+ * each in its own module here (data, validation split, augmentation, initialisation, optimizer, schedule,
  * processes, run folder, loop), around the design's PyTorch module (pytorch.ts) and its settings,
  * which it embeds as JSON: a new training setting is read in the section it concerns.
  */
@@ -20,6 +20,7 @@ import { LOOP_PY } from './loop-py.ts';
 import { OPTIMIZER_PY } from './optimizer-py.ts';
 import { RUN_FOLDER_PY } from './run-folder-py.ts';
 import { SCHEDULE_PY } from './schedule-py.ts';
+import { VALIDATION_PY } from './validation-py.ts';
 
 /** What the script must know of the dataset that it cannot find out from the files. */
 export interface TrainingDataset {
@@ -65,8 +66,10 @@ export function exportTrainingScript(options: TrainingScriptOptions): string {
     '',
     `Exported from CNN Studio: the design (${grouped(trainable)} trainable parameters) and its training settings, for`,
     'machines the studio does not run on. It trains as the studio does: the same data',
-    `(${dataset.description}), normalisation, augmentation, initialisation, optimizer, learning-rate`,
-    'schedule, epochs and seed (the random numbers themselves differ). Needs PyTorch and NumPy only.',
+    `(${dataset.description}) and validation split, normalisation, augmentation, initialisation,`,
+    'optimizer and weight decay, loss and label smoothing, learning-rate schedule and warm-up, epochs',
+    'and seed, and the best epoch chosen as the studio chooses it (the random numbers themselves',
+    'differ). Needs PyTorch and NumPy only.',
     '',
     ...usage,
     '"""',
@@ -107,6 +110,7 @@ export function exportTrainingScript(options: TrainingScriptOptions): string {
     moduleBody(module),
     `Model = ${className}`,
     DATA_PY,
+    VALIDATION_PY,
     AUGMENT_PY,
     INIT_PY,
     OPTIMIZER_PY,
