@@ -6,7 +6,6 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../main/analysis/analyze.ts';
-import { compileGraph } from '../../main/compile/to-tfjs.ts';
 import { trainingSettingsSchema } from '../../main/graph/training-settings.ts';
 import type { GraphDocument } from '../../main/graph/types.ts';
 import { programFor, setTrainingProgramsAllowed, sliceGradients } from '../../main/train/parallel/slice-gradients.ts';

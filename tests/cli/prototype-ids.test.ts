@@ -5,7 +5,7 @@
  * again (attacks/min-id-constructor.json). Here every member of Object.prototype is a block id, and
  * the graph's name is one too.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';

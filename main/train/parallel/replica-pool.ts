@@ -11,21 +11,16 @@
  * run: the waiting is cut short and the step throws with that replica's message.
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type * as tfjs from '@tensorflow/tfjs';
-import type { TensorFlow } from '../../compile/to-tfjs.ts';
 import type { BatchArrays } from '../../data/batches.ts';
-import type { ImageDataset, ImageSplit } from '../../data/dataset.ts';
+import type { ImageSplit } from '../../data/dataset.ts';
 import { StudioError } from '../../errors.ts';
 import { predictRange, summarizePredictions } from '../../evaluate/evaluate-model.ts';
 import type { Evaluation } from '../../evaluate/types.ts';
-import type { TrainingSettings } from '../../graph/training-settings.ts';
-import type { GraphDocument } from '../../graph/types.ts';
 import { predictionsOf, shareSplit, sharePredictions, type ReplicaBackend, type ReplicaCommand, type ReplicaInit, type ReplicaMessage } from './protocol.ts';
 import { dropoutLayers, Replica, sliceStarts, type StepCommand } from './replica.ts';
 import { SharedStep } from './shared-step.ts';
-import type { StudioOptimizer } from '../optimizers.ts';
 import { trainableVariables } from './slice-gradients.ts';
-import type { BatchStepper, StepOutcome, StepRates } from './stepper.ts';
+import type { BatchStepper, StepOutcome, StepperOptions, StepRates } from './stepper.ts';
 
 /** How long a replica thread may take to load its backend and build its model. */
 const START_TIMEOUT_MS = 120_000;
@@ -56,16 +51,10 @@ function startThread(init: ReplicaInit): Worker {
   return new Worker(bootstrap, { ...options, eval: true });
 }
 
-export interface PoolOptions {
-  tf: TensorFlow;
+/** What createStepper is given, on a backend that runs in a JavaScript thread, with the replicas to start. */
+export interface PoolOptions extends Omit<StepperOptions, 'backend' | 'threads'> {
   backend: ReplicaBackend;
   replicas: number;
-  model: tfjs.LayersModel;
-  optimizer: StudioOptimizer;
-  graph: GraphDocument;
-  settings: TrainingSettings;
-  dataset: ImageDataset;
-  learningRate: number;
 }
 
 interface Thread {
