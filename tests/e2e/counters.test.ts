@@ -6,6 +6,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scrollTo } from '../support/canvas.ts';
 import { REPO } from '../support/cli.ts';
 import { chooseFileName, openPreset, showOpenDialog, useStudio, viewportSettled } from '../support/studio.ts';
 
@@ -24,11 +25,12 @@ async function openReport(name: string, trainable: string) {
   return page;
 }
 
-/** Round 10 afresh, laid out and still. */
+/** Round 10 afresh, laid out and still, with conv4 (below the fold at a legible Fit) scrolled into view. */
 async function round10() {
   const { page } = studio();
   await openPreset(page, 'journey/round-10');
   await viewportSettled(page);
+  await scrollTo(page, '[data-testid=block-conv4]');
   return page;
 }
 
