@@ -59,7 +59,7 @@ describe('compiled models match the analysis', () => {
 
 describe('compiled presets match the analysis', () => {
   const presets = [
-    ...Array.from({ length: 10 }, (_, i) => journeyPath(i + 1)),
+    ...Array.from({ length: 11 }, (_, i) => journeyPath(i + 1)),
     ...['lenet-5', 'small-resnet', 'inception-block'].map((name) => `${RESOURCES}presets/${name}.json`),
   ];
   it.each(presets)('%s', (path) => expectCompiledToMatchAnalysis(loadPreset(path)));

@@ -36,7 +36,7 @@ describe.each(VIEWPORTS)('the shell at $width×$height', (viewport) => {
     const welcome = page.locator('[data-testid=welcome]');
     expect(await welcome.isVisible()).toBe(true);
     expect(await focusInside(page, '[data-testid=welcome]')).toBe(true);
-    expect(await welcome.locator('[data-testid^=preset-journey]').count()).toBe(10);
+    expect(await welcome.locator('[data-testid^=preset-journey]').count()).toBe(11);
     expect(await welcome.locator('[data-testid="preset-journey/round-10"]').textContent()).toMatch(/Round 10.*Learning-rate schedule.*9\.9K params.*1\.3M MACs.*30 blocks/);
     await page.click('[data-testid="preset-journey/round-10"]');
     await welcome.waitFor({ state: 'detached' });

@@ -143,9 +143,10 @@ describe('the browser-mode service', () => {
     );
   });
 
-  it('lists the ten journey rounds and the classics with their parameter counts', async () => {
+  it('lists the journey rounds (the ten of the study, and round 11) and the classics with their parameter counts', async () => {
     const presets = await service.listPresets();
-    expect(presets.filter((p) => p.group === 'journey')).toHaveLength(10);
+    expect(presets.filter((p) => p.group === 'journey')).toHaveLength(11);
+    expect(presets.find((p) => p.id === 'journey/round-11')!.trainableParams).toBe(7594);
     expect(presets.find((p) => p.id === 'journey/round-10')!.trainableParams).toBe(9896);
     expect(presets.filter((p) => p.group === 'classic').map((p) => p.id)).toEqual(['presets/inception-block', 'presets/lenet-5', 'presets/small-resnet']);
   });
