@@ -16,24 +16,9 @@
  * backend's fused kernels (backends/wasm/training-layers.ts) still apply where they did.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { blendMovingStatistic, layerPrototype, type BatchNormFields } from './tfjs-layer-internals.ts';
 import type { TensorFlow } from './to-tfjs.ts';
 
-interface LayerVariable {
-  read(): tfjs.Tensor;
-  write(value: tfjs.Tensor): void;
-}
-interface BatchNormLayer {
-  trainable: boolean;
-  axis: number;
-  momentum: number;
-  epsilon: number;
-  center: boolean;
-  scale: boolean;
-  gamma?: LayerVariable;
-  beta?: LayerVariable;
-  movingMean: LayerVariable;
-  movingVariance: LayerVariable;
-}
 type Kwargs = { training?: boolean; [key: string]: unknown } | undefined;
 type Call = (this: unknown, inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: Kwargs) => tfjs.Tensor | tfjs.Tensor[];
 
@@ -41,12 +26,10 @@ const PATCHED = Symbol.for('cnn-studio.batch-norm-as-keras');
 
 /** Installs the fixes once per TensorFlow.js instance; compileGraph calls it. */
 export function installBatchNormAsKeras(tf: TensorFlow): void {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap.BatchNormalization;
-  if (!entry) throw new Error('tfjs-layers has no BatchNormalization class');
-  const prototype = (entry[0] as unknown as { prototype: Record<string | symbol, unknown> }).prototype;
+  const prototype = layerPrototype(tf, 'BatchNormalization');
   if (prototype[PATCHED]) return;
   const original = prototype.call as Call;
-  prototype.call = function (this: BatchNormLayer, inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: Kwargs) {
+  prototype.call = function (this: BatchNormFields, inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: Kwargs) {
     if (!kwargs?.training) return original.call(this, inputs, kwargs);
     if (!this.trainable) return original.call(this, inputs, { ...kwargs, training: false });
     if (this.center && this.scale) return original.call(this, inputs, kwargs);
@@ -55,7 +38,7 @@ export function installBatchNormAsKeras(tf: TensorFlow): void {
   prototype[PATCHED] = true;
 }
 
-function trainWithoutShiftOrScale(tf: TensorFlow, layer: BatchNormLayer, input: tfjs.Tensor): tfjs.Tensor {
+function trainWithoutShiftOrScale(tf: TensorFlow, layer: BatchNormFields, input: tfjs.Tensor): tfjs.Tensor {
   return tf.tidy(() => {
     const axis = layer.axis >= 0 ? layer.axis : layer.axis + input.rank;
     const reduction = Array.from({ length: input.rank }, (_, i) => i).filter((i) => i !== axis);
@@ -66,13 +49,8 @@ function trainWithoutShiftOrScale(tf: TensorFlow, layer: BatchNormLayer, input: 
     const shift = layer.center && layer.beta ? layer.beta.read().reshape(broadcast) : tf.zeros(broadcast);
     const scale = layer.scale && layer.gamma ? layer.gamma.read().reshape(broadcast) : tf.ones(broadcast);
     const output = tf.batchNorm(input, mean, variance, shift, scale, layer.epsilon);
-    const blend = (variable: LayerVariable, value: tfjs.Tensor) =>
-      tf.tidy(() => {
-        const old = variable.read();
-        variable.write(tf.sub(old, tf.mul(tf.sub(old, value.reshape(old.shape)), 1 - layer.momentum)));
-      });
-    blend(layer.movingMean, mean);
-    blend(layer.movingVariance, variance);
+    blendMovingStatistic(tf, layer.movingMean, mean, layer.momentum);
+    blendMovingStatistic(tf, layer.movingVariance, variance, layer.momentum);
     return output;
   });
 }

@@ -19,24 +19,9 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { batchNormTraining } from './batch-norm.ts';
 import { seededRandom } from '../../data/random.ts';
 import { dropout, dropoutSeed } from './dropout.ts';
+import { blendMovingStatistic, layerPrototype, type BatchNormFields } from '../../compile/tfjs-layer-internals.ts';
 import type { TensorFlow } from './heap.ts';
 
-interface LayerVariable {
-  read(): tfjs.Tensor;
-  write(value: tfjs.Tensor): void;
-}
-interface BatchNormLayer {
-  trainable: boolean;
-  axis: number;
-  momentum: number;
-  epsilon: number;
-  center: boolean;
-  scale: boolean;
-  gamma: LayerVariable;
-  beta: LayerVariable;
-  movingMean: LayerVariable;
-  movingVariance: LayerVariable;
-}
 interface DropoutLayer {
   rate: number;
   noiseShape?: unknown;
@@ -46,12 +31,6 @@ interface DropoutLayer {
 type Call = (this: unknown, inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: { training?: boolean } | undefined) => tfjs.Tensor | tfjs.Tensor[];
 
 const PATCHED = Symbol.for('cnn-studio.fast-training-layers');
-
-function layerClass(tf: TensorFlow, name: string): { prototype: Record<string | symbol, unknown> } {
-  const entry = tf.serialization.SerializationMap.getMap().classNameMap[name];
-  if (!entry) throw new Error(`tfjs-layers has no ${name} class`);
-  return entry[0] as unknown as { prototype: Record<string | symbol, unknown> };
-}
 
 function oneTensor(inputs: tfjs.Tensor | tfjs.Tensor[]): tfjs.Tensor {
   return Array.isArray(inputs) ? inputs[0]! : inputs;
@@ -71,10 +50,10 @@ export function installFastTrainingLayers(tf: TensorFlow): void {
     fused[PATCHED] = true;
   }
 
-  const batchNorm = layerClass(tf, 'BatchNormalization').prototype;
+  const batchNorm = layerPrototype(tf, 'BatchNormalization');
   if (!batchNorm[PATCHED]) {
     const original = batchNorm.call as Call;
-    batchNorm.call = function (this: BatchNormLayer, inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: { training?: boolean } | undefined) {
+    batchNorm.call = function (this: BatchNormFields, inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: { training?: boolean } | undefined) {
       const input = oneTensor(inputs);
       const axis = this.axis >= 0 ? this.axis : this.axis + input.rank;
       // A frozen layer runs in inference mode (compile/batch-norm-layer.ts), whichever patch is outermost.
@@ -82,21 +61,17 @@ export function installFastTrainingLayers(tf: TensorFlow): void {
         return original.call(this, inputs, kwargs);
       }
       return tf.tidy(() => {
-        const [y, mean, variance] = batchNormTraining(tf, input, this.gamma.read(), this.beta.read(), this.epsilon);
-        const blend = (variable: LayerVariable, value: tfjs.Tensor) =>
-          tf.tidy(() => {
-            const old = variable.read();
-            variable.write(tf.sub(old, tf.mul(tf.sub(old, value), 1 - this.momentum)));
-          });
-        blend(this.movingMean, mean);
-        blend(this.movingVariance, variance);
+        // center and scale were checked above: γ and β exist.
+        const [y, mean, variance] = batchNormTraining(tf, input, this.gamma!.read(), this.beta!.read(), this.epsilon);
+        blendMovingStatistic(tf, this.movingMean, mean, this.momentum);
+        blendMovingStatistic(tf, this.movingVariance, variance, this.momentum);
         return y;
       });
     } as Call;
     batchNorm[PATCHED] = true;
   }
 
-  const drop = layerClass(tf, 'Dropout').prototype;
+  const drop = layerPrototype(tf, 'Dropout');
   if (!drop[PATCHED]) {
     const original = drop.call as Call;
     drop.call = function (this: DropoutLayer, inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: { training?: boolean } | undefined) {

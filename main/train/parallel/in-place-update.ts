@@ -17,16 +17,9 @@
  * diverged after a few hundred steps.) Adam and AdamW go through TensorFlow.js.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { f32, type BackendWasm } from '../../backends/wasm/heap.ts';
 import type { TensorFlow } from '../../compile/to-tfjs.ts';
 import type { StudioOptimizer } from '../optimizers.ts';
-
-/** A float32 view of a tensor's data in the wasm heap. */
-function heapView(backend: BackendWasm, tensor: { dataId: object }, size = (tensor as tfjs.Tensor).size): Float32Array {
-  const { memoryOffset } = backend.dataIdMap.get(tensor.dataId)!;
-  const module = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; HEAPU8: Uint8Array };
-  return new Float32Array((module.wasmMemory ?? module.HEAPU8).buffer, memoryOffset, size);
-}
 
 /**
  * Updates `variables` with `gradient(i)` (the i-th variable's gradient, any float32 array of its
@@ -45,10 +38,10 @@ export function updateInPlace(tf: TensorFlow, optimizer: StudioOptimizer, variab
     const g = gradient(i);
     const updated = backend.makeOutput(variable.shape, 'float32');
     // Views after the allocation, which may have grown (and detached) the heap.
-    const next = heapView(backend, updated as unknown as tfjs.Tensor, variable.size);
-    const w = heapView(backend, variable);
+    const next = f32(backend, updated);
+    const w = f32(backend, variable);
     const buffer = sgd.buffers[i];
-    const b = buffer ? heapView(backend, buffer) : null;
+    const b = buffer ? f32(backend, buffer) : null;
     for (let k = 0; k < w.length; k++) {
       let d = wd === 0 ? g[k]! : Math.fround(g[k]! + Math.fround(w[k]! * wd));
       if (b) {

@@ -5,36 +5,26 @@
  * program frees itself.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { BackendWasm, TensorFlow, TensorInfo } from '../heap.ts';
-
-type KernelFunction = (args: { inputs: tfjs.NamedTensorInfoMap; backend: BackendWasm; attrs?: tfjs.NamedAttrMap }) => TensorInfo | TensorInfo[];
+import { f32, WasmKernels, type BackendWasm, type TensorFlow, type TensorInfo } from '../heap.ts';
 
 export class KernelCalls {
-  private readonly functions = new Map<string, KernelFunction>();
+  private readonly kernels: WasmKernels;
   constructor(
     private readonly tf: TensorFlow,
     readonly backend: BackendWasm,
-  ) {}
-
-  private kernel(name: string): KernelFunction {
-    let kernel = this.functions.get(name);
-    if (!kernel) {
-      const config = this.tf.getKernel(name, 'wasm');
-      if (!config) throw new Error(`the wasm backend has no ${name} kernel`);
-      kernel = config.kernelFunc as unknown as KernelFunction;
-      this.functions.set(name, kernel);
-    }
-    return kernel;
+  ) {
+    // Looked up on first use: the kernels registered by then, ours where they replace the backend's.
+    this.kernels = new WasmKernels(tf);
   }
 
   /** A kernel with one output. */
   one(name: string, inputs: Record<string, TensorInfo | null | undefined>, attrs: Record<string, unknown> = {}): TensorInfo {
-    return this.kernel(name)({ inputs: inputs as tfjs.NamedTensorInfoMap, backend: this.backend, attrs: attrs as tfjs.NamedAttrMap }) as TensorInfo;
+    return this.kernels.get(name)({ inputs: inputs as tfjs.NamedTensorInfoMap, backend: this.backend, attrs: attrs as tfjs.NamedAttrMap }) as TensorInfo;
   }
 
   /** A kernel with several outputs. */
   many(name: string, inputs: Record<string, TensorInfo | null | undefined>, attrs: Record<string, unknown> = {}): TensorInfo[] {
-    return this.kernel(name)({ inputs: inputs as tfjs.NamedTensorInfoMap, backend: this.backend, attrs: attrs as tfjs.NamedAttrMap }) as TensorInfo[];
+    return this.kernels.get(name)({ inputs: inputs as tfjs.NamedTensorInfoMap, backend: this.backend, attrs: attrs as tfjs.NamedAttrMap }) as TensorInfo[];
   }
 
   /** The same data under another shape; both must be freed. */
@@ -53,9 +43,7 @@ export class KernelCalls {
    */
   replace(variable: { write(value: tfjs.Tensor): void; shape: number[] }, fill: (out: Float32Array) => void): void {
     const out = this.backend.makeOutput(variable.shape, 'float32');
-    const { memoryOffset } = this.backend.dataIdMap.get(out.dataId)!;
-    const module = this.backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; HEAPU8: Uint8Array };
-    fill(new Float32Array((module.wasmMemory ?? module.HEAPU8).buffer, memoryOffset, variable.shape.reduce((a, b) => a * b, 1)));
+    fill(f32(this.backend, out));
     const tensor = this.tf.engine().makeTensorFromTensorInfo(out);
     variable.write(tensor);
     tensor.dispose();
